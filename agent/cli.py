@@ -1,0 +1,109 @@
+"""The `upright` command: argument parsing and the one place errors become messages.
+
+Each subcommand is a small function returning an exit status. Anything a user
+can get wrong (a bad file, a missing trace) is raised as a known error and
+printed as one line naming the file; a traceback is always a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from agent import __version__, config
+from agent.core import Rules
+from agent.resources import asset, data_dir
+from agent.simulate import replay, write_json_lines, write_timeline
+from agent.trace import TraceError
+
+EXIT_USAGE = 2  # bad input: config, trace, arguments
+
+
+class UserError(Exception):
+    """A problem the user can fix, with the exit status to leave with."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as error:
+        return _fail(str(error), error.status)
+    except (config.ConfigError, TraceError) as error:
+        return _fail(str(error), EXIT_USAGE)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`); say nothing more, on a stdout that is gone.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str, status: int) -> int:
+    for line in message.splitlines():
+        print(f"upright: {line}", file=sys.stderr)
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="upright", description="A calm stand-and-stretch break agent.")
+    parser.add_argument("--version", action="version", version=f"upright {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    simulate = commands.add_parser(
+        "simulate", help="replay an activity trace through the break engine",
+        description="Replay a JSON Lines trace ({\"t\": seconds, \"type\": event}) in fast time "
+                    "and print every decision, then a summary.",
+    )
+    source = simulate.add_mutually_exclusive_group(required=True)
+    source.add_argument("trace", nargs="?", metavar="TRACE", help="trace file, or - for standard input")
+    source.add_argument("--example", nargs="?", const="workday", metavar="NAME",
+                        help="replay a trace shipped with Upright (default: workday)")
+    simulate.add_argument("--config", metavar="FILE", help="settings file on top of the defaults")
+    simulate.add_argument("--human", action="store_true", help="print a readable timeline instead of JSON Lines")
+    simulate.set_defaults(handler=_simulate)
+    return parser
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    rules = Rules.from_config(config.load(args.config))
+    path = _example(args.example) if args.example else args.trace
+    with _open_trace(path) as lines:
+        records = list(replay(lines, str(path) if path != "-" else "<stdin>", rules, answers=args.human))
+    if args.human:
+        print(f"Replaying {path}: {_describe(rules)}\n")
+        write_timeline(records, sys.stdout)
+    else:
+        write_json_lines(records, sys.stdout)
+    return 0
+
+
+def _example(name: str) -> Path:
+    path = asset("examples", f"{name}.jsonl")
+    if not path.is_file():
+        known = sorted(p.stem for p in (data_dir("assets") / "examples").glob("*.jsonl"))
+        raise UserError(f"no example trace named {name!r}; shipped: {', '.join(known)}")
+    return path
+
+
+def _open_trace(path):
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise UserError(f"cannot read trace {path}: {error.strerror}") from None
+
+
+def _describe(rules: Rules) -> str:
+    if rules.mode == "sit-stand-move":
+        return (f"sit-stand-move cycle of {rules.pattern_sit_s / 60:g}/{rules.pattern_stand_s / 60:g}/"
+                f"{rules.pattern_move_s / 60:g} min")
+    return (f"a break every {rules.sitting_limit_s / 60:g} min of sitting, "
+            f"away {rules.natural_break_s / 60:g} min counts as a natural break")

@@ -1,0 +1,43 @@
+"""An installed copy of Upright finds its shipped data (not only a source checkout)."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    [built] = out.glob("upright-*.whl")
+    return built
+
+
+def test_wheel_carries_config_and_assets(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "agent/data/config/defaults.toml" in names
+    assert "agent/data/assets/examples/workday.jsonl" in names
+    assert "agent/core/engine.py" in names
+    assert any(name.endswith("entry_points.txt") for name in names)
+
+
+def test_installed_copy_replays_its_example_from_anywhere(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+                   check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for command in ([venv / "bin" / "upright"], [venv / "bin" / "python", "-m", "agent"]):
+        result = subprocess.run([*command, "simulate", "--example"], cwd=elsewhere, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[-1].startswith('{"type": "summary"')
+    where = subprocess.run([venv / "bin" / "python", "-c", "import agent.resources as r; print(r.data_dir('config'))"],
+                           cwd=elsewhere, capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(venv)) and where.endswith("agent/data/config")
