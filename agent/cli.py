@@ -8,6 +8,7 @@ printed as one line naming the file; a traceback is always a bug.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ from agent.resources import asset, data_dir
 from agent.simulate import replay, write_json_lines, write_timeline
 from agent.trace import TraceError
 
-EXIT_USAGE = 2  # bad input: config, trace, arguments
+EXIT_USAGE = 2  # bad input: config, trace, arguments; a session Upright cannot run in
+EXIT_NOT_RUNNING = 1  # a control command with no agent to talk to
 
 
 class UserError(Exception):
@@ -68,7 +70,85 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--config", metavar="FILE", help="settings file on top of the defaults")
     simulate.add_argument("--human", action="store_true", help="print a readable timeline instead of JSON Lines")
     simulate.set_defaults(handler=_simulate)
+
+    run = commands.add_parser("run", help="start the agent in this desktop session",
+                              description="Start Upright: tray icon, activity sensing, break prompts.")
+    run.add_argument("--config", metavar="FILE", help="settings file on top of the usual ones (for trials and tests)")
+    run.set_defaults(handler=_run)
+
+    status = commands.add_parser("status", help="how long you have been sitting, and what comes next")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=_status)
+    pause = commands.add_parser("pause", help="hold all prompts for MIN minutes")
+    pause.add_argument("minutes", type=_minutes, metavar="MIN")
+    pause.set_defaults(handler=lambda args: _act("pause", minutes=args.minutes))
+    for name, text in (("break", "take a break now"), ("resume", "end a pause"),
+                       ("standing", "tell Upright you are standing at the desk"),
+                       ("sitting", "tell Upright you are sitting again"), ("quit", "stop the agent")):
+        commands.add_parser(name, help=text).set_defaults(handler=lambda args, name=name: _act(name))
     return parser
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}") from None
+    if not 0 < value <= 24 * 60:
+        raise argparse.ArgumentTypeError("minutes must be between 0 and 1440")
+    return value
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agent.run import Missing, run
+
+    try:
+        return run(args.config)
+    except Missing as error:
+        raise UserError(str(error)) from None
+
+
+def _send(command: str, **request) -> dict:
+    """One request to the running agent; its reply, or a UserError saying why not."""
+    from agent import control
+
+    try:
+        reply = control.send(command, **request)
+    except control.NotRunning as error:
+        raise UserError(f"{error}. Start it with: upright run", EXIT_NOT_RUNNING) from None
+    if not reply.pop("ok", False):
+        raise UserError(reply.get("error", "the agent refused"), EXIT_NOT_RUNNING)
+    return reply
+
+
+def _act(command: str, **request) -> int:
+    """`upright break|pause|resume|standing|sitting|quit`: do it, say where things stand."""
+    reply = _send(command, **request)
+    print("Upright is stopping." if command == "quit" else _status_line(reply))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    reply = _send("status")
+    print(json.dumps(reply) if args.json else _status_line(reply))
+    return 0
+
+
+def _status_line(status: dict) -> str:
+    """One line a person reads: "Sitting 18 min · next break in 12 min"."""
+    state = status.get("state")
+    if state == "paused":
+        return f"Paused until {status['paused_until']}"
+    if state == "on_break":
+        return "On a break"
+    if state == "away":
+        return "Away"
+    minutes = round(status.get("sitting_s", 0) / 60)
+    if state == "break_due":
+        return f"Break due · sitting {minutes} min"
+    where = "Standing" if status.get("standing") else f"Sitting {minutes} min"
+    left = status.get("next_break_in_s")
+    return where if left is None or status.get("standing") else f"{where} · next break in {round(left / 60)} min"
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from agent.resources import config_file
 NUMBER = "number"  # an int or a float, never a boolean
 INTEGER = "integer"  # an int, never a boolean
 CHOICE = "choice"  # a string from a fixed set
+BOOLEAN = "boolean"  # true or false, never 0 or "yes"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Key:
         """Why `value` cannot be used for this setting, or None if it can."""
         if self.kind == CHOICE:
             return self._choice_problem(value)
+        if self.kind == BOOLEAN:
+            return None if isinstance(value, bool) else f"expected true or false, got {_describe(value)}"
         wanted = (int,) if self.kind == INTEGER else (int, float)
         # bool is an int to Python, but `limit = true` is a mistake, not a 1.
         if isinstance(value, bool) or not isinstance(value, wanted):
@@ -88,6 +91,9 @@ SCHEMA: tuple[Key, ...] = (
     _minutes("pattern", "sit_min", 240, "Sitting part of the sit-stand-move cycle."),
     _minutes("pattern", "stand_min", 240, "Standing part of the sit-stand-move cycle."),
     _minutes("pattern", "move_min", 240, "Moving part of the sit-stand-move cycle."),
+    Key("do_not_disturb", "fullscreen", BOOLEAN, "Hold prompts while a full-screen window (slides, video) is active."),
+    Key("do_not_disturb", "camera", BOOLEAN, "Hold prompts while a camera is in use (a call)."),
+    Key("do_not_disturb", "makeup_break", BOOLEAN, "Show a held prompt as a make-up break when the busy spell ends."),
 )
 
 

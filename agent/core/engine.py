@@ -43,6 +43,7 @@ class Status:
     next_break_in_s: float | None
     standing: bool
     paused_until: float | None
+    standing_s: float = 0.0  # in the current standing stretch
 
 
 class Engine:
@@ -142,6 +143,11 @@ class Engine:
 
     # --- queries ----------------------------------------------------------
 
+    @property
+    def now(self) -> float:
+        """The latest time the engine has been told about."""
+        return self._now
+
     def next_deadline(self) -> float | None:
         """When the next decision could fall due if nothing else happens."""
         when, _ = self._next_crossing()
@@ -156,6 +162,7 @@ class Engine:
             next_break_in_s=self._next_break_in(t),
             standing=self._standing,
             paused_until=self._paused_until if paused else None,
+            standing_s=self._stand_s + (t - self._run_start if self._run() == _STAND else 0.0),
         )
 
     def sitting_s(self, t: float) -> float:

@@ -1,0 +1,394 @@
+"""The live agent: wires sensing, the engine, the tray and the windows together.
+
+Everything here runs on the Tk thread. Other threads (tray, listeners, the
+control socket, signals) only post messages through the `Mailbox`. The agent
+wakes up at computed deadlines — the engine's next decision, the pre-break
+notice, the next icon step — never on a fast tick, so it costs nothing while
+the user works.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import tkinter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from agent.activity import ActivityMonitor
+from agent.core import Decision, Engine, Rules
+from agent.core import events as ev
+from agent.mailbox import Mailbox
+from agent.sensing.suspend import SuspendDetector
+from agent.tray import tooltip_text
+
+log = logging.getLogger("agent")
+
+TICK_S = 120.0  # longest sleep while a bout runs: the tray ring moves in steps this long
+NOTICE_BEFORE_S = 60.0  # "Break in 1 min — finish your sentence"
+DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at most)
+FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
+SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
+REPLY_TIMEOUT_S = 5.0
+
+
+@dataclass
+class Windows:
+    """The Tk windows the agent shows; built by `agent.ui`, injected for tests."""
+
+    break_window: Callable[..., Any]
+    notice: Callable[..., Any]
+    panel: Callable[..., Any]
+    geometry: Callable[[tkinter.Tk], tuple[int, int, int, int]]
+    exercises: list = field(default_factory=list)
+
+
+class App:
+    """One user's agent session."""
+
+    def __init__(self, root: tkinter.Tk, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
+                 clock, mailbox: Mailbox) -> None:
+        self.root, self.rules, self.settings = root, rules, settings
+        self.clock, self.mailbox, self.windows = clock, mailbox, windows
+        self.engine = Engine(rules, start=clock.monotonic())
+        self.sensing = sensing
+        self.monitor = ActivityMonitor(sensing, lambda t: mailbox.post(("input", t)),
+                                       arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
+        self.suspend = SuspendDetector()
+        self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
+        self._locked = False
+        self._timer: str | None = None
+        self._prompt_window = None  # the open break window
+        self._started = False  # the user pressed Start in it
+        self._held: Decision | None = None  # prompt held by do-not-disturb
+        self._noticed_at_sitting: float | None = None  # the threshold the pre-notice was shown for
+        self._panel = None
+        self.on_quit: Callable[[], None] = root.quit
+
+    # --- lifetime ---------------------------------------------------------
+
+    def start(self) -> None:
+        self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+        self.mailbox.attach(self.root, self._receive)
+        self.tray.start()
+        self._wake()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self.root.after_cancel(self._timer)
+            self._timer = None
+        self._close_prompt()
+        self.tray.stop()
+        self.sensing.close()
+
+    # --- messages from other threads --------------------------------------
+
+    def _receive(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "input":
+            self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
+            self._reschedule()
+        elif kind == "action":
+            self.act(message[1])
+        elif kind == "control":
+            _, request, box = message
+            box.reply = self.control(request)
+            box.done.set()
+        elif kind == "quit":
+            self.on_quit()
+
+    # --- the one timer ----------------------------------------------------
+
+    def _wake(self) -> None:
+        """Read the sensors, let the engine catch up, show what fell due, sleep again."""
+        self._timer = None
+        now = self._catch_up()
+        if self._held is not None and not self._busy():
+            held, self._held = self._held, None
+            if self.settings["do_not_disturb"]["makeup_break"]:
+                self._show_prompt(held, makeup=True)
+        self._maybe_notice(now)
+        self._reschedule()
+
+    def _catch_up(self) -> float:
+        """Read the sensors and let the engine reach the present; returns now."""
+        now = self.clock.monotonic()
+        slept = self.suspend.check()
+        seen = self.monitor.check(now, trust_idle=slept < SUSPEND_MIN_S)
+        if seen is not None:
+            self._apply(self.engine.input(self._engine_time(seen)))
+        self._follow_lock(now)
+        self._apply(self.engine.advance(now))
+        return now
+
+    def _reschedule(self) -> None:
+        now = self.clock.monotonic()
+        if self._timer is not None:
+            self.root.after_cancel(self._timer)
+            self._timer = None
+        wake = self._next_wake(now)
+        if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
+            self._timer = self.root.after(int(max(0.05, wake - now) * 1000), self._wake)
+        self._refresh_tray(now)
+
+    def _next_wake(self, now: float) -> float:
+        """The earliest moment something could change, at most a tick away while a bout runs."""
+        deadline = self.engine.next_deadline()
+        candidates = [float("inf") if deadline is None else deadline]
+        status = self.engine.status(now)
+        if status.state == "working":
+            candidates.append(now + TICK_S)
+            notice_at = self._notice_time(now)
+            if notice_at is not None:
+                candidates.append(notice_at)
+        if self._held is not None:
+            candidates.append(now + min(DND_RECHECK_S, self.rules.sit_limit_s / 4))
+        if not self.sensing.armed and status.state != "working":
+            candidates.append(now + TICK_S)  # e.g. a listener that could not arm
+        return max(now, min(candidates))
+
+    def _engine_time(self, t: float) -> float:
+        return max(t, self.engine.now)
+
+    def _follow_lock(self, now: float) -> None:
+        locked = bool(self.sensing.screen_locked())
+        if locked != self._locked:
+            self._locked = locked
+            self._apply(self.engine.feed(now, ev.LOCK if locked else ev.UNLOCK))
+
+    # --- decisions --------------------------------------------------------
+
+    def _apply(self, decisions) -> None:
+        for decision in decisions:
+            log.info("decision %s %s", decision.type, decision.fields)
+            if decision.type in ev.PROMPTS:
+                self._noticed_at_sitting = None
+                if self._busy():
+                    self._held = decision
+                else:
+                    self._show_prompt(decision)
+            elif decision.type == ev.NATURAL_BREAK:
+                self._held = None
+                if not self._started:
+                    self._close_prompt()
+            elif decision.type in (ev.POSITION_CHANGE_DUE, ev.MOVE_DUE, ev.SIT_DUE):
+                self._notice(_NOTICES[decision.type])
+
+    def _busy(self) -> bool:
+        """Do not disturb: a presentation, a video, a call."""
+        dnd = self.settings["do_not_disturb"]
+        return bool((dnd["fullscreen"] and self.sensing.fullscreen_active())
+                    or (dnd["camera"] and self.sensing.camera_in_use()))
+
+    def _notice_time(self, now: float) -> float | None:
+        remaining = self.engine.status(now).next_break_in_s
+        if remaining is None or not self._wants_notice() or self._noticed_at_sitting == self._threshold(now):
+            return None
+        return now + max(0.0, remaining - NOTICE_BEFORE_S)
+
+    def _maybe_notice(self, now: float) -> None:
+        status = self.engine.status(now)
+        remaining = status.next_break_in_s
+        if status.state != "working" or remaining is None or not 0 < remaining <= NOTICE_BEFORE_S + 0.5:
+            return
+        if not self._wants_notice():
+            return
+        if self._noticed_at_sitting != self._threshold(now):
+            self._noticed_at_sitting = self._threshold(now)
+            self._notice("Break in 1 min — finish your sentence")
+
+    def _wants_notice(self) -> bool:
+        """A minute's warning makes sense only before a limit several minutes long."""
+        return self.rules.sit_limit_s >= 3 * NOTICE_BEFORE_S
+
+    def _threshold(self, now: float) -> float:
+        status = self.engine.status(now)
+        return round(status.sitting_s + (status.next_break_in_s or 0.0))
+
+    # --- windows ----------------------------------------------------------
+
+    def _show_prompt(self, decision: Decision | None, makeup: bool = False) -> None:
+        """Open the break window (a due prompt, or the user asked for a break)."""
+        self._close_prompt()
+        can_postpone = bool(decision and decision.fields.get("can_postpone"))
+        self._started = False
+        self._prompt_window = self.windows.break_window(
+            self.root, self.windows.exercises, self._choose, can_postpone=can_postpone,
+            can_skip=decision is not None, break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+            geometry=self.windows.geometry(self.root),
+        )
+        self._offer_focus()
+
+    def _offer_focus(self) -> None:
+        """Take the keyboard only when the user has paused typing."""
+        if self._prompt_window is None:
+            return
+        idle = self.sensing.idle_seconds()
+        if idle is None or idle >= FOCUS_IDLE_S:
+            self._prompt_window.offer_focus()
+        else:
+            self.root.after(int((FOCUS_IDLE_S - idle) * 1000) + 50, self._offer_focus)
+
+    def _close_prompt(self) -> None:
+        if self._prompt_window is not None:
+            window, self._prompt_window = self._prompt_window, None
+            try:
+                window.destroy()
+            except tkinter.TclError:
+                pass
+
+    def _choose(self, choice: str) -> None:
+        """The user's answer in the break window."""
+        now = self._engine_time(self.clock.monotonic())
+        if choice == "start":
+            self._started = True
+            self._apply(self.engine.feed(now, ev.BREAK_START))
+        elif choice == "done":
+            if not self._started:
+                self._apply(self.engine.feed(now, ev.BREAK_START))
+            self._apply(self.engine.feed(now, ev.BREAK_END))
+            self._started = False
+            self._close_prompt()
+        elif choice in ("postpone", "skip"):
+            self._apply(self.engine.feed(now, choice))
+            self._close_prompt()
+        self._reschedule()
+
+    def _notice(self, text: str) -> None:
+        self.windows.notice(self.root, text, self.windows.geometry(self.root), 8)
+
+    # --- actions from the tray, the panel and the command line ------------
+
+    def act(self, action: str) -> None:
+        now = self._engine_time(self.clock.monotonic())
+        if action == "open_panel":
+            self._open_panel(now)
+        elif action == "break_now":
+            self._show_prompt(None)
+        elif action in ("postpone", "standing", "sitting"):
+            self._apply(self.engine.feed(now, action))
+            if action == "postpone":
+                self._close_prompt()
+        elif action.startswith("pause_"):
+            self.pause(now, _pause_seconds(action[6:], self.clock.wall()))
+        elif action == "resume":
+            self._apply(self.engine.resume(now))
+        elif action == "today":
+            self._notice(_today_text(self.engine.totals_at(now)))
+        elif action == "exercises":
+            self._show_prompt(None)
+        elif action == "quit":
+            self.on_quit()
+        else:
+            self._notice("This part of Upright is coming in a later version.")
+        self._reschedule()
+
+    def pause(self, now: float, seconds: float) -> None:
+        self._close_prompt()
+        self._held = None
+        self._apply(self.engine.pause(now, now + seconds))
+
+    def _open_panel(self, now: float) -> None:
+        status = self.engine.status(now)
+        if self._panel is not None:
+            try:
+                self._panel.destroy()
+            except tkinter.TclError:
+                pass
+        self._panel = self.windows.panel(
+            self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
+            standing=status.standing, can_postpone=status.state == "break_due",
+        )
+
+    def control(self, request: dict) -> dict:
+        """A command from `upright status|break|pause|...`, on the Tk thread."""
+        command = request["command"]
+        now = self._catch_up()
+        if command == "status":
+            return {"ok": True, **self.status(now)}
+        if command == "pause":
+            minutes = request.get("minutes")
+            if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
+                return {"ok": False, "error": "pause takes minutes between 0 and 1440"}
+            self.pause(now, minutes * 60)
+        elif command in _CONTROL_ACTIONS:
+            self.act(_CONTROL_ACTIONS[command])
+        elif command == "quit":
+            self.mailbox.post(("quit",))  # after this reply is sent
+        else:
+            return {"ok": False, "error": f"unknown command {command!r}"}
+        self._reschedule()
+        return {"ok": True, **self.status(now)}
+
+    def _paused_until(self, status, now: float) -> datetime | None:
+        """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""
+        if status.paused_until is None:
+            return None
+        return self.clock.wall() + timedelta(seconds=status.paused_until - now)
+
+    def status(self, now: float) -> dict:
+        status = self.engine.status(now)
+        paused_until = self._paused_until(status, now)
+        if paused_until is not None:
+            paused_until = paused_until.isoformat(timespec="seconds")
+        return {
+            "state": status.state,
+            "sitting_s": round(status.sitting_s, 1),
+            "next_break_in_s": None if status.next_break_in_s is None else round(status.next_break_in_s, 1),
+            "standing": status.standing,
+            "paused_until": paused_until,
+            "today": {k: round(v, 1) for k, v in self.engine.totals_at(now).as_dict().items()},
+        }
+
+    def _refresh_tray(self, now: float) -> None:
+        status = self.engine.status(now)
+        limit = self.rules.sit_limit_s
+        progress = min(1.0, status.sitting_s / limit) if limit else 0.0
+        state = _TRAY_STATE.get(status.state, "working")
+        if state == "working" and status.standing:
+            state = "standing"
+        tooltip = tooltip_text(status.sitting_s, status.next_break_in_s, state, status.standing,
+                               standing_s=status.standing_s, paused_until=self._paused_until(status, now),
+                               now=self.clock.wall())
+        self.tray.update(progress, state, tooltip)
+
+
+class Reply:
+    """A control request waiting for the Tk thread's answer."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: dict | None = None
+
+
+def ask(mailbox: Mailbox, request: dict) -> dict:
+    """Called on the control socket's thread: hand over and wait, bounded."""
+    box = Reply()
+    mailbox.post(("control", request, box))
+    if not box.done.wait(REPLY_TIMEOUT_S):
+        return {"ok": False, "error": "the agent did not answer in time"}
+    return box.reply
+
+
+_CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
+_TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
+               "paused": "paused"}
+_NOTICES = {
+    ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
+    ev.MOVE_DUE: "Time to move: walk around for two minutes",
+    ev.SIT_DUE: "You can sit down again",
+}
+
+
+def _pause_seconds(what: str, wall: datetime) -> float:
+    """30, 60 (minutes) or "tomorrow": until the next local midnight."""
+    if what == "tomorrow":
+        midnight = (wall + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return (midnight - wall).total_seconds()
+    return float(what) * 60
+
+
+def _today_text(totals) -> str:
+    return (f"Today: sitting {round(totals.sitting_s / 60)} min, longest bout {round(totals.longest_bout_s / 60)} min; "
+            f"{totals.breaks_taken} breaks taken, {totals.natural_breaks} natural breaks")

@@ -1,0 +1,112 @@
+"""`upright run`: check the session, build the real pieces, run the Tk loop.
+
+This is the composition root: the only place that knows which backend, tray
+and windows are real. A missing piece (display, X RECORD, another agent) ends
+here with a message and a fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+from agent import config, control
+from agent.clock import SystemClock
+from agent.core import Rules
+
+log = logging.getLogger("agent")
+
+EXIT_MISSING = 2
+
+
+class Missing(Exception):
+    """The session lacks something Upright needs: what, and how to fix it."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(f"{what}\nFix: {fix}")
+
+
+def check_display() -> None:
+    if os.environ.get("DISPLAY"):
+        return
+    if os.environ.get("WAYLAND_DISPLAY"):
+        raise Missing("This is a Wayland session without X11 compatibility (no DISPLAY).",
+                      "Enable XWayland, or log in to an X11 session, and start Upright from it.")
+    raise Missing("No display: Upright is a desktop agent and needs a graphical session (DISPLAY is not set).",
+                  "Start it from your desktop session (autostart does this), or set DISPLAY, e.g. DISPLAY=:0.")
+
+
+def run(config_path: str | None) -> int:
+    """Start the agent; returns the exit status."""
+    settings = config.load(config_path)
+    rules = Rules.from_config(settings)
+    check_display()
+    try:
+        server = control.Server(lambda request: app_ask(request))
+    except control.AlreadyRunning:
+        print("Upright is already running in this session.")
+        return 0
+    try:
+        return _run_with(server, settings, rules)
+    finally:
+        server.close()
+
+
+_mailbox = None
+
+
+def app_ask(request: dict) -> dict:
+    """The control socket's handler: answer pings here, hand the rest to the Tk thread."""
+    if request.get("command") == "ping":
+        return {"ok": True, "pid": os.getpid()}
+    if _mailbox is None:
+        return {"ok": False, "error": "Upright is starting"}
+    from agent.app import ask
+
+    return ask(_mailbox, request)
+
+
+def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
+    global _mailbox
+    import tkinter
+
+    from agent.app import App, Windows
+    from agent.mailbox import Mailbox
+    from agent.sensing import SensingUnavailable, backend
+    from agent.tray import Tray
+    from agent import ui
+
+    clock = SystemClock()
+    try:
+        sensing = backend(clock=clock.monotonic)
+    except SensingUnavailable as error:
+        raise Missing(error.message, error.fix) from None
+    try:
+        root = tkinter.Tk(className="Upright")
+    except tkinter.TclError as error:
+        sensing.close()
+        raise Missing(f"Cannot open the display {os.environ.get('DISPLAY')}: {error}.",
+                      "Check that the X server is running and that you may connect to it (xhost, XAUTHORITY).")
+    root.withdraw()
+    mailbox = Mailbox()
+    windows = Windows(ui.BreakWindow, ui.Notice, ui.Panel, ui.monitor_at_pointer, ui.default_exercises())
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox)
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda *_: mailbox.post(("quit",)))
+    _mailbox = mailbox
+    app.start()
+    server.start()
+    if app.tray.docked() is False:
+        print("Upright: no system tray found; running without an icon (use `upright status`).", file=sys.stderr)
+    print(f"Upright is running (pid {os.getpid()}); `upright status` tells how long you have been sitting.",
+          flush=True)
+    try:
+        root.mainloop()
+    finally:
+        _mailbox = None
+        app.stop()
+        mailbox.close(root)
+        root.destroy()
+    return 0

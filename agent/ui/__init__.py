@@ -1,0 +1,50 @@
+"""Upright's windows: the break prompt, the pre-break notice and the panel.
+
+    from agent.ui.break_window import BreakWindow
+    from agent.ui.geometry import monitor_at_pointer
+    window = BreakWindow(root, BUILT_IN, choices.put, can_postpone=True, can_skip=True,
+                         break_s=120, geometry=monitor_at_pointer(root))
+    ...                               # once the user has been idle ~2 s:
+    window.offer_focus()
+
+Every class here is a plain Tk class: create and call it from the Tk
+(main) thread only. Other threads hand their requests to that thread
+through a queue; the callbacks (``on_choice``, ``on_action``) run in the
+Tk thread. Words live in :mod:`agent.ui.strings`, colours and fonts in
+:mod:`agent.ui.theme`. Nothing here is imported by the engine
+(:mod:`agent.core`), which stays free of GUI code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public names, and the module each lives in. They load on first use, so
+#: ``import agent.ui.strings`` (e.g. for translation tools) needs neither
+#: Tk nor Pillow.
+_EXPORTS = {
+    "BreakWindow": "agent.ui.break_window",
+    "Notice": "agent.ui.notice",
+    "Panel": "agent.ui.panel",
+    "monitor_at_pointer": "agent.ui.geometry",
+    "centered": "agent.ui.geometry",
+    "Exercise": "agent.ui.exercise",
+    "BUILT_IN": "agent.ui.exercise",
+    "draw_exercise": "agent.ui.exercise",
+}
+
+__all__ = [*_EXPORTS, "default_exercises"]
+
+
+def default_exercises() -> list:
+    """The exercises a break window offers until the content library lands."""
+    from agent.ui.exercise import BUILT_IN
+
+    return list(BUILT_IN)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'agent.ui' has no attribute {name!r}")

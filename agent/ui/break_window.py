@@ -1,0 +1,383 @@
+"""The break prompt: one illustrated micro-exercise and the user's choice.
+
+What ``on_choice`` receives, in order, for one window:
+
+* ``"start"``    at most once: the user began the break (Start or Enter);
+* ``"hurts"``    at most once: the user stopped the exercise because it
+  hurts; the window then shows the caution text and a Close button;
+* then exactly one of ``"done"`` (Done, Enter after Start, or Close after
+  "hurts"), ``"postpone"`` or ``"skip"``, after which the window closes.
+
+So every prompt ends with one terminal choice the engine understands;
+"start" and "hurts" are progress reports (break started; log the pain).
+:meth:`BreakWindow.close` (e.g. a natural break cleared the prompt)
+closes it with no choice at all.
+
+Keyboard, once the window has focus: Enter starts, then finishes; Esc
+postpones, or skips if Postpone is not offered, or does nothing when
+neither is (IT policy); in the caution view both close it. The window
+manager's close button acts like Esc. Space presses the focused button. The window
+opens *without* focus, so a user typing elsewhere never presses one of
+these by accident; the app calls :meth:`BreakWindow.offer_focus` once
+the user has been idle for a moment.
+
+Tk thread only. The countdown runs on ``after`` callbacks that exist
+only while the window is open.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import tkinter as tk
+from typing import Callable, Optional, Sequence, Union
+
+from PIL import Image, ImageTk
+
+from agent.ui import strings, theme
+from agent.ui.exercise import Exercise, draw_exercise
+from agent.ui.focus import show_without_focus, take_focus
+from agent.ui.geometry import Rect, centered, tk_geometry
+
+log = logging.getLogger("agent.ui")
+
+CHOICES = ("start", "done", "postpone", "skip", "hurts")
+TERMINAL = ("done", "postpone", "skip")
+
+TICK_MS = 200
+#: Space kept between the window and the monitor's edges.
+MARGIN = 24
+
+
+class BreakWindow:
+    """The break prompt for one due break; see the module docstring for the protocol."""
+
+    def __init__(
+        self,
+        root: tk.Tk,
+        exercise: Union[Exercise, Sequence[Exercise]],
+        on_choice: Callable[[str], None],
+        *,
+        can_postpone: bool,
+        can_skip: bool,
+        break_s: float,
+        geometry: Rect,
+        postpone_min: float = 5.0,
+        font_scale: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
+        if not self.exercises:
+            raise ValueError("a break window needs at least one exercise")
+        self._on_choice = on_choice
+        self._clock = clock  # a test passes a fake one to run a countdown in no time
+        self.can_postpone, self.can_skip = can_postpone, can_skip
+        self.break_s = break_s
+        self.monitor = geometry
+        self.index = 0
+        self.started = False
+        self.in_caution = False
+        self._break_end = self._hold_end = None  # monotonic deadlines once started
+        self._tick_id: Optional[str] = None
+        self._images: list = []  # PhotoImages must outlive the labels showing them
+
+        self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
+        self.top.withdraw()
+        self.top.title(strings.BREAK_TITLE)
+        self.top.overrideredirect(False)
+        self.top.attributes("-topmost", True)
+        self.top.resizable(False, False)
+        self.top.protocol("WM_DELETE_WINDOW", self._on_escape)
+        self.fonts = theme.make_fonts(self.top, font_scale)
+
+        self._build(postpone_min)
+        self._show_exercise()
+        self.top.bind("<Return>", self._on_enter)
+        self.top.bind("<KP_Enter>", self._on_enter)
+        self.top.bind("<Escape>", self._on_escape)
+        show_without_focus(self.top)
+
+    # -- public ------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.top is not None
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.exercises[self.index]
+
+    def offer_focus(self) -> None:
+        """Give the window the keyboard (call once the user has paused typing)."""
+        if self.is_open:
+            take_focus(self.top, self.close_button if self.in_caution else self.primary)
+
+    def close(self) -> None:
+        """Close without a choice (the app no longer needs the prompt)."""
+        if self.top is None:
+            return
+        self._stop_ticking()
+        top, self.top = self.top, None
+        top.destroy()
+
+    #: Tk's name for it: closing twice, or after the window closed itself, is fine.
+    destroy = close
+
+    # -- building ----------------------------------------------------------
+
+    def _build(self, postpone_min: float) -> None:
+        f = self.fonts
+        self.frame = tk.Frame(self.top, bg=theme.BACKGROUND, padx=f.pad(2), pady=f.pad(1.5))
+        self.frame.pack(fill="both", expand=True)
+        self.heading = theme.label(self.frame, strings.BREAK_HEADING, f.heading)
+        self.heading.pack(anchor="w")
+
+        self.exercise_view = tk.Frame(self.frame, bg=theme.BACKGROUND)
+        self.exercise_view.pack(fill="both", expand=True, pady=(f.pad(1.25), 0))
+        self._build_exercise_view(postpone_min)
+        self.caution_view = tk.Frame(self.frame, bg=theme.WARN_TINT, padx=f.pad(1.5), pady=f.pad(1.25))
+        self._build_caution_view()
+
+        self.rule = tk.Frame(self.frame, bg=theme.BORDER, height=1)
+        self.rule.pack(fill="x", pady=(f.pad(1), 0))
+        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
+            anchor="w", pady=(f.pad(0.5), 0))
+
+    def _build_exercise_view(self, postpone_min: float) -> None:
+        f, view = self.fonts, self.exercise_view
+        body = tk.Frame(view, bg=theme.BACKGROUND)
+        body.pack(fill="x")
+        left = tk.Frame(body, bg=theme.BACKGROUND)
+        left.pack(side="left", anchor="n")
+        self.picture = tk.Label(left, bg=theme.BACKGROUND, bd=0)
+        self.picture.pack()
+        # The timers sit under the figure: they time what the figure shows.
+        # The hold time, if the exercise has one, else the break time left:
+        self.countdown = theme.label(left, "", f.title, fg=theme.ACCENT, anchor="center", justify="center")
+        self.countdown.pack(fill="x", pady=(f.pad(0.5), 0))
+        # and under a hold, the break time left in smaller type.
+        self.break_clock = theme.label(left, "", f.body, fg=theme.INK_SOFT, anchor="center", justify="center")
+        self.text = tk.Frame(body, bg=theme.BACKGROUND)
+        self.text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+
+        self.buttons = tk.Frame(view, bg=theme.BACKGROUND)
+        self.buttons.pack(fill="x", pady=(f.pad(1.25), 0))
+        self.primary = theme.button(self.buttons, strings.START, self._on_primary, f, "primary")
+        row = [self.primary]
+        self.postpone_button = self.skip_button = self.next_button = None
+        if self.can_postpone:
+            text = strings.POSTPONE.format(duration=strings.duration(postpone_min * 60))
+            self.postpone_button = theme.button(self.buttons, text, lambda: self._choose("postpone"), f)
+            row.append(self.postpone_button)
+        if self.can_skip:
+            self.skip_button = theme.button(self.buttons, strings.SKIP, lambda: self._choose("skip"), f)
+            row.append(self.skip_button)
+        if len(self.exercises) > 1:
+            self.next_button = theme.button(self.buttons, strings.NEXT_EXERCISE, self._next_exercise, f)
+            row.append(self.next_button)
+        self.hurts_button = theme.button(self.buttons, strings.HURTS, self._on_hurts, f, "link")
+        self._button_row = row + [self.hurts_button]
+
+    def _build_caution_view(self) -> None:
+        f, view = self.fonts, self.caution_view
+        self._caution_labels = [
+            theme.label(view, text, f.body, bg=theme.WARN_TINT) for text in (strings.CAUTION, strings.CAUTION_WORSE)
+        ]
+        for n, lbl in enumerate(self._caution_labels):
+            lbl.pack(anchor="w", pady=(f.pad(0.5) if n else 0, 0))
+        self.close_button = theme.button(view, strings.CLOSE, lambda: self._choose("done"), f, "primary")
+        self.close_button.pack(anchor="w", pady=(f.pad(1.25), 0))
+
+    def _show_exercise(self) -> None:
+        """Fill the text column and picture for the current exercise, then size the window."""
+        f, ex = self.fonts, self.exercise
+        for child in self.text.winfo_children():
+            child.destroy()
+        text_w, picture = self._column_widths()
+        self._set_picture(picture)
+        self.countdown.configure(wraplength=picture)
+        self.break_clock.configure(wraplength=picture)
+        if ex.hold_s:
+            self.break_clock.pack(fill="x", pady=(f.pad(0.25), 0))
+        else:
+            self.break_clock.pack_forget()
+
+        def line(text: str, font, fg: str = theme.INK, gap: float = 0.25) -> tk.Label:
+            lbl = theme.label(self.text, text, font, fg=fg, wraplength=text_w)
+            lbl.pack(anchor="w", fill="x", pady=(f.pad(gap), 0))
+            return lbl
+
+        if len(self.exercises) > 1:
+            line(strings.EXERCISE_COUNT.format(number=self.index + 1, total=len(self.exercises)),
+                 f.small, theme.INK_SOFT, 0)
+        line(ex.name, f.title, gap=0)
+        if ex.adapted_from:
+            line(strings.ADAPTED.format(original=ex.adapted_from), f.small, theme.INK_SOFT)
+        self._show_steps(ex.steps, text_w)
+        if ex.reps:
+            line(strings.REPS.format(reps=ex.reps), f.body)
+        line(ex.caution, f.body, theme.INK_SOFT, 0.75)
+        self._update_countdown()
+        self._place()
+
+    def _show_steps(self, steps: Sequence[str], width: int) -> None:
+        """Numbered steps with a hanging indent, so wrapped lines align with the text."""
+        f = self.fonts
+        table = tk.Frame(self.text, bg=theme.BACKGROUND)
+        table.pack(anchor="w", fill="x", pady=(f.pad(0.75), 0))
+        number_w = f.body.measure("8.") + f.pad(0.5)
+        for n, step in enumerate(steps, start=1):
+            theme.label(table, f"{n}.", f.body, fg=theme.ACCENT, anchor="ne").grid(
+                row=n, column=0, sticky="ne", padx=(0, f.pad(0.5)), pady=(f.pad(0.25), 0))
+            theme.label(table, step, f.body, wraplength=width - number_w).grid(
+                row=n, column=1, sticky="nw", pady=(f.pad(0.25), 0))
+
+    def _column_widths(self) -> tuple[int, int]:
+        """(text column width, picture size) for the window width this monitor allows."""
+        f = self.fonts
+        width = self._window_width()
+        picture = round(min(250 * min(f.scale, 1.3), self.monitor[3] * 0.35))
+        text_w = width - 2 * f.pad(2) - picture - f.pad(1.5)
+        return text_w, picture
+
+    def _window_width(self) -> int:
+        return min(round(820 * self.fonts.scale), self.monitor[2] - 2 * MARGIN)
+
+    def _set_picture(self, size: int) -> None:
+        """The end pose over a faint start pose: the whole movement in one picture."""
+        figure = draw_exercise(self.exercise, size, 1.0, ghost=0.0)
+        # Flattened onto the window colour here, so the edges blend exactly as
+        # drawn, whatever the Tk build does with partial transparency.
+        image = Image.new("RGBA", figure.size, theme.BACKGROUND)
+        image.alpha_composite(figure)
+        photo = ImageTk.PhotoImage(image.convert("RGB"), master=self.top)
+        self._images = [photo]
+        self.picture.configure(image=photo)
+
+    def _place(self) -> None:
+        """Size the window to its content (within the monitor) and centre it."""
+        theme.flow(self.buttons, self._button_row, self._window_width() - 2 * self.fonts.pad(2),
+                   self.fonts.pad(0.75))
+        self.top.update_idletasks()
+        width = max(self._window_width(), self.top.winfo_reqwidth())
+        height = self.top.winfo_reqheight()
+        mx, my, mw, mh = self.monitor
+        rect = centered((mx + MARGIN, my + MARGIN, mw - 2 * MARGIN, mh - 2 * MARGIN), width, height)
+        self.top.geometry(tk_geometry(rect))
+
+    # -- behaviour ---------------------------------------------------------
+
+    def _choose(self, choice: str) -> None:
+        """Report ``choice``; a terminal one closes the window first."""
+        if not self.is_open:
+            return
+        if choice in TERMINAL:
+            self.close()
+        try:
+            self._on_choice(choice)
+        except Exception:  # noqa: BLE001 - a faulty handler must not wedge the window
+            log.exception("break window: on_choice(%r) raised", choice)
+
+    def _on_primary(self) -> None:
+        if self.started:
+            self._choose("done")
+            return
+        self.started = True
+        now = self._clock()
+        self._break_end = now + self.break_s
+        self._hold_end = now + self.exercise.hold_s if self.exercise.hold_s else None
+        self.primary.configure(text=strings.DONE)
+        self._place()  # "Done" may be wider than "Start" in some languages
+        self._choose("start")
+        self._tick()
+
+    def _on_enter(self, _event=None) -> str:
+        if self.in_caution:
+            self._choose("done")
+        else:
+            self._on_primary()
+        return "break"
+
+    def _on_escape(self, _event=None) -> str:
+        if self.in_caution:
+            self._choose("done")
+        elif self.can_postpone:
+            self._choose("postpone")
+        elif self.can_skip:
+            self._choose("skip")
+        return "break"
+
+    def _on_hurts(self) -> None:
+        """End the exercise at once and show what to do instead."""
+        self._stop_ticking()
+        self.in_caution = True
+        self.heading.configure(text=strings.CAUTION_HEADING, fg=theme.WARN)
+        self.exercise_view.pack_forget()
+        wrap = self._window_width() - 2 * self.fonts.pad(2) - 2 * self.fonts.pad(1.5)
+        for lbl in self._caution_labels:
+            lbl.configure(wraplength=wrap)
+        self.caution_view.pack(fill="x", pady=(self.fonts.pad(1.25), 0), before=self.rule)
+        self._place()
+        if self._has_focus():  # only move the keyboard if it was already here
+            self.close_button.focus_set()
+        self._choose("hurts")
+
+    def _has_focus(self) -> bool:
+        try:
+            focus = self.top.focus_get()
+        except KeyError:  # focus on a widget tkinter does not know
+            return False
+        return focus is not None and focus.winfo_toplevel() is self.top
+
+    def _next_exercise(self) -> None:
+        self.index = (self.index + 1) % len(self.exercises)
+        if self.started:
+            hold = self.exercise.hold_s
+            self._hold_end = self._clock() + hold if hold else None
+        self._show_exercise()
+
+    # -- countdown ---------------------------------------------------------
+
+    def _update_countdown(self) -> None:
+        """Show the hold time if the exercise has one, and the break time left."""
+        now = self._clock()
+        left = self.break_s if not self.started else self._break_end - now
+        clock = strings.BREAK_LEFT.format(clock=strings.clock(left)) if left > 0 else strings.BREAK_OVER
+        hold = self.exercise.hold_s
+        if hold:
+            held = hold if not self.started else self._hold_end - now
+            grew = _set_text(self.countdown, strings.HOLD.format(seconds=math.ceil(held)) if held > 0
+                             else strings.HOLD_OVER)
+            grew |= _set_text(self.break_clock, clock)
+        else:
+            grew = _set_text(self.countdown, clock)
+        if grew:
+            self._place()
+
+    def _tick(self) -> None:
+        self._tick_id = None
+        if not self.is_open or self.in_caution:
+            return
+        self._update_countdown()
+        self._tick_id = self.top.after(TICK_MS, self._tick)
+
+    def _stop_ticking(self) -> None:
+        if self._tick_id is not None and self.top is not None:
+            self.top.after_cancel(self._tick_id)
+        self._tick_id = None
+
+
+def _set_text(label: tk.Label, text: str) -> bool:
+    """Change a label only when its text changes (no redraw each tick).
+
+    True if the new text needs more room than the label has, e.g. a long
+    translation wrapping to a second line: the window must grow.
+    """
+    if label.cget("text") == text:
+        return False
+    label.configure(text=text)
+    if not label.winfo_ismapped():
+        return False
+    label.update_idletasks()
+    return label.winfo_reqheight() > label.winfo_height() or label.winfo_reqwidth() > label.winfo_width()

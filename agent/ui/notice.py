@@ -1,0 +1,82 @@
+"""A small toast in the corner of the monitor: "Break in 1 min — finish your sentence".
+
+It warns without interrupting: it never takes the keyboard (it is an
+override-redirect window, which window managers neither decorate nor
+focus), sits in the bottom-right corner, closes itself after ``seconds``
+and on a click anywhere on it. Tk thread only.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import Optional
+
+from agent.ui import strings, theme
+from agent.ui.focus import show_without_focus
+from agent.ui.geometry import Rect, tk_geometry
+
+#: Gap between the toast and the monitor's edges, clear of most panels and docks.
+MARGIN = 24
+
+
+class Notice:
+    """A self-closing, click-to-dismiss, non-focusing notice."""
+
+    def __init__(
+        self, root: tk.Tk, text: str, geometry: Rect, seconds: float, *, font_scale: float = 1.0
+    ) -> None:
+        self.top: Optional[tk.Toplevel] = tk.Toplevel(root, bg=theme.BORDER)
+        self.top.withdraw()
+        self.top.title(strings.NOTICE_TITLE)
+        self.top.overrideredirect(True)
+        self.top.attributes("-topmost", True)
+        self.fonts = theme.make_fonts(self.top, font_scale)
+        self.label = self._build(text)
+        self.top.update_idletasks()
+        self.top.geometry(tk_geometry(_corner(geometry, self.top.winfo_reqwidth(), self.top.winfo_reqheight())))
+        for widget in (self.top, *self._all_widgets()):
+            widget.bind("<ButtonRelease-1>", lambda _e: self.close())
+        self._timer = self.top.after(max(0, round(seconds * 1000)), self.close)
+        show_without_focus(self.top)
+
+    @property
+    def is_open(self) -> bool:
+        return self.top is not None
+
+    def close(self) -> None:
+        if self.top is None:
+            return
+        top, self.top = self.top, None
+        top.after_cancel(self._timer)
+        top.destroy()
+
+    #: Tk's name for it: closing twice, or after the window closed itself, is fine.
+    destroy = close
+
+    def _build(self, text: str) -> tk.Label:
+        """A white card with a teal stripe on the left and a hairline border
+        (the toplevel's colour), visible on light and dark desktops alike."""
+        f = self.fonts
+        tk.Frame(self.top, bg=theme.ACCENT, width=f.pad(0.375)).pack(side="left", fill="y", pady=1, padx=(1, 0))
+        card = tk.Frame(self.top, bg=theme.SURFACE, padx=f.pad(1.25), pady=f.pad(0.75))
+        card.pack(side="left", fill="both", expand=True, pady=1, padx=(0, 1))
+        name = theme.label(card, strings.APP, f.small, fg=theme.ACCENT)
+        name.pack(anchor="w")
+        wrap = round(360 * f.scale)
+        label = theme.label(card, text, f.body, wraplength=wrap)
+        label.pack(anchor="w", pady=(f.pad(0.125), 0))
+        return label
+
+    def _all_widgets(self):
+        stack = list(self.top.winfo_children())
+        while stack:
+            widget = stack.pop()
+            stack.extend(widget.winfo_children())
+            yield widget
+
+
+def _corner(monitor: Rect, w: int, h: int) -> Rect:
+    """The bottom-right corner of ``monitor``, ``MARGIN`` in from its edges."""
+    mx, my, mw, mh = monitor
+    w, h = min(w, mw - 2 * MARGIN), min(h, mh - 2 * MARGIN)
+    return (mx + mw - w - MARGIN, my + mh - h - MARGIN, w, h)

@@ -1,0 +1,166 @@
+"""Upright's look: one calm palette, fonts scaled for the reader, styled buttons.
+
+The palette is the tray icon's teal family, darkened where text sits on
+it: every text/background pair below keeps a WCAG contrast of at least
+4.5:1 (a test checks), so labels stay legible for tired eyes and on poor
+screens. Fonts are created per window from ``font_scale`` (1.0 = Upright's
+base sizes, a 12 pt body, a little larger than most desktops' 10 pt; 2.0 =
+twice that), in the desktop's own family, so a user who needs large text
+gets it in every Upright window.
+
+Buttons are classic Tk buttons rather than ttk ones: their colours are
+the same under every desktop theme, which the contrast promise needs.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+import tkinter.font as tkfont
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+# -- palette -------------------------------------------------------------------
+BACKGROUND = "#F4F7F6"  # window: a very light, cool grey-green
+SURFACE = "#FFFFFF"  # cards: the illustration and the notice
+INK = "#1D2B30"  # body text
+INK_SOFT = "#4A5A60"  # secondary text
+ACCENT = "#1E6F66"  # the primary button; dark teal, white text on it
+ACCENT_ACTIVE = "#175A53"
+ACCENT_TINT = "#E3EEEC"  # illustration backdrop, hover in the panel
+BORDER = "#B7C6C3"  # outline of secondary buttons
+WARN = "#A8432A"  # "This hurts" link: a muted coral, not an alarm red
+WARN_TINT = "#FBEDE8"  # caution view background
+ON_ACCENT = "#FFFFFF"
+
+#: (foreground, background) pairs that carry text, for the contrast test.
+TEXT_PAIRS = (
+    (INK, BACKGROUND),
+    (INK_SOFT, BACKGROUND),
+    (INK, SURFACE),
+    (ON_ACCENT, ACCENT),
+    (ON_ACCENT, ACCENT_ACTIVE),
+    (WARN, BACKGROUND),
+    (INK, WARN_TINT),
+    (WARN, WARN_TINT),
+    (INK, ACCENT_TINT),
+)
+
+#: Point sizes at font_scale 1.0.
+_SIZES = {"heading": 20, "title": 15, "body": 12, "button": 12, "small": 10}
+#: Headings are already large: they grow more slowly, leaving room for the text.
+_DISPLAY = ("heading", "title")
+
+#: Spacing unit in pixels at scale 1.0: generous padding is part of "calm".
+PAD = 16
+
+
+@dataclass
+class Fonts:
+    """The named fonts of one window; keep a reference or Tk deletes them."""
+
+    heading: tkfont.Font
+    title: tkfont.Font
+    body: tkfont.Font
+    button: tkfont.Font
+    small: tkfont.Font
+    link: tkfont.Font
+    scale: float
+
+    def pad(self, units: float = 1.0) -> int:
+        """Padding in pixels. It does not grow with the text: large text needs the
+        room for itself, and the gaps stay generous next to normal text."""
+        return round(PAD * units)
+
+
+def make_fonts(root: tk.Misc, scale: float = 1.0) -> Fonts:
+    """Named fonts for one window: ``scale`` times Upright's base sizes, in the desktop's family."""
+    if not scale > 0:
+        raise ValueError(f"font_scale must be positive, not {scale!r}")
+    family = tkfont.nametofont("TkDefaultFont", root=root).actual("family")
+
+    def font(key: str, weight: str = "normal", underline: bool = False) -> tkfont.Font:
+        grow = scale if key not in _DISPLAY else 1 + (scale - 1) * 0.6
+        size = max(6, round(_SIZES[key] * grow))
+        return tkfont.Font(root=root, family=family, size=size, weight=weight, underline=underline)
+
+    return Fonts(
+        heading=font("heading", "bold"),
+        title=font("title", "bold"),
+        body=font("body"),
+        button=font("button", "bold"),
+        small=font("small"),
+        link=font("button", "bold", underline=True),
+        scale=scale,
+    )
+
+
+def label(parent: tk.Misc, text: str, font: tkfont.Font, *, fg: str = INK, **options) -> tk.Label:
+    """A plain label on the parent's background, left-aligned for wrapped text."""
+    options.setdefault("bg", parent.cget("bg"))
+    options.setdefault("justify", "left")
+    options.setdefault("anchor", "w")
+    return tk.Label(parent, text=text, font=font, fg=fg, **options)
+
+
+def button(
+    parent: tk.Misc, text: str, command: Callable[[], None], fonts: Fonts, kind: str = "secondary"
+) -> tk.Button:
+    """A button of ``kind`` "primary" (filled), "secondary" (outlined) or "link".
+
+    Every kind shows a visible focus ring, so keyboard users see where
+    Space will act.
+    """
+    pad_x, pad_y = fonts.pad(1.25), fonts.pad(0.5)
+    common = dict(
+        text=text,
+        command=command,
+        font=fonts.button,
+        relief="flat",
+        bd=0,
+        cursor="hand2",
+        padx=pad_x,
+        pady=pad_y,
+        highlightthickness=max(2, round(2 * fonts.scale)),
+        highlightcolor=INK,
+    )
+    bg = parent.cget("bg")
+    if kind == "primary":
+        return tk.Button(
+            parent, fg=ON_ACCENT, bg=ACCENT, activeforeground=ON_ACCENT,
+            activebackground=ACCENT_ACTIVE, highlightbackground=ACCENT, **common,
+        )
+    if kind == "link":
+        common.update(font=fonts.link, padx=fonts.pad(0.25))
+        return tk.Button(
+            parent, fg=WARN, bg=bg, activeforeground=WARN, activebackground=WARN_TINT,
+            highlightbackground=bg, **common,
+        )
+    if kind == "secondary":
+        # The outline is the highlight ring's unfocused colour; focus darkens it.
+        return tk.Button(
+            parent, fg=INK, bg=SURFACE, activeforeground=INK, activebackground=ACCENT_TINT,
+            highlightbackground=BORDER, **common,
+        )
+    raise ValueError(f"unknown button kind {kind!r}")
+
+
+def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:
+    """Lay ``widgets`` (children of ``parent``) out in rows no wider than ``width`` px.
+
+    Buttons wrap to a new row instead of being clipped when the text is
+    large or a translation is long. Calling it again re-flows them.
+    """
+    for old_row in parent.pack_slaves():
+        if getattr(old_row, "_upright_flow_row", False):
+            old_row.destroy()
+    row, used = None, 0
+    for widget in widgets:
+        need = widget.winfo_reqwidth()
+        if row is None or (used and used + gap + need > width):
+            row = tk.Frame(parent, bg=parent.cget("bg"))
+            row._upright_flow_row = True  # type: ignore[attr-defined]
+            row.pack(side="top", anchor="w", pady=(gap if used else 0, 0))
+            used = 0
+        widget.pack(in_=row, side="left", padx=(gap if used else 0, 0))
+        widget.lift(row)  # stacked above its row frame, or the frame hides it
+        used += (gap if used else 0) + need

@@ -1,0 +1,186 @@
+"""Live agent benchmark under Xvfb: what Upright costs a user's machine.
+
+In one run, beside a bare pynput listener (callbacks that only store a
+timestamp), measures:
+  * CPU % of one core while nobody is there, while working (a pointer move a
+    second) and under a storm of several hundred pointer events per second;
+  * wake-ups (context switches of all threads) per minute in each phase;
+  * RSS before the first window opens;
+  * time from start to the tray icon docked in trayer.
+Targets (issue 3): idle <= 0.02 % and <= 1 wake-up a minute while working;
+storm <= 0.05 %; RSS <= 30 MiB; docked within 1 s.
+
+Run: python -m benchmarks.agent [--phase-seconds 60]   (needs Xvfb, trayer, xdotool)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DISPLAY = ":63"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+BARE_LISTENER = """
+import time
+from pynput import keyboard, mouse
+last = [0.0]
+def seen(*_):
+    last[0] = time.monotonic()
+mouse.Listener(on_move=seen, on_click=seen, on_scroll=seen).start()
+keyboard.Listener(on_press=seen, on_release=seen).start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"""
+
+STORM = """
+import sys, time
+from Xlib import X, display
+from Xlib.ext import xtest
+d = display.Display()
+rate, seconds = float(sys.argv[1]), float(sys.argv[2])
+end, i = time.monotonic() + seconds, 0
+while time.monotonic() < end:
+    for _ in range(int(rate // 100)):
+        i += 1
+        xtest.fake_input(d, X.MotionNotify, x=100 + i % 600, y=200 + i % 300)
+    d.sync()
+    time.sleep(0.01)
+print(i)
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the whole process (all threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def switches(pid: int) -> int:
+    """Context switches of every thread: each is a wake-up or a preemption."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(pids: dict[str, int], seconds: float, load=None) -> dict[str, tuple[float, float]]:
+    """CPU % of a core and wake-ups per minute for each pid over `seconds`."""
+    before = {name: (cpu_seconds(pid), switches(pid)) for name, pid in pids.items()}
+    start = time.monotonic()
+    if load:
+        load(seconds)
+    else:
+        time.sleep(seconds)
+    elapsed = time.monotonic() - start
+    result = {}
+    for name, pid in pids.items():
+        cpu, sw = cpu_seconds(pid), switches(pid)
+        result[name] = (100 * (cpu - before[name][0]) / elapsed, 60 * (sw - before[name][1]) / elapsed)
+    return result
+
+
+def docked_children(env: dict) -> int:
+    """How many client windows trayer holds (its docked icons)."""
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True).stdout
+    lines = tree.splitlines()
+    for index, line in enumerate(lines):
+        if '"panel"' in line or "trayer" in line.lower():
+            for follow in lines[index + 1:index + 8]:
+                if "child" in follow and not follow.strip().startswith("0 child"):
+                    return int(follow.split()[0])
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phase-seconds", type=float, default=60.0)
+    parser.add_argument("--storm-rate", type=float, default=500.0, help="pointer events per second")
+    args = parser.parse_args()
+    phase = args.phase_seconds
+
+    runtime = Path(tempfile.mkdtemp(prefix="upright-bench-"))
+    env = {**os.environ, "DISPLAY": DISPLAY, "UPRIGHT_RUNTIME_DIR": str(runtime)}
+    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [xvfb]
+    try:
+        time.sleep(1.0)
+        procs.append(subprocess.Popen(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+                                       "--height", "24", "--transparent", "false", "--tint", "0xffffff"],
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1.0)
+        docked_before = docked_children(env)
+        started = time.monotonic()
+        agent = subprocess.Popen([sys.executable, "-m", "agent", "run"], env=env, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(agent)
+        while docked_children(env) <= docked_before and time.monotonic() - started < 10:
+            time.sleep(0.01)
+        dock_s = time.monotonic() - started
+        bare = subprocess.Popen([sys.executable, "-c", BARE_LISTENER], env=env, stdout=subprocess.PIPE, text=True)
+        procs.append(bare)
+        bare.stdout.readline()
+        time.sleep(3.0)  # both settle: imports done, first wake-up past
+        rss = {"upright": rss_mib(agent.pid), "bare pynput": rss_mib(bare.pid)}
+        pids = {"upright": agent.pid, "bare pynput": bare.pid}
+
+        def working(seconds: float) -> None:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                subprocess.run(["xdotool", "mousemove", "--", str(300 + int(time.monotonic()) % 50), "300"], env=env)
+                time.sleep(1.0)
+
+        def storm(seconds: float) -> None:
+            subprocess.run([sys.executable, "-c", STORM, str(args.storm_rate), str(seconds)], env=env,
+                           capture_output=True)
+
+        results = {
+            "idle (nobody there)": measure(pids, phase),
+            "working (1 move/s)": measure(pids, phase, working),
+            f"storm ({args.storm_rate:.0f} moves/s)": measure(pids, phase, storm),
+        }
+        status = subprocess.run([sys.executable, "-m", "agent", "status", "--json"], env=env, cwd=ROOT,
+                                capture_output=True, text=True).stdout
+    finally:
+        subprocess.run([sys.executable, "-m", "agent", "quit"], env=env, cwd=ROOT, capture_output=True)
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    print(f"phases of {phase:.0f} s, one run; CPU as % of one core, wake-ups as context switches per minute")
+    print(f"{'phase':26} {'upright CPU':>12} {'wake/min':>9}   {'bare pynput CPU':>15} {'wake/min':>9}")
+    for name, values in results.items():
+        (ucpu, uwake), (bcpu, bwake) = values["upright"], values["bare pynput"]
+        print(f"{name:26} {ucpu:11.3f}% {uwake:9.1f}   {bcpu:14.3f}% {bwake:9.1f}")
+    print(f"RSS before any window: upright {rss['upright']:.1f} MiB, bare pynput {rss['bare pynput']:.1f} MiB")
+    print(f"start to tray icon docked: {dock_s:.2f} s")
+    if status:
+        print("agent status after the run:", json.dumps(json.loads(status)))
+
+
+if __name__ == "__main__":
+    main()

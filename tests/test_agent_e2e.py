@@ -1,0 +1,290 @@
+"""End to end: the real `upright run` under Xvfb with trayer, driven by xdotool.
+
+Short test limits (20 s sitting, 8 s natural break) make a day pass in seconds.
+Screenshots land in tests/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.xvfb import running_xvfb
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DISPLAY = os.environ.get("UPRIGHT_E2E_DISPLAY", ":61")
+CONFIG = """
+[breaks]
+sitting_limit_min = 0.3333333   # 20 s
+natural_break_min = 0.1333333   # 8 s
+prompt_idle_grace_s = 6
+postpone_min = 0.1666667        # 10 s
+"""
+BREAK_WINDOW = "^Upright.+stand and stretch"
+
+pytestmark = pytest.mark.skipif(shutil.which("xdotool") is None or shutil.which("trayer") is None,
+                                reason="needs xdotool and trayer (bash scripts/install.sh --test)")
+
+
+class Session:
+    """A desktop session: X server, tray host, the agent and a way to talk to it."""
+
+    def __init__(self, display: str, runtime: Path, config: Path) -> None:
+        self.display, self.runtime, self.config = display, runtime, config
+        self.env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime)}
+        self.env.pop("WAYLAND_DISPLAY", None)
+        self.agent: subprocess.Popen | None = None
+        self.log = runtime / "agent.log"
+
+    def upright(self, *args: str, timeout: float = 15) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "agent", *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout, cwd=ROOT)
+
+    def start_agent(self) -> None:
+        self.agent = subprocess.Popen([sys.executable, "-m", "agent", "run", "--config", str(self.config)],
+                                      env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
+        wait_for(lambda: self.upright("status", "--json").returncode == 0, 15, "the agent to answer", self)
+
+    def status(self) -> dict:
+        result = self.upright("status", "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    def xdotool(self, *args: str) -> str:
+        return subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+
+    def wiggle(self, seconds: float, every: float = 0.5) -> None:
+        """A person at work: the pointer moves every `every` seconds."""
+        end = time.monotonic() + seconds
+        x = 100
+        while time.monotonic() < end:
+            x = 100 + (x + 37) % 400
+            self.xdotool("mousemove", str(x), "300")
+            time.sleep(every)
+
+    def windows(self, pattern: str = BREAK_WINDOW) -> list[str]:
+        found = self.xdotool("search", "--name", pattern)
+        return found.split() if found else []
+
+    def screenshot(self, name: str, box=None) -> Path:
+        from PIL import ImageGrab
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        image = ImageGrab.grab(xdisplay=self.display)
+        if box:
+            image = image.crop(box)
+        path = ARTIFACTS / name
+        image.save(path)
+        return path
+
+    def primary_button(self) -> tuple[int, int]:
+        """Centre of the break window's filled button (Start, then Done), found on screen.
+
+        Text may share the accent colour; only the button has long horizontal runs of it.
+        """
+        from PIL import ImageGrab
+
+        from agent.ui.theme import ACCENT, ACCENT_ACTIVE
+
+        self.xdotool("mousemove", "5", "795")  # no hover colour
+        time.sleep(0.2)
+        fills = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (ACCENT, ACCENT_ACTIVE)}
+        image = ImageGrab.grab(xdisplay=self.display).convert("RGB")
+        pixels, centres = image.load(), []
+        for y in range(0, image.height, 2):
+            run = 0
+            for x in range(image.width):
+                run = run + 1 if pixels[x, y] in fills else 0
+                if run == 40:
+                    centres.append((x - 20, y))
+        assert centres, "no primary button on screen"
+        return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
+
+    def click(self, where: tuple[int, int]) -> None:
+        self.xdotool("mousemove", str(where[0]), str(where[1]), "click", "1")
+
+    def stop(self) -> None:
+        if self.agent and self.agent.poll() is None:
+            self.upright("quit")
+            try:
+                self.agent.wait(10)
+            except subprocess.TimeoutExpired:
+                self.agent.kill()
+                self.agent.wait()
+
+
+def wait_for(check, timeout: float, what: str, session: Session | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    log = session.log.read_text() if session and session.log.exists() else ""
+    pytest.fail(f"timed out after {timeout} s waiting for {what}\nagent log:\n{log[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory):
+    """Xvfb + trayer, for the whole module."""
+    with running_xvfb(DISPLAY) as display:
+        env = {**os.environ, "DISPLAY": display}
+        trayer = subprocess.Popen(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+                                   "--height", "24", "--transparent", "false", "--tint", "0xffffff",
+                                   "--SetDockType", "true"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        yield display
+        trayer.terminate()
+        trayer.wait(5)
+
+
+@pytest.fixture
+def session(desktop, tmp_path):
+    config = tmp_path / "short.toml"
+    config.write_text(CONFIG)
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    session = Session(desktop, runtime, config)
+    session.start_agent()
+    yield session
+    session.stop()
+
+
+def test_status_contract_and_private_socket(session):
+    status = session.status()
+    assert {"state", "sitting_s", "next_break_in_s", "standing", "paused_until"} <= set(status)
+    assert status["state"] in ("working", "away")
+    mode = stat.S_IMODE((session.runtime / "control.sock").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_second_agent_says_one_is_running(session):
+    result = session.upright("run", "--config", str(session.config))
+    assert result.returncode == 0
+    assert "already running" in result.stdout
+
+
+def test_break_window_appears_after_the_sitting_limit_and_done_resets(session):
+    session.wiggle(3)
+    assert session.status()["state"] == "working"
+    wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    assert session.status()["state"] == "break_due"
+    session.screenshot("e2e_break_window.png")
+    session.click(session.primary_button())  # Start
+    wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
+    session.screenshot("e2e_break_started.png")
+    session.click(session.primary_button())  # Done
+    wait_for(lambda: not session.windows(), 5, "the break window to close", session)
+    session.wiggle(1)
+    status = session.status()
+    assert status["state"] == "working" and status["sitting_s"] < 5
+    assert status["today"]["breaks_taken"] == 1
+
+
+FULLSCREEN_WINDOW = """
+import tkinter
+root = tkinter.Tk()
+root.title("Slides")
+root.attributes("-fullscreen", True)  # no window manager here: Tk also sizes it to the screen
+root.geometry(f"{root.winfo_screenwidth()}x{root.winfo_screenheight()}+0+0")
+root.configure(bg="#202020")
+root.mainloop()
+"""
+
+
+def test_fullscreen_window_defers_the_prompt_until_it_closes(session):
+    slides = subprocess.Popen([sys.executable, "-c", FULLSCREEN_WINDOW], env=session.env)
+    try:
+        wait_for(lambda: session.xdotool("search", "--name", "^Slides$"), 5, "the slides window")
+        wait_for(lambda: session.wiggle(1) or session.status()["state"] == "break_due", 40, "the break", session)
+        session.wiggle(3)
+        assert session.windows() == []  # held: no window over the presentation
+        session.screenshot("e2e_presenting.png")
+    finally:
+        slides.terminate()
+        slides.wait(5)
+    wait_for(lambda: session.wiggle(1) or session.windows(), 15, "the make-up break window", session)
+
+
+def test_idle_as_long_as_a_natural_break_resets_the_clock(session):
+    session.wiggle(6)
+    assert session.status()["sitting_s"] >= 5
+    time.sleep(9.5)  # quiet past the 8 s threshold
+    assert session.status()["state"] == "away"
+    session.xdotool("mousemove", "640", "400")
+    wait_for(lambda: session.status()["state"] == "working", 3, "the return to be seen", session)
+    status = session.status()
+    assert status["sitting_s"] < 2 and status["today"]["natural_breaks"] == 1
+
+
+def test_tray_icon_docks_in_trayer(session):
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], env=session.env, capture_output=True, text=True).stdout
+    assert "trayer" in tree.lower() or "panel" in tree.lower()
+    session.wiggle(2)
+    path = session.screenshot("e2e_tray.png", box=(1280 - 200, 0, 1280, 30))
+    from PIL import Image
+
+    strip = Image.open(path).convert("RGB")
+    colours = {strip.getpixel((x, y)) for x in range(strip.width) for y in range(strip.height)}
+    assert len(colours) > 3  # more than the tray's plain background: an icon is drawn
+
+
+def test_nothing_leaves_the_machine(session):
+    """Every socket the agent holds is a local Unix socket: no TCP, no UDP."""
+    session.wiggle(2)
+    pid = session.agent.pid
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    assert inodes, "the agent should at least hold its X and control sockets"
+    network = set()
+    for table in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6"):
+        path = Path(f"/proc/{pid}/net/{table}")
+        if path.exists():
+            for line in path.read_text().splitlines()[1:]:
+                network.add(line.split()[9])
+    assert not inodes & network
+
+
+def test_quit_stops_the_agent_and_removes_the_socket(session):
+    assert session.upright("quit").returncode == 0
+    assert session.agent.wait(10) == 0
+    assert not (session.runtime / "control.sock").exists()
+    result = session.upright("status")
+    assert result.returncode == 1 and "not running" in result.stderr
+
+
+def test_without_a_display_run_says_what_is_missing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["UPRIGHT_RUNTIME_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "agent", "run"], env=env, capture_output=True, text=True,
+                            timeout=20, cwd=ROOT)
+    assert result.returncode == 2
+    assert "No display" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_x_record_run_says_what_is_missing(tmp_path):
+    with running_xvfb(":62", extra_args=("-extension", "RECORD")) as display:
+        env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(tmp_path)}
+        result = subprocess.run([sys.executable, "-m", "agent", "run"], env=env, capture_output=True, text=True,
+                                timeout=30, cwd=ROOT)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "RECORD" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,176 @@
+"""The tray icon's picture and tooltip (pure Pillow, no display needed).
+
+Also writes tests/artifacts/tray_icons.png, a contact sheet of every state at
+every size (x4, nearest neighbour) on a light and a dark panel, for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageStat
+
+from agent.tray.icon_image import STATES, draw_icon, tooltip_text
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SIZES = (16, 22, 32, 64)
+PROGRESS = {"working": 0.4, "break_due": 1.0, "paused": 0.4, "standing": 0.4, "away": 0.0}
+
+
+def _on(image: Image.Image, colour) -> Image.Image:
+    base = Image.new("RGBA", image.size, tuple(colour) + (255,))
+    base.alpha_composite(image)
+    return base.convert("RGB")
+
+
+def _differs(a: Image.Image, b: Image.Image, min_pixels: int) -> bool:
+    """True if at least ``min_pixels`` pixels differ by more than a rounding step."""
+    diff = ImageChops.difference(a.convert("RGBA"), b.convert("RGBA"))
+    per_pixel = diff.convert("L").point(lambda v: 255 if v > 12 else 0)
+    return ImageStat.Stat(per_pixel).sum[0] / 255 >= min_pixels
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_and_size_is_drawn(state, size):
+    image = draw_icon(size, PROGRESS[state], state)
+    assert image.size == (size, size)
+    assert image.mode == "RGBA"
+    alpha = image.getchannel("A")
+    covered = sum(alpha.histogram()[129:])
+    # A round badge covers about pi/4 of the square; demand a good part of it.
+    assert covered >= 0.5 * size * size, f"{state}@{size}: only {covered} opaque pixels"
+    # Not a flat blob: there is real contrast inside the icon.
+    lo, hi = _on(image, (255, 255, 255)).convert("L").getextrema()
+    assert hi - lo >= 80
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_states_differ_from_each_other(size):
+    images = {state: draw_icon(size, 0.4, state) for state in STATES}
+    for a, b in itertools.combinations(STATES, 2):
+        assert _differs(images[a], images[b], min_pixels=max(6, size * size // 25)), (a, b, size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", ["working", "standing"])
+def test_progress_shows(state, size):
+    empty, half, full = (draw_icon(size, p, state) for p in (0.0, 0.5, 1.0))
+    enough = max(4, size * size // 30)
+    assert _differs(empty, half, enough)
+    assert _differs(half, full, enough)
+    assert _differs(empty, full, enough)
+
+
+def test_ring_fills_clockwise_from_twelve():
+    size = 64
+    quarter = _on(draw_icon(size, 0.25, "working"), (255, 255, 255))
+    empty = _on(draw_icon(size, 0.0, "working"), (255, 255, 255))
+    # A point on the ring at 1:30 (top right) changes, one at 10:30 does not.
+    ring_r = size / 2 - size * 0.16
+    c = size / 2
+    top_right = (int(c + ring_r * 0.7), int(c - ring_r * 0.7))
+    top_left = (int(c - ring_r * 0.7), int(c - ring_r * 0.7))
+    assert quarter.getpixel(top_right) != empty.getpixel(top_right)
+    assert quarter.getpixel(top_left) == empty.getpixel(top_left)
+
+
+def test_progress_is_clamped_and_tolerant():
+    assert draw_icon(16, -3, "working").tobytes() == draw_icon(16, 0, "working").tobytes()
+    assert draw_icon(16, 7, "working").tobytes() == draw_icon(16, 1, "working").tobytes()
+    assert draw_icon(16, float("nan"), "working").tobytes() == draw_icon(16, 0, "working").tobytes()
+    with pytest.raises(ValueError):
+        draw_icon(16, 0.5, "sleeping")
+    with pytest.raises(ValueError):
+        draw_icon(4, 0.5, "working")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", STATES)
+def test_opaque_mode_has_no_transparent_pixels(state, size):
+    image = draw_icon(size, PROGRESS[state], state, opaque=True)
+    assert image.getchannel("A").getextrema() == (255, 255)
+    # The corners show the background, not black (what pasting RGBA onto RGB gives).
+    assert image.getpixel((0, 0))[:3] != (0, 0, 0)
+    dark = draw_icon(size, PROGRESS[state], state, opaque=True, background=(30, 30, 30))
+    assert dark.getpixel((0, 0))[:3] == (30, 30, 30)
+    named = draw_icon(size, PROGRESS[state], state, opaque=True, background="white")
+    assert named.getpixel((0, 0))[:3] == (255, 255, 255)
+
+
+def test_ring_is_visible_at_16px_on_light_and_dark_panels():
+    for background in ((240, 240, 240), (35, 38, 41)):
+        image = _on(draw_icon(16, 0.0, "working"), background)
+        edge = image.convert("L")
+        bg = ImageStat.Stat(Image.new("L", (1, 1), int(sum(background) / 3))).mean[0]
+        # Walk the top row of the ring (y = 1): it must stand out from the panel.
+        strongest = max(abs(edge.getpixel((x, 1)) - bg) for x in range(4, 12))
+        assert strongest >= 40, (background, strongest)
+
+
+def test_tooltip_texts():
+    assert tooltip_text(18 * 60, 12 * 60, "working", False) == "Sitting 18 min \u00b7 next break in 12 min"
+    # Countdowns round up, elapsed time rounds down.
+    assert tooltip_text(18 * 60 + 59, 11 * 60 + 1, "working", False) == "Sitting 18 min \u00b7 next break in 12 min"
+    assert tooltip_text(20, None, "working", False) == "Sitting 0 min"
+    assert tooltip_text(29 * 60, 0, "working", False) == "Sitting 29 min \u00b7 break due now"
+    assert tooltip_text(95 * 60, 5 * 60, "working", False) == "Sitting 1 h 35 min \u00b7 next break in 5 min"
+    assert tooltip_text(120 * 60, 5 * 60, "working", False).startswith("Sitting 2 h \u00b7")
+    assert tooltip_text(32 * 60, 0, "break_due", False) == "Break due \u00b7 sitting 32 min"
+    assert tooltip_text(None, None, "break_due", False) == "Break due"
+    assert tooltip_text(0, None, "away", False) == "Away"
+    assert tooltip_text(0, None, "paused", False) == "Paused"
+    assert tooltip_text(0, None, "paused", False, paused_until=dt.time(14, 30)) == "Paused until 14:30"
+    now = dt.datetime(2024, 5, 6, 10, 0)
+    assert tooltip_text(0, None, "paused", False, paused_until=dt.datetime(2024, 5, 6, 14, 30), now=now) == (
+        "Paused until 14:30"
+    )
+    assert tooltip_text(0, None, "paused", False, paused_until=dt.datetime(2024, 5, 7, 8, 0), now=now) == (
+        "Paused until tomorrow 08:00"
+    )
+    assert tooltip_text(0, None, "paused", False, paused_until=dt.datetime(2024, 5, 9, 8, 0), now=now) == (
+        "Paused until Thu 08:00"
+    )
+    assert tooltip_text(5 * 60, 25 * 60, "standing", True, standing_s=10 * 60) == "Standing 10 min"
+    assert tooltip_text(5 * 60, 25 * 60, "working", True) == "Standing"
+    with pytest.raises(ValueError):
+        tooltip_text(0, 0, "napping", False)
+
+
+def test_tooltips_fit_an_x11_title():
+    """WM_NAME is Latin-1: every text must encode."""
+    for state in STATES:
+        for standing in (False, True):
+            tooltip_text(3600, 60, state, standing, standing_s=60).encode("latin-1")
+
+
+def test_contact_sheet_for_review():
+    """tests/artifacts/tray_icons.png: every state x size, x4, light and dark panel."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    zoom, pad, label_w = 4, 8, 78
+    sizes = (16, 22, 24, 32, 48, 64)
+    rows = [("working", 0.0), ("working", 0.3), ("working", 0.75), ("working", 1.0),
+            ("break_due", 1.0), ("paused", 0.4), ("standing", 0.5), ("away", 0.0)]
+    panels = ((236, 238, 240), (45, 49, 56))
+    cell_w = sum(s * zoom + pad for s in sizes)
+    row_h = max(sizes) * zoom + pad
+    sheet = Image.new("RGB", (label_w + cell_w * len(panels) + pad, pad + row_h * len(rows)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for r, (state, progress) in enumerate(rows):
+        y = pad + r * row_h
+        draw.text((4, y + 4), f"{state}\n{progress:.2f}", fill=(0, 0, 0))
+        for p, panel in enumerate(panels):
+            x = label_w + p * cell_w
+            draw.rectangle((x, y - pad // 2, x + cell_w - 1, y + row_h - pad // 2 - 1), fill=panel)
+            for size in sizes:
+                icon = _on(draw_icon(size, progress, state), panel)
+                tile = Image.new("RGB", (size * zoom + pad, size * zoom + pad), panel)
+                tile.paste(icon.resize((size * zoom, size * zoom), Image.NEAREST), (pad // 2, pad // 2))
+                sheet.paste(tile, (x, y - pad // 2))
+                x += size * zoom + pad
+    path = ARTIFACTS / "tray_icons.png"
+    sheet.save(path)
+    assert path.stat().st_size > 0

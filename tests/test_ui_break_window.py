@@ -1,0 +1,357 @@
+"""The break window on a real X server: real clicks, real keys, real focus.
+
+Screenshots land in tests/artifacts/ (break_100, break_200, break_caution).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tkinter as tk
+
+import pytest
+
+from agent.ui import strings
+from agent.ui.break_window import BreakWindow
+from agent.ui.exercise import BUILT_IN, STANDING_BACK_EXTENSION
+from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
+    UI_DISPLAY,
+    click,
+    clipped_widgets,
+    find_button,
+    mapped_texts,
+    press,
+    pump,
+    root,
+    screen_rect,
+    screenshot,
+    type_text,
+    ui_display,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    x_focus,
+    xdotool,
+)
+
+MONITOR = (0, 0, 1280, 800)
+
+
+@pytest.fixture
+def choices():
+    return []
+
+
+@pytest.fixture
+def open_window(root, choices):
+    """Open a break window with the given options; closes whatever is left afterwards."""
+    opened = []
+
+    def _open(**options) -> BreakWindow:
+        options = {"can_postpone": True, "can_skip": True, "break_s": 120, "geometry": MONITOR, **options}
+        exercise = options.pop("exercise", STANDING_BACK_EXTENSION)
+        window = BreakWindow(root, exercise, choices.append, **options)
+        opened.append(window)
+        assert wait_until(root, lambda: window.top.winfo_viewable()), "the window never appeared"
+        pump(root, 0.05)
+        return window
+
+    yield _open
+    for window in opened:
+        window.close()
+
+
+def test_opens_titled_upright_and_placed_inside_its_monitor(root, open_window):
+    monitor = (640, 0, 640, 800)  # the right half, as if it were the second monitor
+    window = open_window(geometry=monitor)
+    assert upright_windows() == [wrapper_id(window.top)]
+    assert window.top.title().startswith("Upright")
+    x, y, w, h = screen_rect(window.top)
+    assert 640 <= x and x + w <= 1280 and 0 <= y and y + h <= 800
+    assert window.top.attributes("-topmost") == 1
+    assert not window.top.overrideredirect()
+
+
+def test_does_not_take_focus_when_it_opens(root, open_window):
+    window = open_window()
+    assert root.focus_get() is None
+    assert x_focus() not in (wrapper_id(window.top), window.top.winfo_id())
+
+
+def test_asks_the_window_manager_not_to_focus_it(root, open_window):
+    """EWMH: _NET_WM_USER_TIME 0 on a new window means "do not give me the focus"."""
+    import Xlib.display
+    import Xlib.Xatom
+
+    window = open_window()
+    display = Xlib.display.Display(UI_DISPLAY)
+    try:
+        wrapper = display.create_resource_object("window", wrapper_id(window.top))
+        prop = wrapper.get_full_property(display.intern_atom("_NET_WM_USER_TIME"), Xlib.Xatom.CARDINAL)
+    finally:
+        display.close()
+    assert prop is not None and list(prop.value) == [0]
+
+
+def test_typing_elsewhere_goes_on_undisturbed(root, open_window, choices):
+    """Keys typed in another window before, during and after the prompt all land there."""
+    editor = tk.Toplevel(root)
+    editor.title("Editor")
+    editor.geometry("300x60+10+10")
+    entry = tk.Entry(editor)
+    entry.pack(fill="both", expand=True)
+    assert wait_until(root, editor.winfo_viewable)
+    entry.focus_force()
+    assert wait_until(root, lambda: root.focus_get() is entry)
+    type_text(root, "sitting ")
+    window = open_window()
+    type_text(root, "still")
+    xdotool("key", "Return")  # to the focused window: it must not start the break
+    pump(root, 0.1)
+    assert entry.get() == "sitting still"
+    assert root.focus_get() is entry
+    assert choices == []
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is window.primary)
+
+
+def test_offer_focus_gives_it_the_keyboard(root, open_window):
+    window = open_window()
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is window.primary)
+    assert x_focus() in (wrapper_id(window.top), window.top.winfo_id())
+
+
+def test_start_then_done_with_the_mouse(root, open_window, choices):
+    window = open_window()
+    assert window.primary.cget("text") == strings.START
+    click(root, window.primary)
+    assert wait_until(root, lambda: choices == ["start"])
+    assert window.primary.cget("text") == strings.DONE
+    click(root, window.primary)
+    assert wait_until(root, lambda: choices == ["start", "done"])
+    assert not window.is_open
+    assert wait_until(root, lambda: upright_windows() == [])
+
+
+@pytest.mark.parametrize("label, choice", [(strings.SKIP, "skip"), ("Postpone 5 min", "postpone")])
+def test_skip_and_postpone_with_the_mouse(root, open_window, choices, label, choice):
+    window = open_window()
+    click(root, find_button(window.top, label))
+    assert wait_until(root, lambda: choices == [choice])
+    assert not window.is_open
+
+
+def test_postpone_label_takes_its_minutes(root, open_window):
+    window = open_window(postpone_min=10)
+    assert find_button(window.top, "Postpone 10 min") is not None
+
+
+@pytest.mark.parametrize(
+    "can_postpone, can_skip", [(True, False), (False, True), (False, False)], ids=["no-skip", "no-postpone", "neither"]
+)
+def test_policy_hides_skip_and_postpone(root, open_window, can_postpone, can_skip):
+    window = open_window(can_postpone=can_postpone, can_skip=can_skip)
+    texts = mapped_texts(window.top)
+    assert (strings.SKIP in texts) == can_skip
+    assert any(t.startswith("Postpone") for t in texts) == can_postpone
+    assert strings.START in texts and strings.HURTS in texts
+
+
+def test_enter_starts_then_finishes(root, open_window, choices):
+    window = open_window()
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is not None)
+    wid = wrapper_id(window.top)
+    press(root, wid, "Return")
+    assert wait_until(root, lambda: choices == ["start"])
+    press(root, wid, "Return")
+    assert wait_until(root, lambda: choices == ["start", "done"])
+    assert not window.is_open
+
+
+@pytest.mark.parametrize(
+    "can_postpone, can_skip, expected",
+    [(True, True, ["postpone"]), (False, True, ["skip"]), (False, False, [])],
+    ids=["postpones", "skips-when-no-postpone", "nothing-when-neither"],
+)
+def test_escape(root, open_window, choices, can_postpone, can_skip, expected):
+    window = open_window(can_postpone=can_postpone, can_skip=can_skip)
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is not None)
+    press(root, wrapper_id(window.top), "Escape")
+    assert wait_until(root, lambda: choices == expected)
+    pump(root, 0.1)
+    assert choices == expected
+    assert window.is_open == (not expected)
+
+
+def test_this_hurts_stops_and_shows_the_caution(root, open_window, choices):
+    window = open_window()
+    click(root, window.primary)
+    click(root, find_button(window.top, strings.HURTS))
+    assert wait_until(root, lambda: choices == ["start", "hurts"])
+    texts = mapped_texts(window.top)
+    assert strings.CAUTION in texts
+    assert "Stop any movement that increases pain. Move slowly; never bounce." in texts
+    assert "Upright gives general information, not medical advice." in texts
+    assert strings.START not in texts and strings.DONE not in texts and strings.SKIP not in texts
+    assert window._tick_id is None, "the countdown must stop with the exercise"
+    assert clipped_widgets(window.top) == []
+    screenshot("break_caution", screen_rect(window.top))
+    click(root, find_button(window.top, strings.CLOSE))
+    assert wait_until(root, lambda: choices == ["start", "hurts", "done"])
+    assert not window.is_open
+
+
+def test_escape_in_the_caution_view_closes_it_as_done(root, open_window, choices):
+    window = open_window(can_postpone=False, can_skip=False)
+    click(root, find_button(window.top, strings.HURTS))
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is window.close_button)
+    press(root, wrapper_id(window.top), "Escape")
+    assert wait_until(root, lambda: choices == ["hurts", "done"])
+
+
+class FakeClock:
+    """Monotonic time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def advance(root, clock: FakeClock, seconds: float) -> None:
+    """Let ``seconds`` of fake time pass, and one real tick for the window to see it."""
+    clock.now += seconds
+    pump(root, 0.25)
+
+
+def test_hold_countdown_runs_only_once_started_and_only_while_open(root, open_window):
+    clock = FakeClock()
+    held = dataclasses.replace(STANDING_BACK_EXTENSION, hold_s=20)
+    window = open_window(exercise=held, break_s=90, clock=clock)
+    assert window.countdown.cget("text") == "Hold 20 s"
+    assert window.break_clock.cget("text") == "Break 1:30"
+    advance(root, clock, 5)
+    assert window.countdown.cget("text") == "Hold 20 s", "counting before Start"
+    click(root, window.primary)
+    advance(root, clock, 0.5)
+    assert window.countdown.cget("text") == "Hold 20 s"  # 19.5 s left still reads 20
+    advance(root, clock, 1)
+    assert window.countdown.cget("text") == "Hold 19 s"
+    assert window.break_clock.cget("text") == "Break 1:29"
+    advance(root, clock, 18.5)
+    assert window.countdown.cget("text") == strings.HOLD_OVER
+    assert window.break_clock.cget("text") == "Break 1:10"
+    advance(root, clock, 70)
+    assert window.break_clock.cget("text") == strings.BREAK_OVER
+    assert clipped_widgets(window.top) == []
+    window.close()
+    assert root.tk.splitlist(root.tk.call("after", "info")) == (), "a timer outlived the window"
+
+
+def test_without_a_hold_the_break_itself_counts_down(root, open_window):
+    clock = FakeClock()
+    window = open_window(break_s=120, clock=clock)
+    assert window.countdown.cget("text") == "Break 2:00"
+    assert not window.break_clock.winfo_ismapped()
+    click(root, window.primary)
+    advance(root, clock, 61)
+    assert window.countdown.cget("text") == "Break 0:59"
+    advance(root, clock, 59)
+    assert window.countdown.cget("text") == strings.BREAK_OVER
+
+
+def test_a_long_translation_grows_the_window_instead_of_clipping(root, open_window, monkeypatch):
+    long = "That was your break: thank you. Press Done whenever you are ready to sit down again. " * 2
+    monkeypatch.setattr(strings, "BREAK_OVER", long)
+    clock = FakeClock()
+    window = open_window(break_s=60, clock=clock)
+    height = window.top.winfo_height()
+    click(root, window.primary)
+    advance(root, clock, 61)
+    assert window.countdown.cget("text") == strings.BREAK_OVER
+    assert window.top.winfo_height() > height
+    assert clipped_widgets(window.top) == []
+
+
+def test_the_countdown_really_ticks(root, open_window):
+    """With the real clock too: one second after Start, one second less."""
+    window = open_window(break_s=60)
+    click(root, window.primary)
+    assert wait_until(root, lambda: window.countdown.cget("text") == "Break 0:59", timeout=2)
+
+
+def test_next_exercise_only_with_more_than_one(root, open_window, choices):
+    single = open_window()
+    assert find_button(single.top, strings.NEXT_EXERCISE) is None
+    single.close()
+    other = dataclasses.replace(STANDING_BACK_EXTENSION, id="other", name="Another stretch", adapted_from=None)
+    window = open_window(exercise=[STANDING_BACK_EXTENSION, other])
+    assert "Exercise 1 of 2" in mapped_texts(window.top)
+    click(root, find_button(window.top, strings.NEXT_EXERCISE))
+    assert wait_until(root, lambda: "Another stretch" in mapped_texts(window.top))
+    assert "Exercise 2 of 2" in mapped_texts(window.top)
+    click(root, find_button(window.top, strings.NEXT_EXERCISE))
+    assert wait_until(root, lambda: STANDING_BACK_EXTENSION.name in mapped_texts(window.top))
+    assert choices == []
+    assert clipped_widgets(window.top) == []
+
+
+def test_shows_the_exercise_labelled_as_an_adaptation(root, open_window):
+    window = open_window()
+    texts = mapped_texts(window.top)
+    for step in BUILT_IN[0].steps:
+        assert step in texts
+    assert "Adapted for the desk from the cobra stretch" in texts
+    assert BUILT_IN[0].caution in texts
+    assert strings.NOT_MEDICAL_ADVICE in texts
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0], ids=["100%", "200%"])
+def test_nothing_is_clipped(root, open_window, scale):
+    window = open_window(font_scale=scale)
+    assert clipped_widgets(window.top) == []
+    screenshot(f"break_{round(scale * 100)}")
+    click(root, find_button(window.top, strings.HURTS))
+    assert clipped_widgets(window.top) == []
+    if scale != 1.0:
+        screenshot(f"break_caution_{round(scale * 100)}")
+
+
+def test_200_percent_really_is_larger(root, open_window):
+    small = open_window(font_scale=1.0)
+    body_1x = small.fonts.body.metrics("linespace")
+    small.close()
+    large = open_window(font_scale=2.0)
+    assert large.fonts.body.metrics("linespace") >= 1.8 * body_1x
+    assert large.fonts.body.actual("size") == 2 * small.fonts.body.actual("size")
+
+
+def test_the_package_offers_what_the_app_wires(root):
+    from agent import ui
+
+    assert ui.BreakWindow is BreakWindow and ui.default_exercises() == list(BUILT_IN)
+    assert callable(ui.Notice) and callable(ui.Panel) and callable(ui.monitor_at_pointer)
+
+
+def test_destroy_after_the_window_closed_itself_is_harmless(root, open_window, choices):
+    window = open_window()
+    window.primary.invoke()
+    window.primary.invoke()
+    assert choices == ["start", "done"] and not window.is_open
+    window.destroy()  # the app closes its prompt after "done" too
+    window.destroy()
+
+
+def test_a_failing_handler_does_not_wedge_the_window(root):
+    def explode(choice):
+        raise RuntimeError(choice)
+
+    window = BreakWindow(root, BUILT_IN[0], explode, can_postpone=True, can_skip=True, break_s=60, geometry=MONITOR)
+    window.primary.invoke()
+    assert window.primary.cget("text") == strings.DONE
+    window.primary.invoke()
+    assert not window.is_open
