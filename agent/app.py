@@ -48,14 +48,14 @@ class App:
     """One user's agent session."""
 
     def __init__(self, root: tkinter.Tk, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
-                 clock, mailbox: Mailbox) -> None:
+                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
         self.engine = Engine(rules, start=clock.monotonic())
         self.sensing = sensing
         self.monitor = ActivityMonitor(sensing, lambda t: mailbox.post(("input", t)),
                                        arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
-        self.suspend = SuspendDetector()
+        self.suspend = suspend or SuspendDetector()
         self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
         self._locked = False
         self._timer: str | None = None

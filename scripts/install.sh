@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 system_packages=(python3-venv python3-dev python3-tk gcc)  # venv; Tk windows; pynput's evdev compiles
-test_packages=(xvfb xdotool trayer x11-utils x11-apps)    # a real X server, input, tray host, window tools
+test_packages=(xvfb xdotool trayer x11-utils)    # a real X server, input, tray host, window tools
 extra=""
 if [[ "${1:-}" == "--test" ]]; then
   system_packages+=("${test_packages[@]}")

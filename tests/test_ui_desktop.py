@@ -65,17 +65,33 @@ def ui_display(request: pytest.FixtureRequest) -> Iterator[str]:
         yield display
 
 
+_ROOT: dict = {}
+
+
 @pytest.fixture
 def root(ui_display) -> Iterator[tk.Tk]:
-    """A hidden Tk root, as the agent has; every window it owns is gone afterwards."""
+    """The hidden Tk root, as the agent has: one for the whole run.
+
+    One, like the agent: Tk keeps per-display focus records that can point
+    into an interpreter destroyed by an earlier test, and a later
+    focus_force() then crashes the process. Every window a test opened is
+    destroyed after it, and its pending timers cancelled.
+    """
     move_pointer(2, 2)  # out of the way: under Xvfb the pointer's window gets the keys
-    app = tk.Tk()
-    app.withdraw()
+    if "root" not in _ROOT:
+        _ROOT["root"] = tk.Tk()
+        _ROOT["root"].withdraw()
+    app = _ROOT["root"]
     yield app
-    try:
-        app.destroy()
-    except tk.TclError:
-        pass
+    for child in app.winfo_children():
+        try:
+            child.destroy()
+        except tk.TclError:
+            pass
+    for timer in app.tk.call("after", "info"):
+        app.after_cancel(timer)
+    app.focus_set()
+    app.update()
 
 
 # -- waiting ------------------------------------------------------------------

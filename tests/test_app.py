@@ -1,0 +1,280 @@
+"""The live agent's own logic in fake time: wake-ups, clocks, prompts, control.
+
+The real App runs against a fake Tk root (timers in fake time), the dummy
+sensing backend, a dummy tray and recording windows, so a working day passes
+in milliseconds and every wake-up is counted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from agent import config
+from agent.app import App, Windows
+from agent.core import Rules
+from agent.sensing._dummy import DummySensing
+from agent.sensing.suspend import SuspendDetector
+from agent.tray import DummyTray
+
+MIN = 60.0
+
+
+class FakeClock:
+    """Monotonic and wall clocks that move only when told; the wall one can jump."""
+
+    def __init__(self) -> None:
+        self.mono = 1000.0
+        self.boot = 1000.0
+        self.wall_at = datetime(2026, 11, 23, 9, 0)
+
+    def monotonic(self) -> float:
+        return self.boot
+
+    def wall(self) -> datetime:
+        return self.wall_at
+
+    def advance(self, seconds: float, asleep: bool = False) -> None:
+        self.boot += seconds
+        if not asleep:
+            self.mono += seconds  # CLOCK_MONOTONIC stops during suspend; BOOTTIME does not
+        self.wall_at += timedelta(seconds=seconds)
+
+
+class FakeRoot:
+    """Just enough of Tk: `after` timers in fake time, counted."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock, self.timers, self.next_id, self.fired = clock, {}, 0, 0
+
+    def after(self, ms, fn):
+        self.next_id += 1
+        self.timers[self.next_id] = (self.clock.boot + ms / 1000, fn)
+        return self.next_id
+
+    def after_cancel(self, timer_id):
+        self.timers.pop(timer_id, None)
+
+    def quit(self):
+        self.quitted = True
+
+    def run_until(self, t: float) -> None:
+        """Fire due timers in order until fake time `t`."""
+        while True:
+            due = [(when, tid) for tid, (when, _) in self.timers.items() if when <= t]
+            if not due:
+                break
+            when, tid = min(due)
+            _, fn = self.timers.pop(tid)
+            self.clock.advance(max(0.0, when - self.clock.boot))
+            self.fired += 1
+            fn()
+        self.clock.advance(max(0.0, t - self.clock.boot))
+
+
+class FakeMailbox:
+    def __init__(self) -> None:
+        self.queue = []
+
+    def attach(self, root, handle):
+        self.handle = handle
+
+    def post(self, message):
+        self.queue.append(message)
+
+    def deliver(self):
+        while self.queue:
+            self.handle(self.queue.pop(0))
+
+
+class Window:
+    def __init__(self, kind, kwargs):
+        self.kind, self.kwargs, self.open, self.focused = kind, kwargs, True, False
+
+    def offer_focus(self):
+        self.focused = True
+
+    def destroy(self):
+        self.open = False
+
+
+class Agent:
+    """An App in fake time, with a person that can type, leave and come back."""
+
+    def __init__(self, **overrides) -> None:
+        settings = config.defaults()
+        for dotted, value in overrides.items():
+            section, key = dotted.split("__")
+            settings[section][key] = value
+        self.clock = FakeClock()
+        self.root = FakeRoot(self.clock)
+        self.mailbox = FakeMailbox()
+        self.sensing = DummySensing(clock=self.clock.monotonic)
+        self.shown: list[Window] = []
+        windows = Windows(self._window("break"), self._window("notice"), self._window("panel"),
+                          lambda root: (0, 0, 1280, 800), ["exercise"])
+        suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
+        self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
+                       self.clock, self.mailbox, suspend=suspend)
+        self.app.start()
+
+    def _window(self, kind):
+        def make(*args, **kwargs):
+            window = Window(kind, {"args": args, **kwargs})
+            self.shown.append(window)
+            return window
+        return make
+
+    def work(self, seconds: float, every: float = 1.0) -> None:
+        """Type every `every` seconds (armed listeners fire and post, as for real)."""
+        end = self.clock.boot + seconds
+        while self.clock.boot + every <= end:
+            self.root.run_until(self.clock.boot + every)
+            self.sensing.fire()
+            self.mailbox.deliver()
+        self.root.run_until(end)
+
+    def away(self, seconds: float, asleep: bool = False) -> None:
+        if asleep:
+            self.clock.advance(seconds, asleep=True)
+        self.root.run_until(self.clock.boot + (0 if asleep else seconds))
+        self.mailbox.deliver()
+
+    def windows(self, kind="break"):
+        return [w for w in self.shown if w.kind == kind and w.open]
+
+    def status(self):
+        return self.app.control({"command": "status"})
+
+
+def test_working_steadily_costs_at_most_one_wake_up_a_minute():
+    agent = Agent()
+    agent.work(1)
+    before = agent.root.fired
+    agent.work(25 * MIN, every=2.0)
+    assert (agent.root.fired - before) / 25 <= 1.0
+    assert agent.status()["sitting_s"] == pytest.approx(25 * MIN + 1, abs=3)
+
+
+def test_nobody_there_means_no_timer_at_all():
+    agent = Agent()
+    agent.work(60)
+    agent.away(10 * MIN)
+    assert agent.status()["state"] == "away"
+    assert agent.sensing.armed  # the first touch will be seen at once
+    assert agent.root.timers == {}  # and nothing polls meanwhile
+
+
+def test_break_window_opens_at_the_limit_and_done_restarts_the_clock():
+    agent = Agent()
+    agent.work(30 * MIN + 5)
+    [window] = agent.windows()
+    assert window.kwargs["can_postpone"] is True and window.kwargs["can_skip"] is True
+    window.kwargs["args"][2]("start")
+    assert agent.status()["state"] == "on_break"
+    window.kwargs["args"][2]("done")
+    assert agent.windows() == []
+    agent.work(10)
+    status = agent.status()
+    assert status["state"] == "working" and status["sitting_s"] < 15
+    assert status["today"]["breaks_taken"] == 1
+
+
+def test_no_window_for_an_empty_chair_until_the_user_returns():
+    agent = Agent()
+    agent.work(28 * MIN)
+    agent.away(3 * MIN)  # the break came due after 2 min of this: idle beyond the 60 s grace
+    assert agent.windows() == []
+    assert agent.status()["state"] == "break_due"
+    agent.work(2)
+    assert len(agent.windows()) == 1
+
+
+def test_pre_break_notice_a_minute_ahead():
+    agent = Agent()
+    agent.work(28 * MIN + 30)
+    assert agent.windows("notice") == []
+    agent.work(40)
+    [notice] = agent.windows("notice")
+    assert "Break in 1 min" in notice.kwargs["args"][1]
+    assert agent.windows() == []
+
+
+def test_a_wall_clock_jump_neither_creates_nor_destroys_sitting():
+    agent = Agent()
+    agent.work(10 * MIN)
+    agent.clock.wall_at -= timedelta(hours=2)  # the user (or NTP) sets the clock back
+    agent.work(5 * MIN)
+    agent.clock.wall_at += timedelta(hours=5)
+    agent.work(5 * MIN)
+    assert agent.status()["sitting_s"] == pytest.approx(20 * MIN, abs=3)
+
+
+def test_fullscreen_holds_the_prompt_and_makes_it_up_afterwards():
+    agent = Agent()
+    agent.sensing.fullscreen = True
+    agent.work(31 * MIN)
+    assert agent.windows() == [] and agent.status()["state"] == "break_due"
+    agent.sensing.fullscreen = False
+    agent.work(31)
+    assert len(agent.windows()) == 1
+
+
+def test_camera_in_use_holds_the_prompt_unless_configured_off():
+    agent = Agent()
+    agent.sensing.camera = True
+    agent.work(31 * MIN)
+    assert agent.windows() == []
+    other = Agent(do_not_disturb__camera=False)
+    other.sensing.camera = True
+    other.work(31 * MIN)
+    assert len(other.windows()) == 1
+
+
+def test_a_suspend_longer_than_a_natural_break_resets_the_clock():
+    agent = Agent()
+    agent.work(20 * MIN)
+    agent.away(60 * MIN, asleep=True)  # lid closed for an hour
+    agent.work(5)
+    status = agent.status()
+    assert status["sitting_s"] < 10 and status["today"]["natural_breaks"] == 1
+
+
+def test_pause_holds_prompts_and_reports_when_it_ends():
+    agent = Agent()
+    agent.work(5)
+    reply = agent.app.control({"command": "pause", "minutes": 60})
+    assert reply["ok"] and reply["state"] == "paused"
+    assert reply["paused_until"] == (agent.clock.wall_at + timedelta(minutes=60)).isoformat(timespec="seconds")
+    agent.work(45 * MIN, every=5.0)
+    assert agent.windows() == []
+    agent.work(16 * MIN, every=5.0)
+    assert len(agent.windows()) == 1
+
+
+@pytest.mark.parametrize("minutes", [0, -5, "ten", True, 5000, None])
+def test_bad_pause_requests_are_refused(minutes):
+    agent = Agent()
+    reply = agent.app.control({"command": "pause", "minutes": minutes})
+    assert reply == {"ok": False, "error": "pause takes minutes between 0 and 1440"}
+
+
+def test_unknown_control_command_is_refused():
+    assert Agent().app.control({"command": "dance"}) == {"ok": False, "error": "unknown command 'dance'"}
+
+
+def test_pause_until_tomorrow_ends_at_local_midnight():
+    agent = Agent()
+    agent.work(5)
+    agent.app.act("pause_tomorrow")
+    assert agent.status()["paused_until"] == "2026-11-24T00:00:00"
+
+
+def test_break_window_takes_the_keyboard_only_after_typing_pauses():
+    agent = Agent()
+    agent.work(30 * MIN, every=0.5)
+    [window] = agent.windows()
+    assert window.focused is False  # opened mid-typing
+    agent.away(3)
+    assert window.focused is True
