@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import tkinter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -41,7 +41,7 @@ class Windows:
     notice: Callable[..., Any]
     panel: Callable[..., Any]
     geometry: Callable[[tkinter.Tk], tuple[int, int, int, int]]
-    exercises: list = field(default_factory=list)
+    exercises: Callable[[], list]
 
 
 class App:
@@ -214,8 +214,8 @@ class App:
         can_postpone = bool(decision and decision.fields.get("can_postpone"))
         self._started = False
         self._prompt_window = self.windows.break_window(
-            self.root, self.windows.exercises, self._choose, can_postpone=can_postpone,
-            can_skip=decision is not None, break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+            self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
+            can_skip=True, break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
             geometry=self.windows.geometry(self.root),
         )
         self._offer_focus()
@@ -251,7 +251,8 @@ class App:
             self._started = False
             self._close_prompt()
         elif choice in ("postpone", "skip"):
-            self._apply(self.engine.feed(now, choice))
+            if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
+                self._apply(self.engine.feed(now, choice))
             self._close_prompt()
         self._reschedule()
 

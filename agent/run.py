@@ -76,7 +76,6 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
     from agent.mailbox import Mailbox
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
-    from agent import ui
 
     clock = SystemClock()
     try:
@@ -91,7 +90,8 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
                       "Check that the X server is running and that you may connect to it (xhost, XAUTHORITY).")
     root.withdraw()
     mailbox = Mailbox()
-    windows = Windows(ui.BreakWindow, ui.Notice, ui.Panel, ui.monitor_at_pointer, ui.default_exercises())
+    windows = Windows(_on_first_use("BreakWindow"), _on_first_use("Notice"), _on_first_use("Panel"),
+                      _on_first_use("monitor_at_pointer"), _on_first_use("default_exercises"))
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: mailbox.post(("quit",)))
@@ -110,3 +110,17 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
         mailbox.close(root)
         root.destroy()
     return 0
+
+
+def _on_first_use(name: str):
+    """A window factory that imports its module (Tk images, Pillow) only when first called.
+
+    Most of a day no window is open; not loading them keeps the agent small.
+    """
+    def make(*args, **kwargs):
+        from agent import ui
+
+        return getattr(ui, name)(*args, **kwargs)
+
+    return make
+

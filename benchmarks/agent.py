@@ -66,15 +66,20 @@ def cpu_seconds(pid: int) -> float:
 
 def switches(pid: int) -> int:
     """Context switches of every thread: each is a wake-up or a preemption."""
-    total = 0
+    return sum(thread_switches(pid).values())
+
+
+def thread_switches(pid: int) -> dict[str, int]:
+    """Context switches per live thread, keyed by thread id."""
+    counts = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             for line in (task / "status").read_text().splitlines():
                 if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    total += int(line.split()[1])
+                    counts[task.name] = counts.get(task.name, 0) + int(line.split()[1])
         except FileNotFoundError:
             continue
-    return total
+    return counts
 
 
 def rss_mib(pid: int) -> float:
@@ -155,8 +160,10 @@ def main() -> None:
             subprocess.run([sys.executable, "-c", STORM, str(args.storm_rate), str(seconds)], env=env,
                            capture_output=True)
 
+        idle = measure(pids, phase)
+        working(10.0)  # the first touch after being away wakes the armed listeners once: not steady state
         results = {
-            "idle (nobody there)": measure(pids, phase),
+            "idle (nobody there)": idle,
             "working (1 move/s)": measure(pids, phase, working),
             f"storm ({args.storm_rate:.0f} moves/s)": measure(pids, phase, storm),
         }

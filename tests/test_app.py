@@ -113,7 +113,7 @@ class Agent:
         self.sensing = DummySensing(clock=self.clock.monotonic)
         self.shown: list[Window] = []
         windows = Windows(self._window("break"), self._window("notice"), self._window("panel"),
-                          lambda root: (0, 0, 1280, 800), ["exercise"])
+                          lambda root: (0, 0, 1280, 800), lambda: ["exercise"])
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
                        self.clock, self.mailbox, suspend=suspend)
@@ -278,3 +278,14 @@ def test_break_window_takes_the_keyboard_only_after_typing_pauses():
     assert window.focused is False  # opened mid-typing
     agent.away(3)
     assert window.focused is True
+
+
+def test_a_break_the_user_asked_for_can_be_closed_without_counting_a_skip():
+    agent = Agent()
+    agent.work(5 * MIN)
+    agent.app.act("break_now")
+    [window] = agent.windows()
+    assert window.kwargs["can_skip"] is True and window.kwargs["can_postpone"] is False
+    window.kwargs["args"][2]("skip")
+    assert agent.windows() == []
+    assert agent.status()["today"]["skipped"] == 0
