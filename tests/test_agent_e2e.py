@@ -73,8 +73,10 @@ class Session:
             time.sleep(every)
 
     def windows(self, pattern: str = BREAK_WINDOW) -> list[str]:
-        found = self.xdotool("search", "--name", pattern)
-        return found.split() if found else []
+        """Viewable windows whose name matches (the hidden Tk root is named "upright" too)."""
+        found = self.xdotool("search", "--name", pattern).split()
+        return [w for w in found if "IsViewable" in subprocess.run(
+            ["xwininfo", "-id", w], env=self.env, capture_output=True, text=True).stdout]
 
     def screenshot(self, name: str, box=None) -> Path:
         from PIL import ImageGrab
@@ -238,6 +240,26 @@ def test_tray_icon_docks_in_trayer(session):
     strip = Image.open(path).convert("RGB")
     colours = {strip.getpixel((x, y)) for x in range(strip.width) for y in range(strip.height)}
     assert len(colours) > 3  # more than the tray's plain background: an icon is drawn
+
+
+def tray_icon_centre(session) -> tuple[int, int]:
+    """Where the docked icon is on screen, from the window tree (class uprightSystemTrayIcon)."""
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], env=session.env, capture_output=True, text=True).stdout
+    [line] = [row for row in tree.splitlines() if "uprightSystemTrayIcon" in row]
+    size, absolute = line.split()[-2:]
+    width, height = (int(v) for v in size.split("+")[0].split("x"))
+    x, y = (int(v) for v in absolute.lstrip("+").split("+"))
+    return x + width // 2, y + height // 2
+
+
+def test_clicking_the_tray_icon_opens_the_panel_and_its_actions_work(session):
+    session.wiggle(2)
+    session.click(tray_icon_centre(session))
+    panel = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
+    session.screenshot("e2e_panel.png")
+    session.xdotool("key", "--window", panel[0], "Return")  # the first entry: take a break now
+    wait_for(session.windows, 5, "the break window", session)
+    assert session.windows("^Upright$") == []  # choosing an entry closes the panel
 
 
 def test_nothing_leaves_the_machine(session):
