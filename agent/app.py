@@ -48,7 +48,7 @@ class App:
     """One user's agent session."""
 
     def __init__(self, root: tkinter.Tk, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
-                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None) -> None:
+                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
         self.engine = Engine(rules, start=clock.monotonic())
@@ -56,6 +56,7 @@ class App:
         self.monitor = ActivityMonitor(sensing, lambda t: mailbox.post(("input", t)),
                                        arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
         self.suspend = suspend or SuspendDetector()
+        self.guides = guides  # checklists, spasm guide, walk-through (agent.guides); None in some tests
         self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
         self._locked = False
         self._timer: str | None = None
@@ -72,6 +73,8 @@ class App:
         self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
         self.mailbox.attach(self.root, self._receive)
         self.tray.start()
+        if self.guides is not None:
+            self.guides.start(walkthrough=self.settings["checklists"]["first_run_walkthrough"])
         self._wake()
 
     def stop(self) -> None:
@@ -104,6 +107,8 @@ class App:
         """Read the sensors, let the engine catch up, show what fell due, sleep again."""
         self._timer = None
         now = self._catch_up()
+        if self.guides is not None:
+            self.guides.run_chores()
         if self._held is not None and not self._busy():
             held, self._held = self._held, None
             if self.settings["do_not_disturb"]["makeup_break"]:
@@ -146,6 +151,9 @@ class App:
             candidates.append(now + min(DND_RECHECK_S, self.rules.sit_limit_s / 4))
         if not self.sensing.armed and status.state != "working":
             candidates.append(now + TICK_S)  # e.g. a listener that could not arm
+        chore_in = self.guides.seconds_until_chore() if self.guides is not None else None
+        if chore_in is not None:
+            candidates.append(now + chore_in)
         return max(now, min(candidates))
 
     def _engine_time(self, t: float) -> float:
@@ -279,6 +287,8 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._show_prompt(None)
+        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
+            self.guides.open(action)
         elif action == "quit":
             self.on_quit()
         else:

@@ -82,11 +82,62 @@ def _parser() -> argparse.ArgumentParser:
     pause = commands.add_parser("pause", help="hold all prompts for MIN minutes")
     pause.add_argument("minutes", type=_minutes, metavar="MIN")
     pause.set_defaults(handler=lambda args: _act("pause", minutes=args.minutes))
+    _exercises_parser(commands)
     for name, text in (("break", "take a break now"), ("resume", "end a pause"),
                        ("standing", "tell Upright you are standing at the desk"),
                        ("sitting", "tell Upright you are sitting again"), ("quit", "stop the agent")):
         commands.add_parser(name, help=text).set_defaults(handler=lambda args, name=name: _act(name))
     return parser
+
+
+def _exercises_parser(commands) -> None:
+    exercises = commands.add_parser("exercises", help="check and draw the exercise library",
+                                    description="List or draw Upright's exercises, and any in FOLDERs of your own.")
+    actions = exercises.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="check every exercise file and list the exercises")
+    render = actions.add_parser("render", help="draw every exercise into a folder for review",
+                                description="Write each exercise's start and end pose (PNG), its movement "
+                                            "(GIF), a contact sheet of all of them and an index with alt text.")
+    render.add_argument("--out", required=True, metavar="DIR", help="folder to write the pictures into")
+    render.add_argument("--scale", type=int, choices=(1, 2), default=1, help="1: 240 px pictures; 2: 480 px")
+    for action in (listing, render):
+        action.add_argument("--folder", action="append", default=[], metavar="FOLDER",
+                            help="also load the exercise files in FOLDER (repeatable)")
+    listing.set_defaults(handler=_exercises_list)
+    render.set_defaults(handler=_exercises_render)
+
+
+def _library(args: argparse.Namespace) -> tuple[list, int]:
+    """The exercises, with each bad file reported on stderr; status 2 if there was one."""
+    from agent.exercises import packaged_folder, read_library
+
+    exercises, problems = read_library([packaged_folder(), *args.folder])
+    for problem in problems:
+        print(f"upright: skipped: {problem}", file=sys.stderr)
+    return exercises, EXIT_USAGE if problems else 0
+
+
+def _exercises_list(args: argparse.Namespace) -> int:
+    """`upright exercises list`: one line per exercise; exit 2 if any file was skipped."""
+    exercises, status = _library(args)
+    for e in exercises:
+        adapted = f"  (adapted for the desk from {e.adapted_from})" if e.adapted_for_desk else ""
+        sources = ", ".join(name[:3] for name in e.sources)
+        print(f"{e.id:<26} {e.position:<9} {e.name}{adapted}  [sources {sources}]")
+    return status
+
+
+def _exercises_render(args: argparse.Namespace) -> int:
+    """`upright exercises render --out DIR`: pictures of every exercise for review."""
+    from agent.ui.exercise_images import write_review
+
+    exercises, status = _library(args)
+    try:
+        written = write_review(exercises, args.out, args.scale)
+    except OSError as error:
+        raise UserError(f"cannot write into {args.out}: {error.strerror or error}") from None
+    print(f"Wrote {len(written)} files for {len(exercises)} exercises to {args.out}")
+    return status
 
 
 def _minutes(text: str) -> float:

@@ -1,23 +1,25 @@
-"""Upright's settings: what they are, reading and checking TOML files, layering.
+"""Upright's settings: what they are, checking a settings file, layering.
 
 Every setting is declared once, in SCHEMA; checking, the completeness test of
 the packaged defaults and any future documentation all read it from there.
 A settings file is judged as a whole: every problem is reported at once, each
 as `FILE:LINE: key: problem`, so one visit to the editor fixes them all. The
 engine never sees any of this; it gets numbers through `Rules.from_config`.
+Reading the TOML and pinning problems to lines is :mod:`agent.tomlfile`,
+shared with the shipped content (:mod:`agent.content`).
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent import tomlfile
 from agent.resources import config_file
+from agent.tomlfile import FileProblems, Problem, did_you_mean
+from agent.tomlfile import describe as _describe
 
 NUMBER = "number"  # an int or a float, never a boolean
 INTEGER = "integer"  # an int, never a boolean
@@ -94,6 +96,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("do_not_disturb", "fullscreen", BOOLEAN, "Hold prompts while a full-screen window (slides, video) is active."),
     Key("do_not_disturb", "camera", BOOLEAN, "Hold prompts while a camera is in use (a call)."),
     Key("do_not_disturb", "makeup_break", BOOLEAN, "Show a held prompt as a make-up break when the busy spell ends."),
+    Key("checklists", "first_run_walkthrough", BOOLEAN, "On the first start, walk through the workstation checklists."),
 )
 
 
@@ -107,26 +110,8 @@ def _by_section(schema: tuple[Key, ...]) -> dict[str, dict[str, Key]]:
 SECTIONS: dict[str, dict[str, Key]] = _by_section(SCHEMA)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a settings file, worded for the person fixing it."""
-
-    path: str
-    line: int | None
-    key: str  # dotted, like "breaks.postpone_min"; "" when about the whole file
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-
-
-class ConfigError(Exception):
+class ConfigError(FileProblems):
     """Settings that cannot be used; `problems` holds every reason found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(map(str, self.problems)))
 
 
 # --- checking ---------------------------------------------------------------
@@ -138,12 +123,11 @@ def validate(doc: dict, text: str, path: str | Path) -> list[Problem]:
     `text` is the raw file, only used to find lines; a partial file is fine,
     as settings it leaves out come from the layer below.
     """
-    lines = _key_lines(text)
-    problems = [
-        Problem(str(path), _line_of(lines, parts), ".".join(parts), message)
+    lines = tomlfile.key_lines(text)
+    return tomlfile.sorted_problems(
+        Problem(str(path), tomlfile.line_of(lines, parts), ".".join(parts), message)
         for parts, message in _findings(doc)
-    ]
-    return sorted(problems, key=lambda problem: (problem.line is None, problem.line or 0))
+    )
 
 
 def _findings(doc: dict):
@@ -166,9 +150,9 @@ def _unknown_section(name: str, value: Any) -> str:
     homes = [section for section, keys in SECTIONS.items() if name in keys]
     if homes and not isinstance(value, dict):
         return f"setting outside any section; it belongs under [{homes[0]}]"
-    close = difflib.get_close_matches(name, SECTIONS, n=1)
+    close = did_you_mean(name, SECTIONS)
     if close:
-        return f"unknown section; did you mean '{close[0]}'?"
+        return f"unknown section; did you mean '{close}'?"
     return f"unknown section; the sections are {', '.join(f'[{s}]' for s in SECTIONS)}"
 
 
@@ -177,118 +161,13 @@ def _unknown_key(section: str, name: str) -> str:
     homes = [other for other, keys in SECTIONS.items() if name in keys]
     if homes:
         return f"unknown key in [{section}]; it belongs under [{homes[0]}]"
-    close = difflib.get_close_matches(name, SECTIONS[section], n=1)
+    close = did_you_mean(name, SECTIONS[section])
     if close:
-        return f"unknown key; did you mean '{close[0]}'?"
+        return f"unknown key; did you mean '{close}'?"
     return f"unknown key; [{section}] has {', '.join(SECTIONS[section])}"
 
 
-_TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array",
-               dict: "a table"}
-
-
-def _describe(value: Any) -> str:
-    """A value as the user wrote it, for messages: 'a boolean (true)'."""
-    kind = _TOML_TYPES.get(type(value), "a date or time")
-    if isinstance(value, bool):
-        return f"{kind} ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"{kind} ({value})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f'{kind} ("{shown}")'
-    return kind
-
-
-# --- finding lines ----------------------------------------------------------
-# tomllib does not say where a value came from, so a light scan of the raw
-# text does. It understands [table] and [[array]] headers, `key = value`,
-# dotted and quoted keys, comments and multi-line strings. It does not follow
-# multi-line arrays, whose inner lines it may misread; at worst a problem then
-# points at the wrong line or none. tomllib remains the only parser.
-
-_KEY_PART = re.compile(
-    r"""[ \t]*(?:(?P<bare>[A-Za-z0-9_-]+)|"(?P<basic>(?:[^"\\\n]|\\.)*)"|'(?P<literal>[^'\n]*)')[ \t]*"""
-)
-
-
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """The first line on which each key path, and each table above it, appears."""
-    found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    closing = None  # the delimiter ending a multi-line string being skipped
-    for number, line in enumerate(text.split("\n"), start=1):  # tomllib counts "\n" only
-        if closing:
-            closing = None if closing in line else closing
-            continue
-        header = _header(line)
-        if header is not None:
-            table = header
-            _note(found, table, number)
-            continue
-        parsed = _parse_key(line, 0)
-        if parsed and line.startswith("=", parsed[1]):
-            _note(found, table + parsed[0], number)
-            closing = _opens_multiline(line[parsed[1] + 1:])
-    return found
-
-
-def _line_of(lines: dict[tuple[str, ...], int], parts: tuple[str, ...]) -> int | None:
-    """The line of a key path, else of its nearest enclosing table (an inline table)."""
-    for end in range(len(parts), 0, -1):
-        if parts[:end] in lines:
-            return lines[parts[:end]]
-    return None
-
-
-def _note(found: dict[tuple[str, ...], int], parts: tuple[str, ...], number: int) -> None:
-    # `breaks.postpone_min = 3` also brings [breaks] into being on that line.
-    for end in range(1, len(parts) + 1):
-        found.setdefault(parts[:end], number)
-
-
-def _header(line: str) -> tuple[str, ...] | None:
-    stripped = line.lstrip(" \t")
-    for opener, closer in (("[[", "]]"), ("[", "]")):
-        if stripped.startswith(opener):
-            parsed = _parse_key(stripped, len(opener))
-            return parsed[0] if parsed and stripped.startswith(closer, parsed[1]) else None
-    return None
-
-
-def _parse_key(line: str, pos: int) -> tuple[tuple[str, ...], int] | None:
-    """The parts of a (dotted, quoted) key starting at `pos`, and where it ends."""
-    parts = []
-    while match := _KEY_PART.match(line, pos):
-        parts.append(_key_text(match))
-        pos = match.end()
-        if not line.startswith(".", pos):
-            return tuple(parts), pos
-        pos += 1
-    return None
-
-
-def _key_text(match: re.Match) -> str:
-    if match["basic"] is None:
-        return match["bare"] if match["bare"] is not None else match["literal"]
-    try:  # let tomllib undo the escapes, so "post\u0070one_min" matches too
-        return tomllib.loads(f'k = "{match["basic"]}"')["k"]
-    except ValueError:
-        return match["basic"]
-
-
-def _opens_multiline(value: str) -> str | None:
-    value = value.lstrip(" \t")
-    for delimiter in ('"""', "'''"):
-        if value.startswith(delimiter) and delimiter not in value[3:]:
-            return delimiter
-    return None
-
-
 # --- reading and layering ---------------------------------------------------
-
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
 def read_file(path: str | Path) -> dict:
@@ -297,57 +176,14 @@ def read_file(path: str | Path) -> dict:
     Whatever the bytes, the only exception is ConfigError, whose problems say
     what to fix; a traceback would tell a user nothing.
     """
-    text = _read_text(path)
-    doc = _parse(text, path)
+    try:
+        doc, text = tomlfile.read(path)
+    except FileProblems as error:
+        raise ConfigError(error.problems) from None
     problems = validate(doc, text, path)
     if problems:
         raise ConfigError(problems)
     return doc
-
-
-def _read_text(path: str | Path) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        reason = "no such file"
-    except IsADirectoryError:
-        reason = "is a directory, not a settings file"
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        reason = f"cannot be read ({getattr(error, 'strerror', None) or error})"
-    else:
-        return _decode(data, path)
-    raise ConfigError([Problem(str(path), None, "", reason)])
-
-
-def _decode(data: bytes, path: str | Path) -> str:
-    """UTF-8 text, as TOML requires; a leading BOM (old Notepad) is forgiven."""
-    try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        message = f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
-        raise ConfigError([Problem(str(path), line, "", message)]) from None
-
-
-def _parse(text: str, path: str | Path) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line, message = _syntax_error(str(error), text)
-    except ValueError as error:  # an integer too long for Python to convert
-        line, message = None, f"not valid TOML: {error}"
-    except RecursionError:  # tomllib recurses into nested arrays and tables
-        line, message = None, "not valid TOML: arrays or tables nested too deeply"
-    raise ConfigError([Problem(str(path), line, "", message)])
-
-
-def _syntax_error(reason: str, text: str) -> tuple[int | None, str]:
-    """The line tomllib blames, and its message reworded around that line."""
-    if at := _AT_LINE.search(reason):
-        return int(at[1]), f"TOML syntax error: {reason[:at.start()]} (column {at[2]})"
-    if at := _AT_END.search(reason):
-        return text.count("\n") + 1, f"TOML syntax error: {reason[:at.start()]} (at end of file)"
-    return None, f"TOML syntax error: {reason}"
 
 
 def defaults() -> dict:

@@ -73,6 +73,7 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
     import tkinter
 
     from agent.app import App, Windows
+    from agent.exercise_choice import Rotation
     from agent.mailbox import Mailbox
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
@@ -91,8 +92,11 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
     root.withdraw()
     mailbox = Mailbox()
     windows = Windows(_on_first_use("BreakWindow"), _on_first_use("Notice"), _on_first_use("Panel"),
-                      _on_first_use("monitor_at_pointer"), _on_first_use("default_exercises"))
-    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox)
+                      _on_first_use("monitor_at_pointer"), Rotation(rules.break_s))
+    from agent.guides import Guides
+
+    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: mailbox.post(("quit",)))
     _mailbox = mailbox

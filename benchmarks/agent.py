@@ -125,7 +125,10 @@ def main() -> None:
     phase = args.phase_seconds
 
     runtime = Path(tempfile.mkdtemp(prefix="upright-bench-"))
-    env = {**os.environ, "DISPLAY": DISPLAY, "UPRIGHT_RUNTIME_DIR": str(runtime)}
+    env = {**os.environ, "DISPLAY": DISPLAY, "UPRIGHT_RUNTIME_DIR": str(runtime),
+           "UPRIGHT_DATA_DIR": str(runtime / "data")}
+    config = runtime / "bench.toml"
+    config.write_text("[checklists]\nfirst_run_walkthrough = false\n")  # measure before any window
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs = [xvfb]
@@ -137,7 +140,7 @@ def main() -> None:
         time.sleep(1.0)
         docked_before = docked_children(env)
         started = time.monotonic()
-        agent = subprocess.Popen([sys.executable, "-m", "agent", "run"], env=env, cwd=ROOT,
+        agent = subprocess.Popen([sys.executable, "-m", "agent", "run", "--config", str(config)], env=env, cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(agent)
         while docked_children(env) <= docked_before and time.monotonic() - started < 10:

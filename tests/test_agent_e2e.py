@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DISPLAY = os.environ.get("UPRIGHT_E2E_DISPLAY", ":61")
 CONFIG = """
+[checklists]
+first_run_walkthrough = false
+
 [breaks]
 sitting_limit_min = 0.3333333   # 20 s
 natural_break_min = 0.1333333   # 8 s
@@ -40,7 +43,8 @@ class Session:
 
     def __init__(self, display: str, runtime: Path, config: Path) -> None:
         self.display, self.runtime, self.config = display, runtime, config
-        self.env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime)}
+        self.env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime),
+                    "UPRIGHT_DATA_DIR": str(runtime / "data")}
         self.env.pop("WAYLAND_DISPLAY", None)
         self.agent: subprocess.Popen | None = None
         self.log = runtime / "agent.log"

@@ -289,3 +289,34 @@ def test_a_break_the_user_asked_for_can_be_closed_without_counting_a_skip():
     window.kwargs["args"][2]("skip")
     assert agent.windows() == []
     assert agent.status()["today"]["skipped"] == 0
+
+
+class FakeGuides:
+    def __init__(self):
+        self.opened, self.started, self.chores_run = [], None, 0
+
+    def start(self, walkthrough):
+        self.started = walkthrough
+
+    def open(self, action):
+        self.opened.append(action)
+
+    def seconds_until_chore(self):
+        return 3600.0
+
+    def run_chores(self):
+        self.chores_run += 1
+
+
+def test_content_entries_and_chores_go_to_the_guides():
+    guides = FakeGuides()
+    agent = Agent()
+    agent.app.guides = guides  # swap in the guides, then start again as the agent would
+    agent.app.start()
+    assert guides.started is True  # first-run walk-through on by default
+    for action in ("posture", "lumbar", "spasm_guide"):
+        agent.app.act(action)
+    assert guides.opened == ["posture", "lumbar", "spasm_guide"]
+    agent.away(90 * MIN)  # away: only the daily chore can wake the agent now
+    assert guides.chores_run >= 1
+    assert agent.root.timers  # a timer stays set for the next chore

@@ -89,7 +89,10 @@ def root(ui_display) -> Iterator[tk.Tk]:
         except tk.TclError:
             pass
     for timer in app.tk.call("after", "info"):
-        app.after_cancel(timer)
+        try:
+            app.after_cancel(timer)
+        except TypeError:  # Tk's own script (a button's press animation), not a Python callback
+            app.tk.call("after", "cancel", timer)
     app.focus_set()
     app.update()
 

@@ -1,8 +1,10 @@
-"""Upright's windows: the break prompt, the pre-break notice and the panel.
+"""Upright's windows: the break prompt, the pre-break notice, the panel, and the
+reading windows (the checklists, the first-run walk-through, the spasm guide
+and the red-flags card).
 
     from agent.ui.break_window import BreakWindow
     from agent.ui.geometry import monitor_at_pointer
-    window = BreakWindow(root, BUILT_IN, choices.put, can_postpone=True, can_skip=True,
+    window = BreakWindow(root, default_exercises(), choices.put, can_postpone=True, can_skip=True,
                          break_s=120, geometry=monitor_at_pointer(root))
     ...                               # once the user has been idle ~2 s:
     window.offer_focus()
@@ -30,18 +32,28 @@ _EXPORTS = {
     "monitor_at_pointer": "agent.ui.geometry",
     "centered": "agent.ui.geometry",
     "Exercise": "agent.ui.exercise",
-    "BUILT_IN": "agent.ui.exercise",
     "draw_exercise": "agent.ui.exercise",
+    "ChecklistWindow": "agent.ui.checklist_window",
+    "Walkthrough": "agent.ui.walkthrough",
+    "SpasmGuideWindow": "agent.ui.spasm_guide",
+    "RedFlagsCard": "agent.ui.red_flags",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]
 
 
 def default_exercises() -> list:
-    """The exercises a break window offers until the content library lands."""
-    from agent.ui.exercise import BUILT_IN
+    """Today's next exercises for a default-length break, from the packaged library.
 
-    return list(BUILT_IN)
+    The rotation turns with the date only: the app does not keep the
+    chooser's state (favourites, hidden, what was shown today) yet.
+    """
+    from datetime import date
+
+    from agent.exercise_choice import choose
+    from agent.exercises import load_library
+
+    return choose(load_library(), {}, date.today())[0]
 
 
 def __getattr__(name: str) -> Any:

@@ -213,7 +213,7 @@ class BreakWindow:
                  f.small, theme.INK_SOFT, 0)
         line(ex.name, f.title, gap=0)
         if ex.adapted_from:
-            line(strings.ADAPTED.format(original=ex.adapted_from), f.small, theme.INK_SOFT)
+            line(strings.ADAPTED.format(original=ex.adapted_from_name or ex.adapted_from), f.small, theme.INK_SOFT)
         self._show_steps(ex.steps, text_w)
         if ex.reps:
             line(strings.REPS.format(reps=ex.reps), f.body)

@@ -1,84 +1,51 @@
-"""A friendly side-view stick figure, posed for an exercise, drawn with Pillow.
+"""A friendly stick figure doing an exercise, drawn with Pillow.
 
-The figure is a small skeleton: angles for the legs, the two halves of
-the torso (so the back can arch) and the head, with the hands placed by
-two-bone inverse kinematics on a point of the body (the lower back, over
-the head...). A pose is those numbers; ``phase`` blends a start pose into
-an end pose, so the same code draws any moment of the movement.
+The exercise file says how the figure moves (:mod:`agent.pose`); the
+skeleton says where every joint is at a moment of it
+(:mod:`agent.ui.skeleton`); this module draws that moment: the backdrop,
+the floor or mat, the chair or desk, the figure, and a soft glow on the
+muscles an exercise tightens without moving much.
 
 Limbs are thick lines with round ends, drawn four times larger and
-averaged down (a box filter) for smooth, crisp edges. Far-side limbs are paler,
-which reads as depth without any shading. Nothing here touches the
+scaled down with a Lanczos filter, so edges are smooth and crisp at 1x and
+2x. Far-side limbs are paler, which reads as depth without any shading.
+Every exercise is scaled the same way as long as it fits, so figures are
+the same size from one exercise to the next. Nothing here touches the
 display; it is safe from any thread.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Dict, Optional, Tuple
+from typing import Iterable, Optional, Sequence
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
-Point = Tuple[float, float]
-
-# Body proportions in figure units (about 1.0 from ankle to the top of the head).
-SHIN, THIGH, FOOT = 0.25, 0.25, 0.11
-LOWER_TORSO, UPPER_TORSO, NECK, HEAD_R = 0.14, 0.17, 0.045, 0.072
-UPPER_ARM, FOREARM = 0.16, 0.15
-LIMB_W, TORSO_W = 0.056, 0.105
+from agent.pose import Movement
+from agent.ui.skeleton import (
+    HEAD_R, LIMB_W, MAT_H, SEAT_H, SIDES, TORSO_W, Camera, Joints, Skeleton, Vec, add,
+)
 
 BODY = (36, 83, 92, 255)  # deep teal-slate, the palette's ink
 FAR = (132, 168, 170, 255)  # far arm and leg: the same hue, paler
 GHOST = (36, 83, 92, 60)  # the other pose, faint, to show the movement
 BACKDROP = (227, 238, 236, 255)  # theme.ACCENT_TINT
+SURROUND = (244, 247, 246, 255)  # theme.BACKGROUND: the window around the picture
 SHADOW = (200, 214, 211, 255)
+FURNITURE = (176, 196, 193, 255)  # chair and desk: quiet, behind the figure
+FURNITURE_FAR = (196, 212, 209, 255)
+MAT = (190, 214, 208, 255)
+MAT_EDGE = (160, 190, 184, 255)
+GLOW = (240, 176, 64)  # warm: "tighten here"
 
 SUPERSAMPLE = 4
+UNIT = 0.66  # a figure unit (about its standing height) as a fraction of the picture, when it fits
+FIT_W, FIT_H = 0.86, 0.78  # the most of the picture the drawing may fill
+SAMPLES = (0.0, 0.25, 0.5, 0.75, 1.0)  # phases that together bound the movement
 
 
-@dataclass(frozen=True)
-class Hand:
-    """Where the hands go: ``along`` a body segment from its lower end, and
-    ``across`` it (positive = in front). ``elbow_back`` bends the elbow backwards."""
-
-    segment: str
-    along: float
-    across: float
-    elbow_back: bool = True
-
-
-@dataclass(frozen=True)
-class Pose:
-    """Segment angles in degrees from vertical; positive leans backwards."""
-
-    shin: float = 0.0
-    thigh: float = 0.0
-    lower_torso: float = 0.0
-    upper_torso: float = 0.0
-    head: float = 0.0
-    hand: Hand = Hand("lower_torso", 0.0, 0.0)
-
-
-_UPRIGHT_HANDS_ON_BACK = Pose(hand=Hand("lower_torso", 0.09, -0.075))
-
-#: Start and end pose of each movement, by name.
-POSES: Dict[str, Tuple[Pose, Pose]] = {
-    # Hips ease forward, the chest lifts and the back arches; eyes follow.
-    "standing_back_extension": (
-        _UPRIGHT_HANDS_ON_BACK,
-        replace(_UPRIGHT_HANDS_ON_BACK, shin=-5, thigh=-6, lower_torso=7, upper_torso=17, head=20),
-    ),
-    # Fallback for exercises without a drawing yet: stand up and reach up.
-    "stand_and_reach": (
-        Pose(hand=Hand("upper_torso", -0.22, 0.06, elbow_back=False)),
-        Pose(head=8, hand=Hand("upper_torso", UPPER_TORSO + 0.30, 0.03, elbow_back=False)),
-    ),
-}
-
-
-def draw_figure(movement: str, size: int, phase: float, ghost: Optional[float] = None) -> Image.Image:
-    """A ``size`` px square RGBA image of ``movement`` at ``phase`` (0..1).
+def draw_figure(movement: Movement, size: int, phase: float, ghost: Optional[float] = None) -> Image.Image:
+    """A ``size`` px square RGBA image of ``movement`` at ``phase`` (0 start .. 1 end).
 
     With ``ghost`` (a phase), that pose is drawn faintly behind, so one
     still picture shows where the movement starts and where it goes.
@@ -86,140 +53,203 @@ def draw_figure(movement: str, size: int, phase: float, ghost: Optional[float] =
     size = int(size)
     if size < 32:
         raise ValueError(f"figure size must be at least 32 px, not {size}")
-    big = size * SUPERSAMPLE
-    canvas = _Canvas(big)
-    canvas.backdrop()
+    scene = Scene(movement, size * SUPERSAMPLE)
+    scene.backdrop()
+    scene.ground()
+    scene.furniture()
     if ghost is not None:
-        layer = _Canvas(big)
-        layer.figure(_pose_at(movement, ghost), GHOST[:3] + (255,), GHOST[:3] + (255,))
-        faint = layer.image.getchannel("A").point(lambda a: a * GHOST[3] // 255)
-        layer.image.putalpha(faint)
-        canvas.image.alpha_composite(layer.image)
-    canvas.figure(_pose_at(movement, phase), BODY, FAR)
-    # A box filter averages each 4x4 block: smooth edges, and unlike LANCZOS no
-    # ringing (a bright halo) where the backdrop meets transparency.
-    return canvas.image.resize((size, size), Image.Resampling.BOX)
+        scene.ghost(ghost)
+    joints = scene.skeleton.joints(phase)
+    scene.figure(joints, BODY, FAR)
+    scene.glow(joints, phase)
+    return _downscale(scene.image, size)
 
 
-def _pose_at(movement: str, phase: float) -> Pose:
-    start, end = POSES.get(movement, POSES["stand_and_reach"])
-    return _blend(start, end, min(1.0, max(0.0, float(phase))))
+def _downscale(big: Image.Image, size: int) -> Image.Image:
+    """Lanczos keeps lines crisp, but it rings where the backdrop meets transparency
+    (a bright halo). So the colours are scaled over the window's colour, and the
+    picture's outline (its alpha) with a box filter, which cannot ring."""
+    ground = Image.new("RGBA", big.size, SURROUND)
+    ground.alpha_composite(big)
+    image = ground.convert("RGB").resize((size, size), Image.Resampling.LANCZOS).convert("RGBA")
+    image.putalpha(big.getchannel("A").resize((size, size), Image.Resampling.BOX))
+    return image
 
 
-class _Canvas:
-    """A supersampled square to draw a figure on, in figure units."""
+class Scene:
+    """One supersampled picture of a movement: the camera, the scale and what is drawn."""
 
-    def __init__(self, big: int) -> None:
-        self.big = big
+    def __init__(self, movement: Movement, big: int) -> None:
+        self.movement, self.big = movement, big
+        self.skeleton = Skeleton(movement)
+        self.camera = Camera(movement.view, movement.look_down)
         self.image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
         self.draw = ImageDraw.Draw(self.image)
-        self.unit = big * 0.68  # pixels per figure unit
-        self.ground = big * 0.87
+        self.moments = [self.skeleton.joints(p) for p in SAMPLES]
+        self._fit()
 
-    def px(self, p: Point) -> Point:
-        return (self.big * 0.55 + p[0] * self.unit, self.ground - p[1] * self.unit)
+    # -- placing -----------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """Scale and centre so that every moment of the movement, and its props, fit."""
+        points = [self.camera.flat(p) for p in self._extent_points()]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        width, height = max(xs) - min(xs) + 0.1, max(ys) - min(ys) + 0.1
+        self.unit = self.big * min(UNIT, FIT_W / width, FIT_H / height)
+        self.centre = ((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2)
+
+    def _extent_points(self) -> Iterable[Vec]:
+        for joints in self.moments:
+            yield from joints.values()
+            yield add(joints["head"], (0, HEAD_R, 0))
+        yield from self._ground_outline()
+        for part in self._furniture_parts():
+            yield from part[0]
+
+    def px(self, p: Vec) -> tuple[float, float]:
+        x, y = self.camera.flat(p)
+        return (self.big / 2 + (x - self.centre[0]) * self.unit, self.big * 0.5 - (y - self.centre[1]) * self.unit)
+
+    # -- background --------------------------------------------------------------
 
     def backdrop(self) -> None:
         big, r = self.big, self.big * 0.45
         self.draw.ellipse((big / 2 - r, big * 0.49 - r, big / 2 + r, big * 0.49 + r), fill=BACKDROP)
-        g = self.ground
-        self.draw.ellipse((big * 0.30, g - big * 0.02, big * 0.80, g + big * 0.035), fill=SHADOW)
 
-    def dot(self, p: Point, radius: float, colour) -> None:
+    def _span(self) -> tuple[float, float]:
+        """The stretch of floor the figure uses over the whole movement: (min x, max x)."""
+        xs = [p[0] for joints in self.moments for p in joints.values()]
+        return min(xs), max(xs)
+
+    def _ground_outline(self) -> list[Vec]:
+        low, high = self._span()
+        if "mat" in self.movement.props:
+            return [(low - 0.09, MAT_H, -0.17), (high + 0.09, MAT_H, -0.17), (high + 0.09, MAT_H, 0.17),
+                    (low - 0.09, MAT_H, 0.17)]
+        half = max(0.2, (high - low) / 2 + 0.05)
+        centre = (low + high) / 2
+        return [(centre + half * math.cos(a), 0.0, 0.16 * math.sin(a)) for a in _angles(40)]
+
+    def ground(self) -> None:
+        """A mat under a figure on the floor, else a soft shadow under its feet."""
+        outline = [self.px(p) for p in self._ground_outline()]
+        if "mat" not in self.movement.props:
+            self.draw.polygon(outline, fill=SHADOW)
+            return
+        near = [p for p in self._ground_outline() if p[2] > 0]
+        edge = [self.px(p) for p in near] + [self.px((x, 0.0, z)) for x, _, z in reversed(near)]
+        self.draw.polygon(edge, fill=MAT_EDGE)
+        self.draw.polygon(outline, fill=MAT)
+
+    def _furniture_parts(self) -> list[tuple[Sequence[Vec], float, tuple]]:
+        """(points, thickness, colour) of the chair and desk: polygons if thickness is 0."""
+        parts = []
+        if "chair" in self.movement.props:
+            seat = SEAT_H - LIMB_W / 2 - 0.01
+            for z, colour in ((-0.12, FURNITURE_FAR), (0.12, FURNITURE)):
+                parts += [([(-0.1, 0.0, z), (-0.1, seat + 0.34, z)], 0.035, colour),
+                          ([(0.17, 0.0, z), (0.17, seat, z)], 0.03, colour)]
+            parts.append(([(-0.12, seat, -0.13), (0.2, seat, -0.13), (0.2, seat, 0.13), (-0.12, seat, 0.13)],
+                          0.0, FURNITURE))
+        if "desk" in self.movement.props:  # in front of the chair, the knees under it, a screen on it
+            top, front, back = 0.47, 0.3, 0.72
+            for z, colour in ((-0.3, FURNITURE_FAR), (0.3, FURNITURE)):
+                parts.append(([(back - 0.03, 0.0, z), (back - 0.03, top, z)], 0.035, colour))
+            parts.append(([(front, top, -0.32), (back, top, -0.32), (back, top, 0.32), (front, top, 0.32)],
+                          0.0, FURNITURE))
+            parts.append(([(back - 0.1, top + 0.06, 0.0), (back - 0.1, top + 0.2, 0.0)], 0.045, FURNITURE))
+        return parts
+
+    def furniture(self) -> None:
+        for points, thickness, colour in self._furniture_parts():
+            if thickness:
+                self._limb(points, thickness, colour)
+            else:
+                self.draw.polygon([self.px(p) for p in points], fill=colour)
+
+    # -- the figure --------------------------------------------------------------
+
+    def ghost(self, phase: float) -> None:
+        """The pose at ``phase``, faint, on its own layer so overlaps do not darken."""
+        layer = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
+        canvas, self.draw = self.draw, ImageDraw.Draw(layer)
+        solid = GHOST[:3] + (255,)
+        try:
+            self.figure(self.skeleton.joints(phase), solid, solid)
+        finally:
+            self.draw = canvas
+        layer.putalpha(layer.getchannel("A").point(lambda a: a * GHOST[3] // 255))
+        self.image.alpha_composite(layer)
+
+    def figure(self, joints: Joints, near, far) -> None:
+        """Far limbs first, then torso and head, then the near limbs on top.
+
+        Of each pair (arms, legs) the one nearer the camera on the whole is
+        the near one: the right side from the side, whichever lies on top
+        when the knees drop to one side, seen from above.
+        """
+        behind, front = [], []
+        for limb in (_arm, _leg):
+            pair = sorted(([joints[name] for name in limb(side)] for side in SIDES), key=self._mean_depth)
+            behind.append(pair[0])
+            front.append(pair[1])
+        for points in sorted(behind, key=self._mean_depth):
+            self._limb(points, LIMB_W, far)
+        self._limb([joints[n] for n in ("hip", "waist", "shoulders", "neck")], TORSO_W, near)
+        self._dot(joints["belly"], TORSO_W / 2, near)
+        self._dot(joints["chest"], TORSO_W / 2, near)
+        # Shoulder and hip girdles: hidden in the trunk from the side, they show
+        # the body's width, and which way the shoulders turn, from the front.
+        self._limb([joints["shoulder_l"], joints["shoulder_r"]], TORSO_W * 0.9, near)
+        self._limb([joints["hip_l"], joints["hip_r"]], TORSO_W * 0.9, near)
+        self._dot(joints["head"], HEAD_R, near)
+        if self.camera.depth(joints["nose"]) > self.camera.depth(joints["head"]) - HEAD_R * 0.3:
+            self._dot(joints["nose"], HEAD_R * 0.36, near)  # shows which way the figure faces
+        for points in sorted(front, key=self._mean_depth):
+            self._limb(points, LIMB_W, near)
+
+    def glow(self, joints: Joints, phase: float) -> None:
+        """A warm glow on the muscles the exercise tightens, strongest at the end pose."""
+        focus = self.movement.focus
+        strength = min(1.0, max(0.0, phase))
+        if focus is None or strength == 0:
+            return
+        x, y = self.px(joints[focus])
+        r = 0.075 * self.unit
+        mask = Image.new("L", self.image.size, 0)
+        ImageDraw.Draw(mask).ellipse((x - r, y - r, x + r, y + r), fill=round(190 * strength))
+        mask = mask.filter(ImageFilter.GaussianBlur(r * 0.45))
+        colour = Image.new("RGBA", self.image.size, GLOW + (255,))
+        colour.putalpha(mask)
+        # Only over what is already drawn: the glow stays on the body and backdrop.
+        inside = Image.composite(colour, Image.new("RGBA", self.image.size), self.image.getchannel("A"))
+        self.image.alpha_composite(inside)
+
+    # -- primitives --------------------------------------------------------------
+
+    def _mean_depth(self, points: Sequence[Vec]) -> float:
+        return sum(self.camera.depth(p) for p in points) / len(points)
+
+    def _dot(self, p: Vec, radius: float, colour) -> None:
         x, y = self.px(p)
         r = radius * self.unit
         self.draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
 
-    def limb(self, points, width: float, colour) -> None:
+    def _limb(self, points: Sequence[Vec], width: float, colour) -> None:
         """A thick line through ``points`` with round ends and joints."""
         self.draw.line([self.px(p) for p in points], fill=colour, width=round(width * self.unit), joint="curve")
         for p in points:
-            self.dot(p, width / 2, colour)
-
-    def figure(self, pose: Pose, near, far) -> None:
-        """Far limbs first, then torso and head, then the near limbs on top."""
-        joints = _skeleton(pose)
-        behind = (-0.02, 0.0)  # the far limbs peek out a little behind the near ones
-        self.limb(_shift(joints["arm"], behind), LIMB_W, far)
-        self.limb(_shift(joints["leg"], behind), LIMB_W, far)
-        self.limb(joints["torso"], TORSO_W, near)
-        self.dot(joints["head"], HEAD_R, near)
-        self.dot(joints["nose"], HEAD_R * 0.36, near)  # shows which way the figure faces
-        self.limb(joints["leg"], LIMB_W, near)
-        self.limb(joints["arm"], LIMB_W, near)
+            self._dot(p, width / 2, colour)
 
 
-def _blend(a: Pose, b: Pose, t: float) -> Pose:
-    """The pose a fraction ``t`` of the way from ``a`` to ``b`` (eased in and out)."""
-    if a.hand.segment != b.hand.segment:
-        raise ValueError("a movement keeps its hands on one segment")
-    t = t * t * (3 - 2 * t)
-
-    def mix(x: float, y: float) -> float:
-        return x + (y - x) * t
-
-    hand = replace(a.hand, along=mix(a.hand.along, b.hand.along), across=mix(a.hand.across, b.hand.across))
-    angles = {f: mix(getattr(a, f), getattr(b, f)) for f in ("shin", "thigh", "lower_torso", "upper_torso", "head")}
-    return Pose(hand=hand, **angles)
+def _arm(side: str) -> tuple[str, ...]:
+    return (f"shoulder_{side}", f"elbow_{side}", f"hand_{side}")
 
 
-def _skeleton(pose: Pose) -> Dict[str, list]:
-    """Joint positions (figure units, y up, facing +x) for ``pose``."""
-    ankle = (0.0, 0.035)
-    knee = _step(ankle, SHIN, pose.shin)
-    hip = _step(knee, THIGH, pose.thigh)
-    waist = _step(hip, LOWER_TORSO, pose.lower_torso)
-    shoulder = _step(waist, UPPER_TORSO, pose.upper_torso)
-    neck = _step(shoulder, NECK, pose.head)
-    head = _step(neck, HEAD_R * 0.9, pose.head)
-    nose = _step(head, HEAD_R, pose.head - 80)
-    base, angle = {"lower_torso": (hip, pose.lower_torso), "upper_torso": (waist, pose.upper_torso)}[
-        pose.hand.segment
-    ]
-    along, across = _direction(angle), _direction(angle - 90)  # across points forward
-    target = (
-        base[0] + along[0] * pose.hand.along + across[0] * pose.hand.across,
-        base[1] + along[1] * pose.hand.along + across[1] * pose.hand.across,
-    )
-    elbow = _elbow(shoulder, target, pose.hand.elbow_back)
-    toe = (ankle[0] + FOOT, 0.0)
-    heel = (ankle[0] - 0.015, 0.0)
-    return {
-        "leg": [toe, heel, ankle, knee, hip],
-        "torso": [hip, waist, shoulder, neck],
-        "head": head,
-        "nose": nose,
-        "arm": [shoulder, elbow, target],
-    }
+def _leg(side: str) -> tuple[str, ...]:
+    return (f"toe_{side}", f"heel_{side}", f"ankle_{side}", f"knee_{side}", f"hip_{side}")
 
 
-def _direction(angle_deg: float) -> Point:
-    """Unit vector ``angle_deg`` from straight up, positive turning backwards (-x)."""
-    a = math.radians(angle_deg)
-    return (-math.sin(a), math.cos(a))
+def _angles(count: int) -> list[float]:
+    return [2 * math.pi * n / count for n in range(count)]
 
-
-def _step(origin: Point, length: float, angle_deg: float) -> Point:
-    d = _direction(angle_deg)
-    return (origin[0] + d[0] * length, origin[1] + d[1] * length)
-
-
-def _elbow(shoulder: Point, hand: Point, back: bool) -> Point:
-    """Two-bone inverse kinematics: the elbow that lets the hand reach ``hand``."""
-    dx, dy = hand[0] - shoulder[0], hand[1] - shoulder[1]
-    reach = math.hypot(dx, dy)
-    reach = min(max(reach, abs(UPPER_ARM - FOREARM) + 1e-6), UPPER_ARM + FOREARM - 1e-6)
-    ux, uy = (dx / reach, dy / reach) if reach else (0.0, -1.0)
-    cos_a = (UPPER_ARM**2 + reach**2 - FOREARM**2) / (2 * UPPER_ARM * reach)
-    sin_a = math.sqrt(max(0.0, 1 - cos_a * cos_a))
-    px, py = uy, -ux  # a perpendicular; turn it towards the back (-x) or the front
-    if (px > 0) == back:
-        px, py = -px, -py
-    return (
-        shoulder[0] + UPPER_ARM * (cos_a * ux + sin_a * px),
-        shoulder[1] + UPPER_ARM * (cos_a * uy + sin_a * py),
-    )
-
-
-def _shift(points, offset: Point) -> list:
-    return [(x + offset[0], y + offset[1]) for x, y in points]

@@ -1,17 +1,20 @@
 """Every word Upright's windows show, in one place.
 
-Each string goes through ``_()``, today an identity function. The
-translation issue only has to make ``_`` a gettext lookup (and mark this
-module for extraction); no window needs to change. Strings with numbers
-are ``str.format`` templates so that a translator can move the number.
+Each string goes through ``_()``, a gettext lookup (:mod:`agent.i18n`)
+that falls back to the English written here; the health content from
+``assets/content/`` goes through it too, as the windows show it. Strings
+with numbers are ``str.format`` templates so that a translator can move
+the number. After changing any text, run ``python -m agent.pot``: it
+rebuilds the template ``assets/locale/upright.pot`` and the English
+catalog, and a test fails until it is run.
+
+Health wording here cites its source article in a comment, like the
+content files do.
 """
 
 from __future__ import annotations
 
-
-def _(text: str) -> str:
-    """Mark ``text`` for translation; returns it unchanged until gettext lands."""
-    return text
+from agent.i18n import gettext as _
 
 
 APP = _("Upright")
@@ -30,7 +33,7 @@ HOLD_OVER = _("Release slowly")
 BREAK_LEFT = _("Break {clock}")
 BREAK_OVER = _("Break over")
 REPS = _("Repeat {reps} times")
-ADAPTED = _("Adapted for the desk from {original}")
+ADAPTED = _("Adapted for the desk from “{original}”")
 EXERCISE_COUNT = _("Exercise {number} of {total}")
 
 # -- caution view --------------------------------------------------------------
@@ -65,6 +68,56 @@ PANEL_SPASM_GUIDE = _("My back is in spasm now")
 PANEL_TODAY = _("Today")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
+
+# -- checklists ------------------------------------------------------------------
+POSTURE_TITLE = _("Upright — posture checklist")
+POSTURE_HEADING = _("Posture checklist")
+LUMBAR_TITLE = _("Upright — lumbar support checklist")
+LUMBAR_HEADING = _("Lumbar support")
+CHECKLIST_INTRO = _("Tick what is already true for you; the rest is worth changing when you can.")
+TICKED_COUNT = _("{ticked} of {total} ticked")
+TICKED_TODAY = _("Ticked today")
+TICKED_ON = _("Ticked on {date}")
+RED_FLAGS_BUTTON = _("Red flags: when to get help now")
+# Shown by the monthly re-check reminder (agent/calendar_chores.py).
+RECHECK_REMINDER = _("A month since you checked your workstation: is everything you ticked still true?")
+
+# -- first-run walk-through ------------------------------------------------------
+WALKTHROUGH_TITLE = _("Upright — set up your workstation")
+WALKTHROUGH_HEADING = _("Set up your workstation")
+WALKTHROUGH_INTRO = _("Two short checklists, then the signs that need medical care now.")
+STEP = _("Step {number} of {total}")
+BACK = _("Back")
+NEXT = _("Next")
+FINISH = _("Finish")
+
+# -- red flags -------------------------------------------------------------------
+RED_FLAGS_TITLE = _("Upright — red flags: seek medical care now")
+
+# -- spasm guide -------------------------------------------------------------------
+GUIDE_TITLE = _("Upright — my back is in spasm")
+GUIDE_HEADING = _("My back is in spasm")
+COLD_OR_HEAT = _("Cold or heat?")
+STARTED_WHEN = _("When did it start?")
+STARTED_TODAY = _("Today")
+STARTED_YESTERDAY = _("Yesterday")
+STARTED_2_DAYS = _("2 days ago")
+STARTED_3_DAYS = _("3 days ago")
+PHASE_PICK = _("Choose when it started, and Upright tells you whether it is time for cold or heat.")
+# 002: cold "within the first 48 to 72 hours", "no more than 15 to 20 minutes at a time";
+# 004: "An ice pack wrapped in a towel".
+PHASE_COLD = _("Still the cold phase: a cold pack wrapped in a towel, {minutes} to {max_minutes} minutes at a time.")
+# 002: "After 48 hours, or once acute swelling lessens, transition to heat therapy"; 000: "Switch to heat after 48 hours".
+PHASE_EITHER = _("More than {hours} hours have passed: you can switch to heat now, or once the swelling lessens.")
+# 000: "Warm compresses relax tight muscles"; 003: "heating pads, warm baths, or even hot compresses".
+PHASE_HEAT = _("Time to switch to heat: a heating pad, a warm bath or a warm compress relaxes tight muscles.")
+# 002: "If the pain fails to improve ... after 72 hours of consistent home treatment, consult a healthcare provider."
+PHASE_HEAT_CHECK = _("No better after {hours} hours of home care? Consult a healthcare provider.")
+PACK_START = _("Start a cold pack")
+PACK_STOP = _("Stop the timer")
+PACK_LEFT = _("Take the pack off in {clock}")
+PACK_NOTE = _("This timer gives it {minutes} minutes; never more than {max_minutes}.")
+PACK_DUE = _("Take the pack off now.")
 
 # -- durations -----------------------------------------------------------------
 MINUTES = _("{n} min")

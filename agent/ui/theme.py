@@ -153,14 +153,17 @@ def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -
     for old_row in parent.pack_slaves():
         if getattr(old_row, "_upright_flow_row", False):
             old_row.destroy()
-    row, used = None, 0
+    row, used, above = None, 0, None
     for widget in widgets:
         need = widget.winfo_reqwidth()
         if row is None or (used and used + gap + need > width):
             row = tk.Frame(parent, bg=parent.cget("bg"))
             row._upright_flow_row = True  # type: ignore[attr-defined]
             row.pack(side="top", anchor="w", pady=(gap if used else 0, 0))
-            used = 0
+            used, above = 0, row
         widget.pack(in_=row, side="left", padx=(gap if used else 0, 0))
-        widget.lift(row)  # stacked above its row frame, or the frame hides it
+        # Stacked above its row frame, or the frame hides it; and each above the
+        # one before it, because Tab follows the stacking order.
+        widget.lift(above)
+        above = widget
         used += (gap if used else 0) + need

@@ -1,0 +1,165 @@
+"""Choosing a break's exercises: a fair daily rotation that fills the break.
+
+Pure functions: the date and the state go in, so a whole day of breaks
+runs in a loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.exercise_choice import MOST, SLACK, choose, clean, favourite, hide, hurts
+from agent.exercises import Exercise, load_library
+
+TODAY = date(2024, 5, 2)
+LIBRARY = load_library()
+DESK = [e for e in LIBRARY if e.at_desk]
+
+
+def exercise(eid: str, position: str = "standing", takes_s: float = 40) -> Exercise:
+    return Exercise(id=eid, name=eid, position=position, steps=["Move."], why="w", caution="c",
+                    sources=["000_4e08601afce4377e.txt"], alt_text="a", takes_s=takes_s)
+
+
+def day_of_breaks(library, breaks: int, state=None, **options) -> tuple[list[list[str]], dict]:
+    shown, state = [], state if state is not None else {}
+    for _ in range(breaks):
+        picked, state = choose(library, state, TODAY, **options)
+        shown.append([e.id for e in picked])
+    return shown, state
+
+
+def assert_covers_before_repeating(breaks: list[list[str]], pool: set[str]) -> None:
+    """No exercise comes round a second time before every one in the pool came once."""
+    seen: list[str] = []
+    for ids in breaks:
+        for eid in ids:
+            if eid in seen:
+                assert set(seen) >= pool, f"{eid} again before {pool - set(seen)}"
+                return
+            seen.append(eid)
+
+
+def test_the_library_is_covered_before_anything_repeats():
+    breaks, _ = day_of_breaks(LIBRARY, 12)
+    assert_covers_before_repeating(breaks, {e.id for e in DESK})
+    assert {eid for ids in breaks[:4] for eid in ids} == {e.id for e in DESK}, "nine desk exercises in four breaks"
+
+
+def test_a_break_gets_one_to_three_exercises_that_fit_it():
+    for break_s in (60, 90, 120, 180, 300):
+        breaks, _ = day_of_breaks(LIBRARY, 10, break_s=break_s)
+        by_id = {e.id: e for e in LIBRARY}
+        for ids in breaks:
+            assert 1 <= len(ids) <= MOST and len(set(ids)) == len(ids)
+            assert sum(by_id[i].takes_s for i in ids) <= break_s * SLACK
+
+
+def test_a_break_too_short_for_anything_still_gets_the_shortest():
+    picked, _ = choose(LIBRARY, {}, TODAY, break_s=10)
+    assert [e.id for e in picked] == [min(DESK, key=lambda e: e.takes_s).id]
+
+
+def test_floor_exercises_only_for_a_user_who_opted_in():
+    breaks, _ = day_of_breaks(LIBRARY, 30)
+    assert all(e.at_desk for e in LIBRARY if e.id in {i for ids in breaks for i in ids})
+    breaks, _ = day_of_breaks(LIBRARY, 30, allow_floor=True, break_s=180)
+    assert {i for ids in breaks for i in ids} == {e.id for e in LIBRARY}
+
+
+def test_hidden_and_hurting_exercises_are_never_shown():
+    state = hide({}, "short_walk")
+    state = hurts(state, "seated_knee_hug")
+    breaks, state = day_of_breaks(LIBRARY, 30, state)
+    shown = {i for ids in breaks for i in ids}
+    assert shown == {e.id for e in DESK} - {"short_walk", "seated_knee_hug"}
+    assert state["hidden"] == ["short_walk", "seated_knee_hug"]
+    assert "short_walk" in {i for ids in day_of_breaks(LIBRARY, 6, hide(state, "short_walk", on=False))[0]
+                            for i in ids}
+
+
+def test_everything_hidden_means_nothing_to_show():
+    state = {}
+    for e in DESK:
+        state = hide(state, e.id)
+    assert choose(LIBRARY, state, TODAY)[0] == []
+
+
+def test_favourites_come_round_more_often():
+    state = favourite({}, "standing_back_extension")
+    breaks, _ = day_of_breaks(LIBRARY, 24, state)
+    counts = Counter(i for ids in breaks for i in ids)
+    others = [n for eid, n in counts.items() if eid != "standing_back_extension"]
+    assert counts["standing_back_extension"] >= 1.5 * (sum(others) / len(others))
+    assert_covers_before_repeating(breaks, {e.id for e in DESK})  # even so, everyone comes once first
+
+
+def test_a_new_day_starts_afresh_and_elsewhere():
+    _, state = day_of_breaks(LIBRARY, 3)
+    tomorrow, new_state = choose(LIBRARY, state, TODAY + timedelta(days=1))
+    assert new_state["day"] == "2024-05-03" and new_state["shown"] == [e.id for e in tomorrow]
+    firsts = {choose(LIBRARY, {}, TODAY + timedelta(days=n))[0][0].id for n in range(9)}
+    assert len(firsts) > 3, "each day starts with a different exercise"
+
+
+def test_the_state_goes_in_and_out_as_json_untouched():
+    state = favourite({"day": "2024-05-02", "shown": ["cat_cow"], "later": {"kept": True}}, "short_walk")
+    before = json.dumps(state, sort_keys=True)
+    picked, after = choose(LIBRARY, state, TODAY)
+    assert json.dumps(state, sort_keys=True) == before, "the caller's state is not changed"
+    assert json.loads(json.dumps(after)) == after
+    assert after["later"] == {"kept": True} and after["favourites"] == ["short_walk"]
+    assert after["shown"] == ["cat_cow"] + [e.id for e in picked]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                 max_size=4), max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(JSON, st.fixed_dictionaries({}, optional={k: JSON for k in ("day", "shown", "favourites",
+                                                                            "hidden")})))
+def test_a_damaged_state_is_repaired_not_fatal(stored):
+    picked, state = choose(LIBRARY, stored, TODAY)
+    assert 1 <= len(picked) <= MOST or all(e.id in clean(stored)["hidden"] for e in DESK)
+    assert clean(state) == state and state["day"] == TODAY.isoformat()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["seated", "standing", "floor"]), st.integers(10, 200)),
+                min_size=1, max_size=12),
+       st.integers(20, 400), st.booleans(), st.lists(st.integers(0, 11), max_size=3),
+       st.lists(st.integers(0, 11), max_size=3))
+def test_rotation_rules_hold_for_any_library(shape, break_s, allow_floor, hidden, favourites):
+    library = [exercise(f"e{n}", position, takes) for n, (position, takes) in enumerate(shape)]
+    state = {"hidden": [f"e{n}" for n in hidden], "favourites": [f"e{n}" for n in favourites]}
+    usable = [e for e in library if (allow_floor or e.at_desk) and e.id not in state["hidden"]]
+    fitting = {e.id for e in usable if e.takes_s <= break_s * SLACK}  # one longer than the break waits
+    pool = (fitting or {min(usable, key=lambda e: e.takes_s).id}) if usable else set()
+    breaks, _ = day_of_breaks(library, 2 * len(library) + 2, state, break_s=break_s, allow_floor=allow_floor)
+    by_id = {e.id: e for e in library}
+    for ids in breaks:
+        assert set(ids) <= pool and len(set(ids)) == len(ids) <= MOST
+        assert bool(ids) == bool(pool)
+        if len(ids) > 1:
+            assert sum(by_id[i].takes_s for i in ids) <= break_s * SLACK
+    assert_covers_before_repeating(breaks, pool)
+
+
+def test_the_agents_rotation_moves_on_from_break_to_break():
+    from datetime import date
+
+    from agent.exercise_choice import Rotation
+    from agent.exercises import load_library
+
+    library = load_library()
+    rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)
+    first, second = rotation(), rotation()
+    assert first and second
+    assert not {e.id for e in first} & {e.id for e in second}  # the next break shows others

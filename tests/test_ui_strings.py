@@ -1,0 +1,226 @@
+"""Translation-ready words: every text the windows show is in the template, and ``_()`` is gettext.
+
+No display needed: the modules are read with ``ast``, the catalogs compiled in memory.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import importlib
+import io
+import logging
+from pathlib import Path
+
+import pytest
+
+from agent import content, i18n, po, pot
+from agent.ui import strings
+
+UI = Path(pot.__file__).resolve().parent / "ui"
+
+
+def template_ids() -> set[str]:
+    return {entry.msgid for entry in po.parse(pot.template_path().read_text(encoding="utf-8"))} - {""}
+
+
+def ui_modules():
+    for path in sorted(UI.glob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_the_template_and_english_catalog_are_up_to_date():
+    stale = pot.outdated()
+    assert stale == [], f"run `python -m agent.pot` to update {', '.join(map(str, stale))}"
+
+
+def test_every_string_the_windows_use_is_in_the_template():
+    ids = template_ids()
+    missing = []
+    for path, tree in ui_modules():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "strings"
+                    and isinstance(getattr(strings, node.attr, None), str)):
+                value = getattr(strings, node.attr)
+                if value not in ids:
+                    missing.append(f"{path.name}:{node.lineno}: strings.{node.attr} = {value!r}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value not in ids):
+                missing.append(f"{path.name}:{node.lineno}: _({node.args[0].value!r})")
+    assert missing == []
+
+
+def test_every_constant_in_the_strings_module_is_in_the_template():
+    ids = template_ids()
+    constants = {name: value for name, value in vars(strings).items() if name.isupper() and isinstance(value, str)}
+    assert len(constants) > 60
+    assert {name: value for name, value in constants.items() if value not in ids} == {}
+
+
+def test_every_content_text_is_in_the_template():
+    ids = template_ids()
+    texts = []
+    for name in content.CHECKLISTS:
+        for item in content.checklist(name).items:
+            texts += [item.text, item.why]
+    guide = content.spasm_guide()
+    texts += [guide.intro.text] + [s.heading for s in guide.sections] + [s.text for s in guide.sections]
+    flags = content.red_flags()
+    texts += [flags.heading, flags.intro] + [flag.text for flag in flags.flags]
+    assert [text for text in texts if text not in ids] == []
+
+
+def test_no_window_shows_a_word_that_bypasses_the_strings():
+    """A literal text= or title() in a window module would never be translated."""
+    found = []
+    for path, tree in ui_modules():
+        for node in ast.walk(tree):
+            literal = None
+            if isinstance(node, ast.keyword) and node.arg in ("text", "title") and isinstance(node.value, ast.Constant):
+                literal = node.value.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "title"
+                  and node.args and isinstance(node.args[0], ast.Constant)):
+                literal = node.args[0].value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "label"
+                  and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
+                literal = node.args[1].value
+            if isinstance(literal, str) and any(c.isalpha() for c in literal):
+                found.append(f"{path.name}:{node.lineno}: {literal!r}")
+    assert found == []
+
+
+def test_the_english_catalog_is_complete():
+    english = po.parse(pot.english_path().read_text(encoding="utf-8"))
+    assert {entry.msgid for entry in english} - {""} == template_ids()
+    assert all(entry.msgstr == entry.msgid for entry in english if entry.msgid)
+    assert "Language: en" in english[0].msgstr
+
+
+def test_templates_with_numbers_are_marked_for_translators():
+    entries = {entry.msgid: entry for entry in po.parse(pot.template_path().read_text(encoding="utf-8"))}
+    assert "python-brace-format" in entries["Take the pack off in {clock}"].flags
+    assert "python-brace-format" not in entries["Start a cold pack"].flags
+    lines = (content.content_dir() / "posture.toml").read_text(encoding="utf-8").splitlines()
+    line = lines.index('text = "Feet flat on the floor."') + 1
+    assert entries["Feet flat on the floor."].locations == [f"assets/content/posture.toml:{line}"]
+
+
+# --- gettext behind _() -----------------------------------------------------------
+
+
+def shouting_catalog(tmp_path: Path, language: str = "xx", only: set | None = None) -> Path:
+    """A test language whose translations are the English in capitals."""
+    entries = po.parse(pot.template_path().read_text(encoding="utf-8"))
+    for entry in entries[1:]:
+        if only is None or entry.msgid in only:
+            entry.msgstr = entry.msgid.upper().replace("{CLOCK}", "{clock}")
+    entries[0].msgstr = "Content-Type: text/plain; charset=UTF-8\n"
+    folder = tmp_path / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "upright.po").write_text(po.render(entries), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def restore_language():
+    yield
+    i18n.install(None)
+    importlib.reload(strings)
+
+
+def test_underscore_is_a_gettext_lookup(tmp_path, restore_language):
+    i18n.install(i18n.load(["xx"], shouting_catalog(tmp_path)))
+    assert strings._("Start") == "START"
+    assert strings._("Take the pack off in {clock}").format(clock="9:59") == "TAKE THE PACK OFF IN 9:59"
+    assert strings._("not in any catalog") == "not in any catalog", "English is the fallback"
+    importlib.reload(strings)
+    assert strings.START == "START" and strings.PACK_START == "START A COLD PACK"
+
+
+def test_untranslated_messages_fall_back_to_english(tmp_path, restore_language):
+    i18n.install(i18n.load(["xx"], shouting_catalog(tmp_path, only={"Start"})))
+    assert strings._("Start") == "START" and strings._("Done") == "Done"
+
+
+def test_languages_fall_back_in_order(tmp_path, restore_language):
+    folder = shouting_catalog(tmp_path, "xx", only={"Start"})
+    translations = i18n.load(["yy_ZZ", "yy", "xx", "en"], folder)
+    assert translations.gettext("Start") == "START" and translations.gettext("Done") == "Done"
+
+
+def test_a_language_upright_lacks_is_english(tmp_path):
+    assert i18n.load(["tlh"], tmp_path).gettext("Start") == "Start"
+    shipped = i18n.load(["en_GB", "en"])
+    assert isinstance(shipped, gettext.GNUTranslations), "the English catalog loads"
+    assert shipped.gettext("Upright — posture checklist") == "Upright — posture checklist"
+
+
+def test_a_broken_catalog_is_logged_and_skipped(tmp_path, caplog):
+    folder = tmp_path / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "upright.po").write_text('msgid "Start"\nmsgstr "START\n', encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert i18n.load(["xx"], tmp_path).gettext("Start") == "Start"
+    assert "upright.po:2" in caplog.text
+
+
+def test_a_compiled_catalog_beside_the_po_is_preferred(tmp_path):
+    folder = tmp_path / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "upright.po").write_text('msgid "Start"\nmsgstr "from po"\n', encoding="utf-8")
+    (folder / "upright.mo").write_bytes(po.compile_mo({"Start": "from mo"}))
+    assert i18n.load(["xx"], tmp_path).gettext("Start") == "from mo"
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({"LANG": "de_AT.UTF-8"}, ["de_AT", "de"]),
+    ({"LANGUAGE": "fr_CA:de", "LANG": "en_US.UTF-8"}, ["fr_CA", "fr", "de"]),
+    ({"LC_ALL": "pt_BR@euro", "LANG": "de_DE"}, ["pt_BR", "pt"]),
+    ({"LC_MESSAGES": "C.UTF-8"}, []),
+    ({"LANG": "POSIX"}, []),
+    ({}, []),
+])
+def test_languages_from_the_environment(environ, expected):
+    assert i18n.languages(environ) == expected
+
+
+# --- the .po reader and .mo compiler ------------------------------------------------
+
+
+def test_mo_files_read_back_with_gettext():
+    catalog = {"": "Content-Type: text/plain; charset=UTF-8\n", "Start": "Anfang", "Upright — notice": "Upright — Hinweis",
+               "line\nbreak \"quoted\"": "Zeile\nUmbruch"}
+    translations = gettext.GNUTranslations(io.BytesIO(po.compile_mo(catalog)))
+    for msgid, msgstr in catalog.items():
+        if msgid:
+            assert translations.gettext(msgid) == msgstr
+
+
+def test_po_round_trip_with_escapes_and_long_lines():
+    entries = [po.Entry("", "Content-Type: text/plain; charset=UTF-8\n"),
+               po.Entry('Say "hi"\\now\n\tplease', "x", ["a.py:1"], ["python-brace-format"]),
+               po.Entry("word " * 40, "mot " * 40)]
+    again = po.parse(po.render(entries))
+    assert [(e.msgid, e.msgstr, e.locations, e.flags) for e in again] == \
+        [(e.msgid, e.msgstr, e.locations, e.flags) for e in entries]
+
+
+def test_fuzzy_and_empty_translations_are_left_out():
+    text = '#, fuzzy\nmsgid "A"\nmsgstr "a"\n\nmsgid "B"\nmsgstr ""\n\nmsgid "C"\nmsgstr "c"\n'
+    assert po.translations(po.parse(text)) == {"C": "c"}
+
+
+@pytest.mark.parametrize("text, where", [
+    ('msgid "A"\nmsgstr "a\\q"\n', ":2: unknown escape"),
+    ('msgctxt "menu"\nmsgid "A"\nmsgstr "a"\n', ":1: msgctxt: not supported"),
+    ('msgstr "a"\n', ":1: msgstr without a msgid"),
+    ('msgid "A"\nnonsense\n', ":2: cannot read"),
+])
+def test_bad_po_files_name_the_line(text, where):
+    with pytest.raises(po.POError, match=where):
+        po.parse(text, "x.po")
+
+
+def test_the_pot_tool_checks_and_writes(capsys):
+    assert pot.main(["--check"]) == 0
+    assert pot.main(["--bogus"]) == 2
