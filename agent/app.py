@@ -258,6 +258,10 @@ class App:
             self._apply(self.engine.feed(now, ev.BREAK_END))
             self._started = False
             self._close_prompt()
+        elif choice == "hurts":
+            hurt = getattr(self.windows.exercises, "hurt", None)
+            if hurt is not None and self._prompt_window is not None:
+                hurt(self._prompt_window.exercise.id)  # never shown again; the window shows the caution
         elif choice in ("postpone", "skip"):
             if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
                 self._apply(self.engine.feed(now, choice))

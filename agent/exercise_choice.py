@@ -137,3 +137,7 @@ class Rotation:
             self.library = (self._load or load_library)()
         picked, self.state = choose(self.library, self.state, self._today(), self.break_s)
         return picked
+
+    def hurt(self, exercise_id: str) -> None:
+        """"This hurts": the exercise leaves the rotation."""
+        self.state = hurts(self.state, exercise_id)

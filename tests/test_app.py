@@ -320,3 +320,26 @@ def test_content_entries_and_chores_go_to_the_guides():
     agent.away(90 * MIN)  # away: only the daily chore can wake the agent now
     assert guides.chores_run >= 1
     assert agent.root.timers  # a timer stays set for the next chore
+
+
+def test_this_hurts_takes_the_shown_exercise_out_of_the_rotation():
+    from types import SimpleNamespace
+
+    class Rotation:
+        def __init__(self):
+            self.hurt_ids = []
+
+        def __call__(self):
+            return ["exercise"]
+
+        def hurt(self, exercise_id):
+            self.hurt_ids.append(exercise_id)
+
+    agent = Agent()
+    rotation = agent.app.windows.exercises = Rotation()
+    agent.work(30 * MIN + 5)
+    [window] = agent.windows()
+    window.exercise = SimpleNamespace(id="seated_cat_cow")  # what the real window shows
+    window.kwargs["args"][2]("hurts")
+    assert rotation.hurt_ids == ["seated_cat_cow"]
+    assert agent.status()["state"] == "break_due"  # the prompt stays until the caution is closed

@@ -163,3 +163,17 @@ def test_the_agents_rotation_moves_on_from_break_to_break():
     first, second = rotation(), rotation()
     assert first and second
     assert not {e.id for e in first} & {e.id for e in second}  # the next break shows others
+
+
+def test_this_hurts_takes_the_exercise_out_of_the_agents_rotation():
+    from datetime import date
+
+    from agent.exercise_choice import Rotation
+    from agent.exercises import load_library
+
+    library = load_library()
+    rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)
+    hurt = rotation()[0].id
+    rotation.hurt(hurt)
+    for _ in range(len(library)):
+        assert hurt not in {e.id for e in rotation()}

@@ -5,6 +5,7 @@ Screenshots land in tests/artifacts/ (break_100, break_200, break_caution).
 
 from __future__ import annotations
 
+import time
 import dataclasses
 import tkinter as tk
 
@@ -358,3 +359,17 @@ def test_a_failing_handler_does_not_wedge_the_window(root):
     assert window.primary.cget("text") == strings.DONE
     window.primary.invoke()
     assert not window.is_open
+
+
+def test_the_picture_plays_the_movement_and_stops_with_the_window(root, open_window):
+    window = open_window()
+    seen = set()
+    end = time.monotonic() + 3.0
+    while time.monotonic() < end:
+        pump(root, 0.05)
+        seen.add(str(window.picture.cget("image")))
+    assert len(seen) >= 5  # the start pose, steps towards the end pose, the end pose...
+    drawn = window._animation.frames
+    assert 0.0 in drawn and len(drawn) >= 5
+    window.close()
+    assert root.tk.splitlist(root.tk.call("after", "info")) == (), "the animation outlived the window"

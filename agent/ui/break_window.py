@@ -80,7 +80,9 @@ class BreakWindow:
         self.in_caution = False
         self._break_end = self._hold_end = None  # monotonic deadlines once started
         self._tick_id: Optional[str] = None
+        self._animate_id: Optional[str] = None
         self._images: list = []  # PhotoImages must outlive the labels showing them
+        self._animation = Animation()
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -118,6 +120,7 @@ class BreakWindow:
         if self.top is None:
             return
         self._stop_ticking()
+        self._stop_animating()
         top, self.top = self.top, None
         top.destroy()
 
@@ -254,6 +257,29 @@ class BreakWindow:
         photo = ImageTk.PhotoImage(image.convert("RGB"), master=self.top)
         self._images = [photo]
         self.picture.configure(image=photo)
+        self._stop_animating()
+        self._animation = Animation(size)
+        self._animate_id = self.top.after(ANIMATION_MS * 4, self._animate)
+
+    def _animate(self) -> None:
+        """Show the next frame of the movement: start pose, to end pose, hold, back."""
+        self._animate_id = None
+        if not self.is_open or self.in_caution:
+            return
+        phase = self._animation.next_phase()
+        photo = self._animation.frames.get(phase)
+        if photo is None:  # drawn on first use: the window opens at once, the first loop fills the cache
+            figure = draw_exercise(self.exercise, self._animation.size, phase)
+            image = Image.new("RGBA", figure.size, theme.BACKGROUND)
+            image.alpha_composite(figure)
+            photo = self._animation.frames[phase] = ImageTk.PhotoImage(image.convert("RGB"), master=self.top)
+        self.picture.configure(image=photo)
+        self._animate_id = self.top.after(ANIMATION_MS, self._animate)
+
+    def _stop_animating(self) -> None:
+        if self._animate_id is not None and self.top is not None:
+            self.top.after_cancel(self._animate_id)
+        self._animate_id = None
 
     def _place(self) -> None:
         """Size the window to its content (within the monitor) and centre it."""
@@ -311,6 +337,7 @@ class BreakWindow:
     def _on_hurts(self) -> None:
         """End the exercise at once and show what to do instead."""
         self._stop_ticking()
+        self._stop_animating()
         self.in_caution = True
         self.heading.configure(text=strings.CAUTION_HEADING, fg=theme.WARN)
         self.exercise_view.pack_forget()
@@ -381,3 +408,26 @@ def _set_text(label: tk.Label, text: str) -> bool:
         return False
     label.update_idletasks()
     return label.winfo_reqheight() > label.winfo_height() or label.winfo_reqwidth() > label.winfo_width()
+
+
+ANIMATION_MS = 120  # about 8 frames a second: smooth enough for a slow, gentle movement
+_STEPS = 10  # distinct poses from start to end
+
+
+class Animation:
+    """The loop of a movement: start -> end (eased by the figure), hold, back, rest.
+
+    Holds the rendered frames by phase, so each pose is drawn once per window.
+    """
+
+    def __init__(self, size: int = 0) -> None:
+        self.size = size
+        self.frames: dict[float, object] = {}
+        forward = [i / (_STEPS - 1) for i in range(_STEPS)]
+        self.loop = forward + [1.0] * 12 + forward[::-1] + [0.0] * 6
+        self.step = 0
+
+    def next_phase(self) -> float:
+        phase = self.loop[self.step % len(self.loop)]
+        self.step += 1
+        return phase
