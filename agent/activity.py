@@ -55,10 +55,6 @@ class ActivityMonitor:
             self.last_input = at
         return self.last_input
 
-    def idle_at(self, now: float) -> float:
-        """Quiet time at `now` as far as known."""
-        return float("inf") if self.last_input is None else max(0.0, now - self.last_input)
-
     def _arm(self) -> None:
         if not self.sensing.armed:
             self.sensing.arm(self._notify)

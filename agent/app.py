@@ -112,8 +112,8 @@ class App:
         if self._held is not None and not self._busy():
             held, self._held = self._held, None
             if self.settings["do_not_disturb"]["makeup_break"]:
-                self._show_prompt(held, makeup=True)
-        self._maybe_notice(now)
+                self._show_prompt(held)
+        self._maybe_notice(self.engine.status(now))
         self._reschedule()
 
     def _catch_up(self) -> float:
@@ -132,21 +132,20 @@ class App:
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
-        wake = self._next_wake(now)
+        status = self.engine.status(now)
+        wake = self._next_wake(now, status)
         if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
             self._timer = self.root.after(int(max(0.05, wake - now) * 1000), self._wake)
-        self._refresh_tray(now)
+        self._refresh_tray(now, status)
 
-    def _next_wake(self, now: float) -> float:
+    def _next_wake(self, now: float, status) -> float:
         """The earliest moment something could change, at most a tick away while a bout runs."""
         deadline = self.engine.next_deadline()
         candidates = [float("inf") if deadline is None else deadline]
-        status = self.engine.status(now)
         if status.state == "working":
             candidates.append(now + TICK_S)
-            notice_at = self._notice_time(now)
-            if notice_at is not None:
-                candidates.append(notice_at)
+            if self._notice_pending(status):
+                candidates.append(now + max(0.0, status.next_break_in_s - NOTICE_BEFORE_S))
         if self._held is not None:
             candidates.append(now + min(DND_RECHECK_S, self.rules.sit_limit_s / 4))
         if not self.sensing.armed and status.state != "working":
@@ -189,34 +188,25 @@ class App:
         return bool((dnd["fullscreen"] and self.sensing.fullscreen_active())
                     or (dnd["camera"] and self.sensing.camera_in_use()))
 
-    def _notice_time(self, now: float) -> float | None:
-        remaining = self.engine.status(now).next_break_in_s
-        if remaining is None or not self._wants_notice() or self._noticed_at_sitting == self._threshold(now):
-            return None
-        return now + max(0.0, remaining - NOTICE_BEFORE_S)
+    def _notice_pending(self, status) -> bool:
+        """A pre-break notice is still owed for the coming prompt.
 
-    def _maybe_notice(self, now: float) -> None:
-        status = self.engine.status(now)
-        remaining = status.next_break_in_s
-        if status.state != "working" or remaining is None or not 0 < remaining <= NOTICE_BEFORE_S + 0.5:
+        A minute's warning makes sense only before a limit several minutes long,
+        and once per prompt: the prompt is known by the sitting it falls due at.
+        """
+        return (status.next_break_in_s is not None and self.rules.sit_limit_s >= 3 * NOTICE_BEFORE_S
+                and self._noticed_at_sitting != _due_at_sitting(status))
+
+    def _maybe_notice(self, status) -> None:
+        if status.state != "working" or not self._notice_pending(status):
             return
-        if not self._wants_notice():
-            return
-        if self._noticed_at_sitting != self._threshold(now):
-            self._noticed_at_sitting = self._threshold(now)
+        if 0 < status.next_break_in_s <= NOTICE_BEFORE_S + 0.5:
+            self._noticed_at_sitting = _due_at_sitting(status)
             self._notice("Break in 1 min — finish your sentence")
-
-    def _wants_notice(self) -> bool:
-        """A minute's warning makes sense only before a limit several minutes long."""
-        return self.rules.sit_limit_s >= 3 * NOTICE_BEFORE_S
-
-    def _threshold(self, now: float) -> float:
-        status = self.engine.status(now)
-        return round(status.sitting_s + (status.next_break_in_s or 0.0))
 
     # --- windows ----------------------------------------------------------
 
-    def _show_prompt(self, decision: Decision | None, makeup: bool = False) -> None:
+    def _show_prompt(self, decision: Decision | None) -> None:
         """Open the break window (a due prompt, or the user asked for a break)."""
         self._close_prompt()
         can_postpone = bool(decision and decision.fields.get("can_postpone"))
@@ -356,8 +346,7 @@ class App:
             "today": {k: round(v, 1) for k, v in self.engine.totals_at(now).as_dict().items()},
         }
 
-    def _refresh_tray(self, now: float) -> None:
-        status = self.engine.status(now)
+    def _refresh_tray(self, now: float, status) -> None:
         limit = self.rules.sit_limit_s
         progress = min(1.0, status.sitting_s / limit) if limit else 0.0
         state = _TRAY_STATE.get(status.state, "working")
@@ -394,6 +383,11 @@ _NOTICES = {
     ev.MOVE_DUE: "Time to move: walk around for two minutes",
     ev.SIT_DUE: "You can sit down again",
 }
+
+
+def _due_at_sitting(status) -> float:
+    """The sitting (in the bout) at which the next prompt falls due."""
+    return round(status.sitting_s + (status.next_break_in_s or 0.0))
 
 
 def _pause_seconds(what: str, wall: datetime) -> float:

@@ -34,7 +34,7 @@ class Guides:
     def start(self, walkthrough: bool) -> None:
         """At start-up: the first-run walk-through, else a re-check if one is due."""
         self.store.load()
-        for problem in getattr(self.store, "problems", []):
+        for problem in self.store.problems:
             log.warning("%s", problem)
         if walkthrough and needs_walkthrough(self.store.state):
             self._show("walkthrough", lambda ui: ui.Walkthrough(self.root, self.store.state, self.store.save,
