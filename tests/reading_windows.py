@@ -14,7 +14,7 @@ import tkinter as tk
 from typing import List
 
 from agent.ui.scrolled import ScrolledFrame
-from tests.test_ui_desktop import SCREEN_H, SCREEN_W, descendants, screen_rect
+from tests.test_ui_desktop import descendants, screen_rect, window_problems
 
 
 def scrollers(top: tk.Misc) -> List[ScrolledFrame]:
@@ -23,13 +23,8 @@ def scrollers(top: tk.Misc) -> List[ScrolledFrame]:
 
 def clipped(top: tk.Toplevel) -> List[str]:
     """Like test_ui_desktop.clipped_widgets, judging scrolled content against its scroll area."""
-    top.update_idletasks()
-    problems = []
+    problems = window_problems(top)
     tx, ty, tw, th = screen_rect(top)
-    if tx < 0 or ty < 0 or tx + tw > SCREEN_W or ty + th > SCREEN_H:
-        problems.append(f"window {tw}x{th}+{tx}+{ty} leaves the {SCREEN_W}x{SCREEN_H} screen")
-    if tw < top.winfo_reqwidth() or th < top.winfo_reqheight():
-        problems.append(f"window {tw}x{th} < requested {top.winfo_reqwidth()}x{top.winfo_reqheight()}")
     inside = {}
     for scroller in scrollers(top):
         interior = scroller.interior

@@ -25,6 +25,7 @@ from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixt
     root,
     screen_rect,
     screenshot,
+    shown,
     type_text,
     ui_display,
     upright_windows,
@@ -44,22 +45,14 @@ def choices():
 
 
 @pytest.fixture
-def open_window(root, choices):
+def open_window(root, choices, shown):
     """Open a break window with the given options; closes whatever is left afterwards."""
-    opened = []
-
     def _open(**options) -> BreakWindow:
         options = {"can_postpone": True, "can_skip": True, "break_s": 120, "geometry": MONITOR, **options}
         exercise = options.pop("exercise", STANDING_BACK_EXTENSION)
-        window = BreakWindow(root, exercise, choices.append, **options)
-        opened.append(window)
-        assert wait_until(root, lambda: window.top.winfo_viewable()), "the window never appeared"
-        pump(root, 0.05)
-        return window
+        return shown(BreakWindow(root, exercise, choices.append, **options))
 
-    yield _open
-    for window in opened:
-        window.close()
+    return _open
 
 
 def test_opens_titled_upright_and_placed_inside_its_monitor(root, open_window):

@@ -18,10 +18,10 @@ from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixt
     click,
     move_pointer,
     press,
-    pump,
     root,
     screen_rect,
     screenshot,
+    shown,
     ui_display,
     upright_windows,
     wait_until,
@@ -39,22 +39,15 @@ def store(tmp_path):
 
 
 @pytest.fixture
-def open_checklist(root, store):
-    opened = []
-
+def open_checklist(root, store, shown):
     def _open(name="posture", **options) -> ChecklistWindow:
-        window = ChecklistWindow(root, name, store.state, store.save, options.pop("geometry", MONITOR),
-                                 today=lambda: TODAY, **options)
-        opened.append(window)
-        assert wait_until(root, lambda: window.top.winfo_viewable()), "the checklist never appeared"
+        window = shown(ChecklistWindow(root, name, store.state, store.save, options.pop("geometry", MONITOR),
+                                       today=lambda: TODAY, **options), "the checklist")
         if options.get("focus", True):
             assert wait_until(root, lambda: root.focus_get() is window.first_focus()), "it did not take the keyboard"
-        pump(root, 0.05)
         return window
 
-    yield _open
-    for window in opened:
-        window.close()
+    return _open
 
 
 @pytest.mark.parametrize("name, title", [("posture", strings.POSTURE_TITLE), ("lumbar", strings.LUMBAR_TITLE)])

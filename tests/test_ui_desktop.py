@@ -97,6 +97,26 @@ def root(ui_display) -> Iterator[tk.Tk]:
     app.update()
 
 
+@pytest.fixture
+def shown(root) -> Iterator[Callable]:
+    """``shown(window, "the card")``: wait until a window a test opened is on screen.
+
+    Every window passed through it is closed after the test (closing runs its
+    own clean-up: timers, ``on_close``), whatever the test left open.
+    """
+    windows = []
+
+    def show(window, what: str = "the window"):
+        windows.append(window)
+        assert wait_until(root, lambda: window.top.winfo_viewable()), f"{what} never appeared"
+        pump(root, 0.05)
+        return window
+
+    yield show
+    for window in windows:
+        window.close()
+
+
 # -- waiting ------------------------------------------------------------------
 
 
@@ -227,12 +247,8 @@ def descendants(widget: tk.Misc) -> Iterator[tk.Misc]:
         yield from descendants(child)
 
 
-def clipped_widgets(top: tk.Toplevel) -> List[str]:
-    """Every mapped widget that is smaller than it asks to be, or pokes out of ``top``.
-
-    Empty means nothing is cut off: each widget got at least its requested
-    size and lies entirely inside the window, and the window on the screen.
-    """
+def window_problems(top: tk.Toplevel) -> List[str]:
+    """Whether the window itself is on the screen and got the size it asked for."""
     top.update_idletasks()
     problems = []
     tx, ty, tw, th = screen_rect(top)
@@ -240,6 +256,17 @@ def clipped_widgets(top: tk.Toplevel) -> List[str]:
         problems.append(f"window {tw}x{th}+{tx}+{ty} leaves the {SCREEN_W}x{SCREEN_H} screen")
     if tw < top.winfo_reqwidth() or th < top.winfo_reqheight():
         problems.append(f"window {tw}x{th} < requested {top.winfo_reqwidth()}x{top.winfo_reqheight()}")
+    return problems
+
+
+def clipped_widgets(top: tk.Toplevel) -> List[str]:
+    """Every mapped widget that is smaller than it asks to be, or pokes out of ``top``.
+
+    Empty means nothing is cut off: each widget got at least its requested
+    size and lies entirely inside the window, and the window on the screen.
+    """
+    problems = window_problems(top)
+    tx, ty, tw, th = screen_rect(top)
     for widget in descendants(top):
         if not widget.winfo_ismapped():
             continue

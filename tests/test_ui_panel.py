@@ -21,6 +21,7 @@ from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixt
     root,
     screen_rect,
     screenshot,
+    shown,
     ui_display,
     upright_windows,
     wait_until,
@@ -36,20 +37,14 @@ def actions():
 
 
 @pytest.fixture
-def open_panel(root, actions):
-    opened = []
-
+def open_panel(root, actions, shown):
     def _open(paused=False, standing=False, can_postpone=True, **options) -> Panel:
-        panel = Panel(root, actions.append, options.pop("geometry", MONITOR), paused=paused,
-                      standing=standing, can_postpone=can_postpone, **options)
-        opened.append(panel)
-        assert wait_until(root, lambda: panel.top.winfo_viewable()), "the panel never appeared"
+        panel = shown(Panel(root, actions.append, options.pop("geometry", MONITOR), paused=paused,
+                            standing=standing, can_postpone=can_postpone, **options), "the panel")
         assert wait_until(root, lambda: root.focus_get() is not None), "the panel did not take the keyboard"
         return panel
 
-    yield _open
-    for panel in opened:
-        panel.close()
+    return _open
 
 
 def state_offering(action: str) -> dict:

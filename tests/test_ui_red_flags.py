@@ -11,10 +11,10 @@ from tests.reading_windows import clipped, shown_texts
 from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
     click,
     press,
-    pump,
     root,
     screen_rect,
     screenshot,
+    shown,
     ui_display,
     upright_windows,
     wait_until,
@@ -25,19 +25,11 @@ MONITOR = (0, 0, 1280, 800)
 
 
 @pytest.fixture
-def open_card(root):
-    opened = []
-
+def open_card(root, shown):
     def _open(**options) -> RedFlagsCard:
-        card = RedFlagsCard(root, options.pop("geometry", MONITOR), **options)
-        opened.append(card)
-        assert wait_until(root, lambda: card.top.winfo_viewable()), "the card never appeared"
-        pump(root, 0.05)
-        return card
+        return shown(RedFlagsCard(root, options.pop("geometry", MONITOR), **options), "the card")
 
-    yield _open
-    for card in opened:
-        card.close()
+    return _open
 
 
 def test_every_red_flag_the_heading_and_the_disclaimer(root, open_card):

@@ -23,6 +23,7 @@ from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixt
     root,
     screen_rect,
     screenshot,
+    shown,
     ui_display,
     upright_windows,
     wait_until,
@@ -68,21 +69,13 @@ def wall():
 
 
 @pytest.fixture
-def open_guide(root, clock, wall):
-    opened = []
-
+def open_guide(root, clock, wall, shown):
     def _open(**options) -> SpasmGuideWindow:
         options = {"clock": clock, "now": wall, "geometry": MONITOR, **options}
         geometry = options.pop("geometry")
-        window = SpasmGuideWindow(root, geometry, **options)
-        opened.append(window)
-        assert wait_until(root, lambda: window.top.winfo_viewable()), "the guide never appeared"
-        pump(root, 0.05)
-        return window
+        return shown(SpasmGuideWindow(root, geometry, **options), "the guide")
 
-    yield _open
-    for window in opened:
-        window.close()
+    return _open
 
 
 def advance(root, clock: FakeClock, seconds: float) -> None:

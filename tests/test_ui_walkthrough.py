@@ -23,6 +23,7 @@ from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixt
     root,
     screen_rect,
     screenshot,
+    shown,
     ui_display,
     upright_windows,
     wait_until,
@@ -45,20 +46,12 @@ def finished():
 
 
 @pytest.fixture
-def open_walkthrough(root, store, finished):
-    opened = []
-
+def open_walkthrough(root, store, finished, shown):
     def _open(**options) -> Walkthrough:
-        window = Walkthrough(root, store.state, store.save, options.pop("geometry", MONITOR),
-                             on_finish=finished.append, today=lambda: TODAY, **options)
-        opened.append(window)
-        assert wait_until(root, lambda: window.top.winfo_viewable()), "the walk-through never appeared"
-        pump(root, 0.05)
-        return window
+        return shown(Walkthrough(root, store.state, store.save, options.pop("geometry", MONITOR),
+                                 on_finish=finished.append, today=lambda: TODAY, **options), "the walk-through")
 
-    yield _open
-    for window in opened:
-        window.close()
+    return _open
 
 
 def test_three_steps_checklists_then_red_flags(root, open_walkthrough, finished, store, tmp_path):
