@@ -81,13 +81,15 @@ def _read_line(conn: socket.socket) -> bytes:
 class Server:
     """The agent's end: accepts requests in a thread, answers via `handle`.
 
+    Made early (it takes the session's lock and binds the socket, so a second
+    agent stops before loading anything), started once the agent can answer.
     `handle(request) -> reply` is called on the server thread and must hand
-    the work to the agent's own thread (see `app.App.control`), waiting for
-    the answer with a timeout.
+    the work to the agent's own thread (see `app.ask`), waiting for the answer
+    with a timeout.
     """
 
-    def __init__(self, handle: Callable[[dict], dict]) -> None:
-        self._handle = handle
+    def __init__(self) -> None:
+        self._handle: Callable[[dict], dict] | None = None
         self._lock_file = _take_lock(runtime_dir() / "agent.lock")
         self.path = socket_path()
         self.path.unlink(missing_ok=True)  # a stale socket from a crashed agent: we hold the lock
@@ -100,7 +102,9 @@ class Server:
         self._sock.listen(8)
         self._thread = threading.Thread(target=self._serve, name="upright-control", daemon=True)
 
-    def start(self) -> None:
+    def start(self, handle: Callable[[dict], dict]) -> None:
+        """Answer requests from now on; until then they wait in the listen queue."""
+        self._handle = handle
         self._thread.start()
 
     def close(self) -> None:

@@ -44,7 +44,7 @@ def run(config_path: str | None) -> int:
     rules = Rules.from_config(settings)
     check_display()
     try:
-        server = control.Server(lambda request: app_ask(request))
+        server = control.Server()
     except control.AlreadyRunning:
         print("Upright is already running in this session.")
         return 0
@@ -54,22 +54,16 @@ def run(config_path: str | None) -> int:
         server.close()
 
 
-_mailbox = None
-
-
-def app_ask(request: dict) -> dict:
+def _answer(mailbox, request: dict) -> dict:
     """The control socket's handler: answer pings here, hand the rest to the Tk thread."""
     if request.get("command") == "ping":
         return {"ok": True, "pid": os.getpid()}
-    if _mailbox is None:
-        return {"ok": False, "error": "Upright is starting"}
     from agent.app import ask
 
-    return ask(_mailbox, request)
+    return ask(mailbox, request)
 
 
 def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
-    global _mailbox
     import tkinter
 
     from agent.app import App, Windows
@@ -99,9 +93,8 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: mailbox.post(("quit",)))
-    _mailbox = mailbox
     app.start()
-    server.start()
+    server.start(lambda request: _answer(mailbox, request))
     if app.tray.docked() is False:
         print("Upright: no system tray found; running without an icon (use `upright status`).", file=sys.stderr)
     print(f"Upright is running (pid {os.getpid()}); `upright status` tells how long you have been sitting.",
@@ -109,7 +102,6 @@ def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
     try:
         root.mainloop()
     finally:
-        _mailbox = None
         app.stop()
         mailbox.close(root)
         root.destroy()

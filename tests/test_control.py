@@ -24,8 +24,8 @@ def server(runtime):
         seen.append(request)
         return {"ok": True, "echo": request["command"]}
 
-    srv = control.Server(handle)
-    srv.start()
+    srv = control.Server()
+    srv.start(handle)
     srv.seen = seen
     yield srv
     srv.close()
@@ -59,7 +59,7 @@ def test_malformed_requests_get_an_answer_and_the_server_lives_on(server, payloa
 
 def test_a_second_agent_is_refused(server):
     with pytest.raises(control.AlreadyRunning):
-        control.Server(lambda request: {})
+        control.Server()
 
 
 def test_no_agent_means_not_running(runtime):
@@ -73,8 +73,8 @@ def test_a_stale_socket_from_a_crashed_agent_is_replaced(runtime):
     stale.close()
     with pytest.raises(control.NotRunning):
         control.send("status")
-    srv = control.Server(lambda request: {"ok": True})
-    srv.start()
+    srv = control.Server()
+    srv.start(lambda request: {"ok": True})
     try:
         assert control.send("status") == {"ok": True}
     finally:
