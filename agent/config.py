@@ -25,6 +25,7 @@ NUMBER = "number"  # an int or a float, never a boolean
 INTEGER = "integer"  # an int, never a boolean
 CHOICE = "choice"  # a string from a fixed set
 BOOLEAN = "boolean"  # true or false, never 0 or "yes"
+TEXT = "text"  # a string, e.g. a folder path; "" means none
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Key:
             return self._choice_problem(value)
         if self.kind == BOOLEAN:
             return None if isinstance(value, bool) else f"expected true or false, got {_describe(value)}"
+        if self.kind == TEXT:
+            return None if isinstance(value, str) else f"expected a string, got {_describe(value)}"
         wanted = (int,) if self.kind == INTEGER else (int, float)
         # bool is an int to Python, but `limit = true` is a mistake, not a 1.
         if isinstance(value, bool) or not isinstance(value, wanted):
@@ -87,6 +90,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("breaks", "max_postpones", INTEGER, "Postpones in a row before Postpone is no longer offered.",
         low=0, high=20),
     _minutes("breaks", "break_min", 60, "Length of a prompted break."),
+    Key("breaks", "allow_skip", BOOLEAN, "Offer Skip on a break prompt."),
     _minutes("standing", "limit_min", 480, "Standing before a change of position is suggested."),
     Key("pattern", "mode", CHOICE, "sitting-limit: a break per sitting limit; sit-stand-move: the Cornell cycle.",
         choices=("sitting-limit", "sit-stand-move")),
@@ -97,6 +101,13 @@ SCHEMA: tuple[Key, ...] = (
     Key("do_not_disturb", "camera", BOOLEAN, "Hold prompts while a camera is in use (a call)."),
     Key("do_not_disturb", "makeup_break", BOOLEAN, "Show a held prompt as a make-up break when the busy spell ends."),
     Key("checklists", "first_run_walkthrough", BOOLEAN, "On the first start, walk through the workstation checklists."),
+    Key("exercises", "floor_at_desk", BOOLEAN, "Also offer floor exercises (on a mat) during breaks at the desk."),
+    Key("exercises", "folder", TEXT, "A folder of extra exercise files (an organisation's own); empty for none."),
+    Key("features", "strict_breaks", BOOLEAN, "Strict breaks: no Postpone and no Skip on a break prompt."),
+    Key("features", "standing_reminders", BOOLEAN, "Suggest a change of position after standing a long time."),
+    Key("features", "statistics", BOOLEAN, "Keep today's sitting and break totals and show them under Today."),
+    Key("logging", "level", CHOICE, "How much the agent writes to its log file.",
+        choices=("error", "warning", "info", "debug")),
 )
 
 
