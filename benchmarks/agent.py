@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DISPLAY = ":63"
+DISPLAY = os.environ.get("UPRIGHT_BENCH_DISPLAY", ":63")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 BARE_LISTENER = """

@@ -22,6 +22,7 @@ from tests.xvfb import running_xvfb
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DISPLAY = os.environ.get("UPRIGHT_E2E_DISPLAY", ":61")
+NO_RECORD_DISPLAY = os.environ.get("UPRIGHT_E2E_NO_RECORD_DISPLAY", ":62")
 CONFIG = """
 [checklists]
 first_run_walkthrough = false
@@ -307,7 +308,7 @@ def test_without_a_display_run_says_what_is_missing(tmp_path):
 
 
 def test_without_x_record_run_says_what_is_missing(tmp_path):
-    with running_xvfb(":62", extra_args=("-extension", "RECORD")) as display:
+    with running_xvfb(NO_RECORD_DISPLAY, extra_args=("-extension", "RECORD")) as display:
         env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(tmp_path)}
         result = subprocess.run([sys.executable, "-m", "agent", "run"], env=env, capture_output=True, text=True,
                                 timeout=30, cwd=ROOT)
