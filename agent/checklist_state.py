@@ -25,17 +25,16 @@ by the caller (the wall clock is the caller's business).
 from __future__ import annotations
 
 import calendar
-import contextlib
 import json
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from agent import atomic
 from agent.tomlfile import Problem
 
 log = logging.getLogger("agent.checklists")
@@ -127,38 +126,58 @@ class StateStore:
 
     Everyone (the windows, the daily re-check) shares the one
     :attr:`state` object, so nobody writes back an outdated copy.
+
+    Another record of the user's is kept the same way by a subclass that
+    names its file and says how to read and write it (:meth:`fresh`,
+    :meth:`parse`, :meth:`to_json`), e.g. the exercise rotation's
+    (:mod:`agent.exercise_state`).
     """
 
+    file_name = FILE_NAME
+    what = "the checklists"  # for log messages
+
     def __init__(self, directory: str | Path | None = None, *, now: Callable[[], datetime] = datetime.now) -> None:
-        self.path = Path(directory if directory is not None else data_dir()) / FILE_NAME
+        self.path = Path(directory if directory is not None else data_dir()) / self.file_name
         self._now = now  # only for naming a kept-aside file
-        self._state: Optional[ChecklistState] = None
+        self._state: Any = None
         self.problems: list[Problem] = []
         self.kept_aside: Optional[Path] = None
         self._writable = True  # False: a file we could neither read nor move is never overwritten
 
     @property
-    def state(self) -> ChecklistState:
+    def state(self) -> Any:
+        """The record (a :class:`ChecklistState` here), read from the file on first use."""
         if self._state is None:
             self._state = self.load()
         return self._state
 
-    def load(self) -> ChecklistState:
+    def fresh(self) -> Any:
+        """The record of a first start."""
+        return ChecklistState()
+
+    def parse(self, data: bytes, path: str) -> tuple[Any, list[Problem]]:
+        """The record in ``data``, as much as is sound, and what is wrong with the rest."""
+        return _parse(data, path)
+
+    def to_json(self, state: Any) -> dict:
+        return state.to_json()
+
+    def load(self) -> Any:
         """Read the file (a missing file is a fresh start); see the module docstring."""
         self.problems, self.kept_aside = [], None
         self._writable = True
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            self._state = ChecklistState()
+            self._state = self.fresh()
             return self._state
         except OSError as error:  # unreadable: leave it be, and never write over it
             self.problems = [Problem(str(self.path), None, "", f"cannot be read ({error.strerror})")]
-            log.warning("%s; the checklist starts empty and will not be saved", self.problems[0])
+            log.warning("%s; %s start afresh and will not be saved", self.problems[0], self.what)
             self._writable = False
-            self._state = ChecklistState()
+            self._state = self.fresh()
             return self._state
-        state, problems = _parse(data, str(self.path))
+        state, problems = self.parse(data, str(self.path))
         self._state = state
         if problems:
             self.problems = problems
@@ -171,18 +190,18 @@ class StateStore:
                 self.save()  # what could be read, in a sound file
         return state
 
-    def save(self, state: Optional[ChecklistState] = None) -> bool:
+    def save(self, state: Any = None) -> bool:
         """Write ``state`` (default: :attr:`state`) atomically; False, logged, if it cannot be."""
         if state is not None:
             self._state = state
         if not self._writable:
-            log.warning("not saving the checklists over %s, which could not be read or kept aside", self.path)
+            log.warning("not saving %s over %s, which could not be read or kept aside", self.what, self.path)
             return False
-        data = json.dumps(self.state.to_json(), indent=2, ensure_ascii=False) + "\n"
+        data = json.dumps(self.to_json(self.state), indent=2, ensure_ascii=False) + "\n"
         try:
-            _write_atomically(self.path, data)
+            atomic.write_text(self.path, data)
         except OSError as error:
-            log.warning("could not save the checklists to %s: %s", self.path, error)
+            log.warning("could not save %s to %s: %s", self.what, self.path, error)
             return False
         return True
 
@@ -198,28 +217,6 @@ class StateStore:
             log.warning("could not rename %s aside: %s", self.path, error)
             return None
         return aside
-
-
-def _write_atomically(path: Path, data: str) -> None:
-    """Replace ``path`` with ``data`` in one step: readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable, where the OS allows
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 # --- reading ------------------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from agent import __version__, config
+from agent import __version__, config, config_cli, doctor
 from agent.core import Rules
 from agent.resources import asset, data_dir
 from agent.simulate import replay, write_json_lines, write_timeline
@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     pause.add_argument("minutes", type=_minutes, metavar="MIN")
     pause.set_defaults(handler=lambda args: _act("pause", minutes=args.minutes))
     _exercises_parser(commands)
+    _autostart_parser(commands)
+    config_cli.add_parser(commands)
+    doctor.add_parser(commands)
     for name, text in (("break", "take a break now"), ("resume", "end a pause"),
                        ("standing", "tell Upright you are standing at the desk"),
                        ("sitting", "tell Upright you are sitting again"), ("quit", "stop the agent")):
@@ -138,6 +141,42 @@ def _exercises_render(args: argparse.Namespace) -> int:
         raise UserError(f"cannot write into {args.out}: {error.strerror or error}") from None
     print(f"Wrote {len(written)} files for {len(exercises)} exercises to {args.out}")
     return status
+
+
+def _autostart_parser(commands) -> None:
+    autostart = commands.add_parser(
+        "autostart", help="start Upright when you log in",
+        description="Turn starting Upright at login on or off, for you or (--all-users, as an administrator) "
+                    "for everyone on this machine. `status` exits 0 when it is on, 1 when off.")
+    actions = autostart.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (("enable", "start Upright at every login"), ("disable", "stop starting it at login"),
+                       ("status", "say whether it starts at login (exit 0: yes, 1: no)")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("--all-users", action="store_true",
+                            help="every user of this machine, for IT (needs administrator rights)")
+        action.set_defaults(handler=lambda args, name=name: _autostart(name, args.all_users))
+
+
+def _autostart(action: str, all_users: bool) -> int:
+    """`upright autostart enable|disable|status [--all-users]`."""
+    from agent import autostart
+
+    try:
+        places = autostart.for_platform()
+        if action == "status":
+            mine, everyone = places.status()
+            print(f"This user: {mine}\nAll users: {everyone}")
+            return 0 if (everyone if all_users else mine).on else 1
+        if action == "enable":
+            print(places.enable(all_users, autostart.command_line()))
+        else:
+            print(places.disable(all_users))
+    except autostart.AutostartError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:  # e.g. an autostart folder that cannot be read
+        where = f"{error.filename}: " if error.filename else ""
+        raise UserError(f"autostart: {where}{error.strerror or error}") from None
+    return 0
 
 
 def _minutes(text: str) -> float:

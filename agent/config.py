@@ -134,11 +134,26 @@ def validate(doc: dict, text: str, path: str | Path) -> list[Problem]:
     `text` is the raw file, only used to find lines; a partial file is fine,
     as settings it leaves out come from the layer below.
     """
-    lines = tomlfile.key_lines(text)
-    return tomlfile.sorted_problems(
-        Problem(str(path), tomlfile.line_of(lines, parts), ".".join(parts), message)
-        for parts, message in _findings(doc)
-    )
+    return usable(doc, text, path)[1]
+
+
+def usable(doc: dict, text: str | None, path: str | Path, under: tuple = ()) -> tuple[dict, list[Problem]]:
+    """The settings of `doc` that can be used, and a problem for each that cannot.
+
+    A running agent keeps the good settings of a file with one typo rather
+    than dropping them all: each bad one falls back to the layer beneath.
+    `under` is where `doc` sits in its file (a policy's ``("enforced",)``),
+    for line numbers and key names; `text` None means no lines (a registry).
+    """
+    lines = tomlfile.key_lines(text) if text is not None else {}
+    problems, bad = [], set()
+    for parts, message in _findings(doc):
+        bad.add(parts)
+        full = under + parts
+        problems.append(Problem(str(path), tomlfile.line_of(lines, full), ".".join(full), message))
+    good = {section: {name: value for name, value in table.items() if (section, name) not in bad}
+            for section, table in doc.items() if (section,) not in bad}
+    return {section: table for section, table in good.items() if table}, tomlfile.sorted_problems(problems)
 
 
 def _findings(doc: dict):

@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from agent import config
+from agent.live_settings import LiveSettings
 from agent.app import App, Windows
 from agent.core import Rules
 from agent.sensing._dummy import DummySensing
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import DummyTray
+from tests.test_layers import system_policy
 
 MIN = 60.0
 
@@ -102,8 +104,8 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, **overrides) -> None:
-        settings = config.defaults()
+    def __init__(self, live=None, **overrides) -> None:
+        settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
             settings[section][key] = value
@@ -116,7 +118,7 @@ class Agent:
                           lambda root: (0, 0, 1280, 800), lambda: ["exercise"])
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
-                       self.clock, self.mailbox, suspend=suspend)
+                       self.clock, self.mailbox, suspend=suspend, live=live)
         self.app.start()
 
     def _window(self, kind):
@@ -343,3 +345,62 @@ def test_this_hurts_takes_the_shown_exercise_out_of_the_rotation():
     window.kwargs["args"][2]("hurts")
     assert rotation.hurt_ids == ["seated_cat_cow"]
     assert agent.status()["state"] == "break_due"  # the prompt stays until the caution is closed
+
+
+# --- settings and policy ---------------------------------------------------------
+
+
+def test_strict_breaks_offer_neither_postpone_nor_skip_and_say_who_decided():
+    system_policy('[features]\nstrict_breaks = "required"\n')
+    agent = Agent(live=LiveSettings())
+    agent.work(30 * MIN + 5)
+    [window] = agent.windows()
+    assert window.kwargs["can_postpone"] is False and window.kwargs["can_skip"] is False
+    window.kwargs["args"][2]("skip")  # a stale key press still cannot skip
+    assert agent.status()["state"] == "break_due" and agent.windows() == [window]
+    agent.app.act("postpone")
+    assert agent.status()["state"] == "break_due"
+    assert agent.windows("notice")[-1].kwargs["args"][1] == (
+        "Postponing a break is turned off (managed by your organization).")
+
+
+def test_skip_forbidden_by_policy_leaves_postpone():
+    system_policy("[enforced.breaks]\nallow_skip = false\n")
+    agent = Agent(live=LiveSettings())
+    agent.work(30 * MIN + 5)
+    [window] = agent.windows()
+    assert window.kwargs["can_postpone"] is True and window.kwargs["can_skip"] is False
+
+
+def test_a_policy_change_takes_effect_without_a_restart():
+    path = system_policy("[enforced.breaks]\nsitting_limit_min = 30\n")
+    agent = Agent(live=LiveSettings())
+    agent.work(20 * MIN)
+    path.write_text("[enforced.breaks]\nsitting_limit_min = 45\n")
+    agent.work(15 * MIN)  # the old limit has passed: the new one counts the 20 min already sat
+    assert agent.windows() == []
+    assert agent.status()["next_break_in_s"] == pytest.approx(10 * MIN, abs=5)
+    path.write_text("[enforced.breaks]\nsitting_limit_min = 45\n[enforced.features]\nstatistics = false\n")
+    assert "today" not in agent.status()  # a control command looks too
+    agent.work(10 * MIN + 5)
+    assert len(agent.windows()) == 1
+
+
+def test_a_broken_policy_edit_keeps_the_agent_on_the_defaults(caplog):
+    path = system_policy("[enforced.breaks]\nsitting_limit_min = 40\n")
+    agent = Agent(live=LiveSettings())
+    agent.work(5 * MIN)
+    path.write_text("[enforced.breaks\nsitting_limit_min = 40\n")
+    agent.work(3 * MIN)
+    assert agent.status()["next_break_in_s"] == pytest.approx(22 * MIN, abs=5)
+    assert f"setting not used: {path}:1: TOML syntax error" in caplog.text
+
+
+@pytest.mark.parametrize("reminders", [True, False])
+def test_standing_reminders_can_be_turned_off(reminders):
+    agent = Agent(features__standing_reminders=reminders, standing__limit_min=1)
+    agent.work(5)
+    agent.app.act("standing")
+    agent.work(3 * MIN)
+    said = [notice.kwargs["args"][1] for notice in agent.windows("notice")]
+    assert set(said) == ({"You have been standing a while — sit for a bit or take a short walk"} if reminders else set())

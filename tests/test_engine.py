@@ -446,3 +446,52 @@ def test_time_going_backwards_is_refused():
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError, match="unknown event"):
         Engine(Rules()).feed(0.0, "dance")
+
+
+# --- changing the rules while running (settings or policy reloaded) ---------
+
+
+def test_a_longer_limit_set_mid_bout_counts_the_sitting_already_done():
+    desk = Desk()
+    desk.tick(minutes=20)
+    assert desk.engine.set_rules(desk.t, Rules(sitting_limit_s=45 * MIN)) == []
+    assert desk.status.next_break_in_s == 25 * MIN
+    desk.tick(minutes=25)
+    assert [d.t for d in desk.of("break_due")] == [45 * MIN]
+
+
+def test_a_limit_lowered_below_the_sitting_done_makes_the_prompt_due_at_once():
+    desk = Desk()
+    desk.tick(minutes=20)
+    [due] = desk.engine.set_rules(desk.t, Rules(sitting_limit_s=15 * MIN))
+    assert (due.type, due.t) == ("break_due", 20 * MIN)
+
+
+def test_a_postponed_prompt_keeps_its_allowance_under_new_rules():
+    desk = Desk()
+    desk.tick(minutes=30)
+    desk.do("postpone")  # asks again after 5 more minutes of sitting
+    desk.engine.set_rules(desk.t, Rules(sitting_limit_s=40 * MIN))
+    desk.tick(minutes=15)
+    assert [d.t for d in desk.of("break_due")] == [30 * MIN, 45 * MIN]
+
+
+def test_a_new_natural_break_threshold_applies_to_the_current_quiet_spell():
+    desk = Desk()
+    desk.tick(minutes=10)
+    desk.engine.set_rules(desk.t, Rules(natural_break_s=2 * MIN))
+    desk.tick(active=False, minutes=2)
+    assert desk.status.state == "away"
+
+
+def test_setting_the_same_rules_changes_nothing():
+    plain, reset = Desk(), Desk()
+    for desk in (plain, reset):
+        desk.tick(minutes=12)
+    reset.engine.set_rules(reset.t, Rules())
+    for desk in (plain, reset):
+        desk.tick(active=False, minutes=3)
+        desk.tick(minutes=40)
+        desk.do("postpone")
+        desk.tick(minutes=10)
+    assert plain.decisions == reset.decisions

@@ -1,5 +1,7 @@
 """An installed copy of Upright finds its shipped data (not only a source checkout)."""
 
+import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -41,3 +43,26 @@ def test_installed_copy_replays_its_example_from_anywhere(wheel, tmp_path):
     where = subprocess.run([venv / "bin" / "python", "-c", "import agent.resources as r; print(r.data_dir('config'))"],
                            cwd=elsewhere, capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(venv)) and where.endswith("agent/data/config")
+
+
+def test_pipx_installs_the_wheel_with_its_dependencies_in_a_fresh_venv(wheel, tmp_path):
+    """What a user or IT does: `pipx install upright-*.whl`, everything fetched, nothing shared."""
+    env = {**os.environ, "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin"),
+           "PIPX_MAN_DIR": str(tmp_path / "man")}
+    installed = subprocess.run([sys.executable, "-m", "pipx", "install", str(wheel)], env=env,
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    upright = tmp_path / "bin" / "upright"
+    version = subprocess.run([upright, "--version"], env=env, capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("upright ")
+    shown = subprocess.run([upright, "config", "show", "--json"], cwd=tmp_path, env=env, capture_output=True,
+                           text=True, check=True)
+    assert json.loads(shown.stdout)["problems"] == []
+    listed = subprocess.run([upright, "exercises", "list"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 16, listed.stderr
+    # pynput and pystray connect to a display on import: find them without importing
+    probe = ("import importlib.util as u, PIL, schedule, platformdirs, Xlib, agent.run\n"
+             "assert all(u.find_spec(m) for m in ('pynput', 'pystray', 'evdev'))\nprint(agent.run.__file__)")
+    python = next((tmp_path / "pipx" / "venvs" / "upright" / "bin").glob("python"))
+    where = subprocess.run([python, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(tmp_path / "pipx"))  # its own copy, not the test venv's

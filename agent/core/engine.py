@@ -129,6 +129,23 @@ class Engine:
         self._refresh()
         return out
 
+    def set_rules(self, t: float, rules: Rules) -> list[Decision]:
+        """Carry on under new thresholds (the user or the organisation changed them).
+
+        The day is kept: sitting so far counts against the new limit, and a
+        postponed or skipped prompt keeps its extra allowance. A limit
+        lowered below the sitting already done makes the prompt due now.
+        """
+        out = self._advance(t)
+        old, self.rules = self.rules, rules
+        self._nb = rules.natural_break_s
+        self._pattern = rules.mode == SIT_STAND_MOVE
+        self._sit_threshold += rules.sit_limit_s - old.sit_limit_s
+        self._stand_threshold += rules.standing_limit_s - old.standing_limit_s
+        out += self._advance(t)
+        self._refresh()
+        return out
+
     def finish(self, t: float) -> list[Decision]:
         """End of a replay: close the open stretch so the totals are final."""
         out = self._advance(t)

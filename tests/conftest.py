@@ -1,0 +1,16 @@
+"""Every test runs as a user with no settings file and a machine with no policy.
+
+Upright reads ~/.config/upright/config.toml and /etc/xdg/upright/policy.toml;
+a developer's own files, or a policy on the CI machine, must not change what
+a test sees. Tests that want them write them under these temporary folders.
+"""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_of_the_machine(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "user"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(home / "system"))
+    monkeypatch.delenv("UPRIGHT_POLICY", raising=False)
