@@ -299,18 +299,23 @@ def _managed_preferences(problems: list[Problem]) -> tuple[dict, dict]:
 # --- noticing changes -----------------------------------------------------------
 
 
-def fingerprint(effective: Effective, platform: str = sys.platform) -> tuple:
-    """What the files behind `effective` look like now; a change means reload.
+def fingerprint(effective: Effective, platform: str = sys.platform,
+                registry: Callable[[str], dict] | None = None) -> tuple:
+    """What the sources behind `effective` look like now; a change means reload.
 
     A stat per file is all a running agent spends on this, at wake-ups it
     has anyway. New files count too: a policy dropped in later, a user file
-    created by `upright config init`.
+    created by `upright config init`. On Windows the Group Policy values are
+    few and cheap to read, so they are compared whole.
     """
     places = {user_file(), *(Path(p) for p in effective.files.get("user", []))}
     policy = policy_file(platform)
     if policy is not None:
         places.add(policy)
-    return tuple(sorted((str(p), _stat(p)) for p in places))
+    found = tuple(sorted((str(p), _stat(p)) for p in places))
+    if platform.startswith("win"):
+        found += (repr(registry_policy(registry or _winreg_reader())),)
+    return found
 
 
 def _stat(path: Path) -> tuple | None:

@@ -268,3 +268,13 @@ def test_the_fingerprint_changes_when_a_policy_appears_changes_or_goes():
     assert layers.fingerprint(layers.load()) != second
     path.unlink()
     assert layers.fingerprint(layers.load()) == first
+
+
+def test_a_group_policy_change_in_the_registry_changes_the_fingerprint():
+    values = {r"Enforced\breaks": {"allow_skip": 0}}
+    read = lambda subkey: values.get(subkey, {})  # noqa: E731
+    effective = layers.load(platform="win32", registry=read)
+    before = layers.fingerprint(effective, platform="win32", registry=read)
+    assert layers.fingerprint(effective, platform="win32", registry=read) == before
+    values[r"Enforced\breaks"] = {"allow_skip": 1}
+    assert layers.fingerprint(effective, platform="win32", registry=read) != before
