@@ -34,8 +34,9 @@ BACKENDS = {
 }
 
 
-def default_name(platform: str = sys.platform) -> str:
-    """The backend that fits `platform` (a `sys.platform` value)."""
+def default_name(platform: str | None = None) -> str:
+    """The backend that fits `platform` (a `sys.platform` value; default: this one)."""
+    platform = platform or sys.platform
     if platform == "win32":
         return "win32"
     if platform == "darwin":

@@ -25,6 +25,9 @@ Threading contract
   backend (put a message on a `queue.Queue` and return). By the time it runs
   the backend has already disarmed itself, so `armed` is False.
 * `armed` is cheap and may be read from any thread.
+* `on_change()`, given to `watch_lock`, is called from a backend thread when
+  the lock state may have flipped, under the same rules as `notify`; the agent
+  then asks `screen_locked()` on its own thread.
 """
 
 from __future__ import annotations
@@ -36,6 +39,17 @@ from typing import Callable
 
 #: Called with the `clock()` reading of the first input event after `arm`.
 Notify = Callable[[float], None]
+
+
+def either_locked(*readings: bool | None) -> bool | None:
+    """Locked if any source says so; unlocked if one knows and none says locked.
+
+    Two sources that agree make one lock, not two: the agent turns only the
+    change of this combined answer into the engine's lock and unlock events.
+    """
+    if any(readings):
+        return True
+    return False if any(reading is not None for reading in readings) else None
 
 
 class SensingUnavailable(RuntimeError):
@@ -115,6 +129,14 @@ class Sensing(abc.ABC):
     @abc.abstractmethod
     def screen_locked(self) -> bool | None:
         """True if the session's screen saver or lock is active, None if unknown."""
+
+    def watch_lock(self, on_change: Callable[[], None]) -> None:
+        """Call `on_change()` whenever the lock may have changed, from any thread.
+
+        Lets the agent follow a lock at once instead of at its next wake-up.
+        Backends that can only be asked (`screen_locked`) do nothing here.
+        """
+        return None
 
     @abc.abstractmethod
     def fullscreen_active(self) -> bool:

@@ -2,7 +2,8 @@
 
 It records every call in `calls` (method names only) and lets the test decide
 what the queries answer. `fire()` plays the part of the person touching the
-keyboard: if armed, it disarms and notifies exactly like a real backend.
+keyboard: if armed, it disarms and notifies exactly like a real backend;
+`set_locked()` plays a locker announcing itself to `watch_lock`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class DummySensing(Sensing):
         self.camera = False
         self.closed = False
         self._notify: Notify | None = None
+        self._on_lock_change: Callable[[], None] | None = None
         self._last_input = clock()
         self._lock = threading.Lock()
 
@@ -67,6 +69,16 @@ class DummySensing(Sensing):
     def screen_locked(self) -> bool | None:
         self.calls.append("screen_locked")
         return self.locked
+
+    def watch_lock(self, on_change: Callable[[], None]) -> None:
+        self.calls.append("watch_lock")
+        self._on_lock_change = on_change
+
+    def set_locked(self, locked: bool | None) -> None:
+        """Lock or unlock, telling the watcher (if any) as a real backend would."""
+        changed, self.locked = locked != self.locked, locked
+        if changed and self._on_lock_change is not None:
+            self._on_lock_change()
 
     def fullscreen_active(self) -> bool:
         self.calls.append("fullscreen_active")

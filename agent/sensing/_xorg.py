@@ -15,6 +15,11 @@ gives the idle time and the screen-saver state; without it Upright falls back
 to listeners that stay armed all the time, which costs more CPU under a
 pointer storm but still works.
 
+Screen lock: the X screen saver's state, and, once the agent calls
+`watch_lock`, what the desktop's locker says over D-Bus
+(`agent.sensing.dbus_lock`), since most desktop lockers leave the X screen
+saver off. Either one saying locked is a lock.
+
 Under Wayland, through XWayland, both the idle counter and RECORD only see
 input aimed at X11 windows; a Wayland backend is a separate piece of work.
 
@@ -30,7 +35,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from agent.sensing._base import Notify, Sensing, SensingUnavailable
+from agent.sensing._base import Notify, Sensing, SensingUnavailable, either_locked
 from agent.sensing.do_not_disturb import Rect, covers_any
 
 log = logging.getLogger(__name__)
@@ -112,6 +117,7 @@ class XorgSensing(Sensing):
         self._control: Any = None
         self._control_lock = threading.Lock()
         self._atoms: dict[str, int] = {}
+        self._lock_watch: Any = None  # agent.sensing.dbus_lock.LockWatch, once watch_lock is called
         self._display = open_display()
         try:
             require_record(self._display)
@@ -185,17 +191,29 @@ class XorgSensing(Sensing):
     # -- context --------------------------------------------------------
 
     def screen_locked(self) -> bool | None:
-        """True while the X screen saver is on (a locker usually runs then).
+        """True while the X screen saver is on or the locker says so over D-Bus.
 
-        False only says the X screen saver is off; a locker that bypasses it
-        goes unnoticed. TODO: ask org.freedesktop.ScreenSaver.GetActive over
-        D-Bus once Upright has a D-Bus client; the stdlib has none.
+        Without `watch_lock`, a locker that leaves the X screen saver off goes
+        unnoticed.
         """
-        if not self.HAS_LOCK_QUERY:
-            return None
-        from Xlib.ext import screensaver
+        saver = None
+        if self.HAS_LOCK_QUERY:
+            from Xlib.ext import screensaver
 
-        return self._saver_info().state in (screensaver.StateOn, screensaver.StateCycle)
+            saver = self._saver_info().state in (screensaver.StateOn, screensaver.StateCycle)
+        return either_locked(saver, None if self._lock_watch is None else self._lock_watch.locked)
+
+    def watch_lock(self, on_change: Callable[[], None]) -> None:
+        """Follow the desktop's locker over D-Bus too, where a bus is there."""
+        if self._lock_watch is not None:
+            return
+        try:
+            from agent.sensing.dbus_lock import LockWatch
+        except ImportError as err:  # jeepney missing: the X screen saver alone
+            log.debug("screen lock: no D-Bus client (%s)", err)
+            return
+        self._lock_watch = LockWatch(on_change)
+        self._lock_watch.start()
 
     def fullscreen_active(self) -> bool:
         """The focused window is full screen (EWMH), or, with no window manager,
@@ -214,6 +232,8 @@ class XorgSensing(Sensing):
         trap = getattr(self, "_trap", None)
         if trap is not None:
             trap.close()
+        if self._lock_watch is not None:
+            self._lock_watch.close()
         with self._control_lock:
             control, self._control = self._control, None
         for display in (control, self._display):
