@@ -4,17 +4,17 @@ Everything here runs on the Tk thread. Other threads (tray, listeners, the
 control socket, signals) only post messages through the `Mailbox`. The agent
 wakes up at computed deadlines — the engine's next decision, the pre-break
 notice, the next icon step — never on a fast tick, so it costs nothing while
-the user works.
+the user works. Its `root` is `agent.loop.Loop`, which starts Tk only when the
+first window opens (the window factories ask it for the real root).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import tkinter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from agent.activity import ActivityMonitor
 from agent.core import Decision, Engine, Rules
@@ -22,6 +22,11 @@ from agent.core import events as ev
 from agent.mailbox import Mailbox
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
+
+if TYPE_CHECKING:
+    import tkinter
+
+    from agent.loop import Loop
 
 log = logging.getLogger("agent")
 
@@ -41,15 +46,19 @@ class Windows:
     notice: Callable[..., Any]
     panel: Callable[..., Any]
     geometry: Callable[[tkinter.Tk], tuple[int, int, int, int]]
-    exercises: Callable[[], list]
+    exercises: Callable[[], list]  # the rotation: each call, the next break's exercises
+    library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
+    settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
 
 
 class App:
     """One user's agent session."""
 
-    def __init__(self, root: tkinter.Tk, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
-                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None) -> None:
+    def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
+                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
+                 live=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
+        self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
         self.engine = Engine(rules, start=clock.monotonic())
         self.sensing = sensing
@@ -65,6 +74,8 @@ class App:
         self._held: Decision | None = None  # prompt held by do-not-disturb
         self._noticed_at_sitting: float | None = None  # the threshold the pre-notice was shown for
         self._panel = None
+        self._library = None  # the open exercises window
+        self._settings_window = None  # the open Settings window
         self.on_quit: Callable[[], None] = root.quit
 
     # --- lifetime ---------------------------------------------------------
@@ -72,6 +83,7 @@ class App:
     def start(self) -> None:
         self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
         self.mailbox.attach(self.root, self._receive)
+        self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
         self.tray.start()
         if self.guides is not None:
             self.guides.start(walkthrough=self.settings["checklists"]["first_run_walkthrough"])
@@ -92,6 +104,9 @@ class App:
         if kind == "input":
             self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
             self._reschedule()
+        elif kind == "lock":  # a locker announced a lock or unlock: follow it now, not at the next wake-up
+            self._catch_up()
+            self._reschedule()
         elif kind == "action":
             self.act(message[1])
         elif kind == "control":
@@ -107,11 +122,14 @@ class App:
         """Read the sensors, let the engine catch up, show what fell due, sleep again."""
         self._timer = None
         now = self._catch_up()
+        self._follow_settings(now)
         if self.guides is not None:
             self.guides.run_chores()
         if self._held is not None and not self._busy():
             held, self._held = self._held, None
-            if self.settings["do_not_disturb"]["makeup_break"]:
+            makeup = self.settings["do_not_disturb"]["makeup_break"]
+            log.info("do-not-disturb ended: %s", "make-up break" if makeup else "the held prompt is dropped")
+            if makeup:
                 self._show_prompt(held)
         self._maybe_notice(self.engine.status(now))
         self._reschedule()
@@ -134,6 +152,7 @@ class App:
             self._timer = None
         status = self.engine.status(now)
         wake = self._next_wake(now, status)
+        log.debug("%s, sitting %.0f s; next wake-up in %.1f s", status.state, status.sitting_s, wake - now)
         if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
             self._timer = self.root.after(int(max(0.05, wake - now) * 1000), self._wake)
         self._refresh_tray(now, status)
@@ -172,6 +191,7 @@ class App:
             if decision.type in ev.PROMPTS:
                 self._noticed_at_sitting = None
                 if self._busy():
+                    log.info("break prompt held: do not disturb (full screen or camera)")
                     self._held = decision
                 else:
                     self._show_prompt(decision)
@@ -179,8 +199,25 @@ class App:
                 self._held = None
                 if not self._started:
                     self._close_prompt()
+            elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
+                log.info("standing reminder not shown: turned off")
             elif decision.type in (ev.POSITION_CHANGE_DUE, ev.MOVE_DUE, ev.SIT_DUE):
                 self._notice(_NOTICES[decision.type])
+
+    def _feature(self, name: str) -> bool:
+        return bool(self.settings["features"][name])
+
+    def _follow_settings(self, now: float) -> None:
+        """Take up a changed policy or settings file: new limits count the sitting so far."""
+        if self.live is None or not self.live.changed():
+            return
+        self.settings = self.live.values
+        if self._settings_window is not None and self._settings_window.is_open:
+            self._settings_window.refresh()  # e.g. a policy changed while it is open
+        rules = Rules.from_config(self.settings)
+        if rules != self.rules:
+            self.rules = rules
+            self._apply(self.engine.set_rules(now, rules))
 
     def _busy(self) -> bool:
         """Do not disturb: a presentation, a video, a call."""
@@ -209,14 +246,41 @@ class App:
     def _show_prompt(self, decision: Decision | None) -> None:
         """Open the break window (a due prompt, or the user asked for a break)."""
         self._close_prompt()
-        can_postpone = bool(decision and decision.fields.get("can_postpone"))
+        log.info("break prompt shown (%s)", "due" if decision else "asked for")
+        can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
         self._prompt_window = self.windows.break_window(
             self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
-            can_skip=True, break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=self.windows.geometry(self.root),
+            can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+            geometry=self.windows.geometry(self.root), marks=self._marks(),
         )
         self._offer_focus()
+
+    def _marks(self):
+        """The rotation, if it keeps favourites and hidden exercises (a test's list does not)."""
+        return self.windows.exercises if hasattr(self.windows.exercises, "favourite") else None
+
+    def _open_library(self) -> None:
+        """The exercises window; a second click raises the open one."""
+        if self._library is not None and self._library.is_open:
+            self._library.focus()
+        elif self.windows.library is not None and self._marks() is not None:
+            self._library = self.windows.library(self.root, self._marks(), self.windows.geometry(self.root))
+
+    def _may(self, answer: str) -> bool:
+        """Whether the user may put a break off ("postpone") or drop it ("skip")."""
+        if self._feature("strict_breaks"):
+            return False
+        return answer != "skip" or bool(self.settings["breaks"]["allow_skip"])
+
+    def _refused(self, answer: str) -> str | None:
+        """Why `answer` is not offered, in the user's words; None if it is."""
+        if self._may(answer):
+            return None
+        managed = self.live is not None and (self.live.locked("features.strict_breaks")
+                                             or (answer == "skip" and self.live.locked("breaks.allow_skip")))
+        what = "Postponing" if answer == "postpone" else "Skipping"
+        return f"{what} a break is turned off" + (" (managed by your organization)." if managed else ".")
 
     def _offer_focus(self) -> None:
         """Take the keyboard only when the user has paused typing."""
@@ -230,6 +294,8 @@ class App:
 
     def _close_prompt(self) -> None:
         if self._prompt_window is not None:
+            import tkinter  # loaded already: a window is open
+
             window, self._prompt_window = self._prompt_window, None
             try:
                 window.destroy()
@@ -239,6 +305,7 @@ class App:
     def _choose(self, choice: str) -> None:
         """The user's answer in the break window."""
         now = self._engine_time(self.clock.monotonic())
+        log.info("break window: %s", _CHOICES_LOGGED.get(choice, "other choice"))
         if choice == "start":
             self._started = True
             self._apply(self.engine.feed(now, ev.BREAK_START))
@@ -252,6 +319,8 @@ class App:
             hurt = getattr(self.windows.exercises, "hurt", None)
             if hurt is not None and self._prompt_window is not None:
                 hurt(self._prompt_window.exercise.id)  # never shown again; the window shows the caution
+        elif choice in ("postpone", "skip") and self._refused(choice):
+            log.info("break window: %s refused by settings", choice)
         elif choice in ("postpone", "skip"):
             if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
                 self._apply(self.engine.feed(now, choice))
@@ -265,10 +334,15 @@ class App:
 
     def act(self, action: str) -> None:
         now = self._engine_time(self.clock.monotonic())
+        log.info("action: %s", action)
         if action == "open_panel":
             self._open_panel(now)
         elif action == "break_now":
             self._show_prompt(None)
+        elif action == "postpone" and self._refused("postpone"):
+            self._notice(self._refused("postpone"))
+        elif action == "today" and not self._feature("statistics"):
+            self._notice("Today's totals are turned off.")
         elif action in ("postpone", "standing", "sitting"):
             self._apply(self.engine.feed(now, action))
             if action == "postpone":
@@ -280,9 +354,11 @@ class App:
         elif action == "today":
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
-            self._show_prompt(None)
+            self._open_library()
         elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
             self.guides.open(action)
+        elif action == "settings" and self.windows.settings is not None:
+            self._open_settings()
         elif action == "quit":
             self.on_quit()
         else:
@@ -290,6 +366,7 @@ class App:
         self._reschedule()
 
     def pause(self, now: float, seconds: float) -> None:
+        log.info("paused for %.1f min", seconds / 60)
         self._close_prompt()
         self._held = None
         self._apply(self.engine.pause(now, now + seconds))
@@ -297,19 +374,38 @@ class App:
     def _open_panel(self, now: float) -> None:
         status = self.engine.status(now)
         if self._panel is not None:
+            import tkinter  # loaded already: a window is open
+
             try:
                 self._panel.destroy()
             except tkinter.TclError:
                 pass
         self._panel = self.windows.panel(
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
-            standing=status.standing, can_postpone=status.state == "break_due",
+            standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
         )
+
+    def _open_settings(self) -> None:
+        """The Settings window, one at a time: a second click raises it."""
+        window = self._settings_window
+        if window is not None and window.is_open:
+            window.focus()
+            return
+        self._follow_settings(self._catch_up())  # show the files as they are now
+        self._settings_window = self.windows.settings(
+            self.root, lambda: self.live.effective if self.live is not None else _load_layers(),
+            self.settings_saved, self.windows.geometry(self.root))
+
+    def settings_saved(self) -> None:
+        """The Settings window wrote the user's file: take the change up now, not at the next wake-up."""
+        self._follow_settings(self._catch_up())
+        self._reschedule()
 
     def control(self, request: dict) -> dict:
         """A command from `upright status|break|pause|...`, on the Tk thread."""
         command = request["command"]
         now = self._catch_up()
+        self._follow_settings(now)
         if command == "status":
             return {"ok": True, **self.status(now)}
         if command == "pause":
@@ -343,7 +439,8 @@ class App:
             "next_break_in_s": None if status.next_break_in_s is None else round(status.next_break_in_s, 1),
             "standing": status.standing,
             "paused_until": paused_until,
-            "today": {k: round(v, 1) for k, v in self.engine.totals_at(now).as_dict().items()},
+            **({"today": {k: round(v, 1) for k, v in self.engine.totals_at(now).as_dict().items()}}
+               if self._feature("statistics") else {}),
         }
 
     def _refresh_tray(self, now: float, status) -> None:
@@ -375,6 +472,8 @@ def ask(mailbox: Mailbox, request: dict) -> dict:
     return box.reply
 
 
+_CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": "break postponed",
+                   "skip": "break skipped", "hurts": "an exercise hurts; it leaves the rotation"}
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
                "paused": "paused"}
@@ -383,6 +482,12 @@ _NOTICES = {
     ev.MOVE_DUE: "Time to move: walk around for two minutes",
     ev.SIT_DUE: "You can sit down again",
 }
+
+
+def _load_layers():
+    from agent import layers
+
+    return layers.load()
 
 
 def _due_at_sitting(status) -> float:

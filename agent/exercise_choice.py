@@ -9,8 +9,16 @@ favourites come round twice as often; hidden ones (including any the user
 stopped with "This hurts") never. Floor exercises need a mat, so they are
 offered only to a user who opted in.
 
+The break window says "Time to stand and stretch", so a break that can
+have a standing part has one: the most due standing exercise comes
+first, and the rest of the break is filled as above. Standing exercises
+take turns among themselves, so one may come round again before every
+seated one has; a seated exercise too long to share a break with the
+shortest standing one waits for a longer break.
+
 Pure: the date and the user's state come in, the choice and the new state
-go out, and the caller persists the state (a small JSON-friendly dict):
+go out, and the caller persists the state (:class:`Rotation` does, through
+:mod:`agent.exercise_state`), a small JSON-friendly dict:
 ``{"day": "2024-05-02", "shown": [ids shown today, in order],
 "favourites": [ids], "hidden": [ids]}``. A damaged state is repaired,
 never fatal. The order of equally due exercises turns with the date, so
@@ -20,6 +28,7 @@ each day starts somewhere else.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from agent.exercises import Exercise, load_library
@@ -40,9 +49,34 @@ def choose(library: Sequence[Exercise], state: Any, today: date, break_s: float 
     pool = [e for e in library if e.id not in state["hidden"] and (allow_floor or e.at_desk)]
     if not pool:
         return [], state
-    fitting = [e for e in pool if e.takes_s <= break_s * SLACK]
-    picked = _fill(_by_turn(fitting, state, today), break_s) if fitting else [min(pool, key=lambda e: e.takes_s)]
+    picked = _pick(pool, state, today, break_s * SLACK)
     return picked, {**state, "shown": state["shown"] + [e.id for e in picked]}
+
+
+def standing(exercise: Exercise) -> bool:
+    """Done standing up: what a stand-and-stretch break needs at least one of."""
+    return exercise.position == "standing"
+
+
+def fitting(pool: Sequence[Exercise], budget: float) -> list[Exercise]:
+    """The exercises a break of ``budget`` seconds can show: each standing one that
+    fits on its own, each other one that fits beside the shortest of those."""
+    upright = [e.takes_s for e in pool if standing(e) and e.takes_s <= budget]
+    room = budget - min(upright, default=0.0)
+    return [e for e in pool if e.takes_s <= (budget if standing(e) else room)]
+
+
+def _pick(pool: list[Exercise], state: dict, today: date, budget: float) -> list[Exercise]:
+    """The break's exercises: its standing part first, if it can have one, then the most due."""
+    usable = fitting(pool, budget)
+    if not usable:  # nothing fits: the shortest, standing if one can be
+        return [min([e for e in pool if standing(e)] or pool, key=lambda e: e.takes_s)]
+    order = _by_turn(usable, state, today)
+    first = next((e for _, e in order if standing(e)), None)
+    if first is None:
+        return _fill(order, budget, MOST)
+    rest = [(round_, e) for round_, e in order if e is not first]
+    return [first] + _fill(rest, budget - first.takes_s, MOST - 1)
 
 
 def favourite(state: Any, exercise_id: str, on: bool = True) -> dict:
@@ -95,8 +129,8 @@ def _by_turn(pool: list[Exercise], state: dict, today: date) -> list[tuple[float
     return [(due(e)[0], e) for e in sorted(pool, key=due)]
 
 
-def _fill(order: list[tuple[float, Exercise]], break_s: float) -> list[Exercise]:
-    """The most due exercises that fit the break together (each fits on its own).
+def _fill(order: list[tuple[float, Exercise]], budget: float, most: int) -> list[Exercise]:
+    """At most ``most`` of the most due exercises that fit ``budget`` seconds together.
 
     One too long for what is left of the break waits for the next, and
     nothing from a later round may take its place: the day's rotation
@@ -104,9 +138,9 @@ def _fill(order: list[tuple[float, Exercise]], break_s: float) -> list[Exercise]
     """
     picked, total, waiting = [], 0.0, float("inf")
     for round_, exercise in order:
-        if len(picked) == MOST or round_ > waiting:
+        if len(picked) == most or round_ > waiting:
             break
-        if total + exercise.takes_s <= break_s * SLACK:
+        if total + exercise.takes_s <= budget:
             picked.append(exercise)
             total += exercise.takes_s
         else:
@@ -120,24 +154,99 @@ def _mark(state: dict, key: str, exercise_id: str, on: bool) -> dict:
 
 
 class Rotation:
-    """The agent's running rotation: each break takes the next exercises, in memory.
+    """The agent's running rotation: each break takes the next exercises.
 
-    The library loads on the first break (it is data plus Pillow poses, not needed
-    before). The state lives as long as the agent; keeping it across restarts
-    (with favourites and hidden exercises) is the settings work still to come.
+    The library loads on first use (it is data plus Pillow poses, not needed
+    before). With a ``store`` (:class:`agent.exercise_state.ExerciseStateStore`)
+    the state outlives the agent: every change (a break's showings, a
+    favourite, a hidden exercise) is written at once. Without one it lives
+    in memory, as long as the object. ``today`` is the local date, so the
+    showings start afresh at local midnight; favourites and hidden ones stay.
+
+    It is also what the windows mark exercises through (:meth:`favourite`,
+    :meth:`hide` and the questions beside them); each of ``listeners`` is
+    called after a mark changes, so an open window can show it.
     """
 
-    def __init__(self, break_s: float, today: Callable[[], date] = date.today, load=None) -> None:
+    def __init__(self, break_s: float, today: Callable[[], date] = date.today, load=None, *,
+                 allow_floor: bool = False, store=None) -> None:
         self.break_s, self._today, self._load = break_s, today, load
+        self.allow_floor = allow_floor
+        self.store = store
         self.library: list[Exercise] | None = None
-        self.state: dict = {}
+        self.listeners: list[Callable[[], None]] = []
+        self._state: dict | None = None
 
-    def __call__(self) -> list[Exercise]:
+    @classmethod
+    def from_settings(cls, settings: dict, break_s: float, store=None) -> "Rotation":
+        """The agent's rotation: ``[exercises]`` settings, state kept in the data folder.
+
+        ``folder`` (if not "") adds an organisation's exercise files to the
+        packaged ones; a bad file there is logged and skipped (and so is a
+        missing folder), never fatal. ``floor_at_desk`` lets floor exercises in.
+        """
+        from agent.exercise_state import ExerciseStateStore
+        from agent.exercises import packaged_folder
+
+        options = settings["exercises"]
+        folder = str(options["folder"]).strip()
+        folders = [packaged_folder()] + ([Path(folder).expanduser()] if folder else [])
+        return cls(break_s, load=lambda: load_library(folders), allow_floor=bool(options["floor_at_desk"]),
+                   store=store if store is not None else ExerciseStateStore())
+
+    @property
+    def state(self) -> dict:
+        """The chooser's state: read from the store on first use."""
+        if self._state is None:
+            self._state = clean(self.store.state if self.store is not None else {})
+        return self._state
+
+    def exercises(self) -> list[Exercise]:
+        """The whole library, hidden ones too (for the window that lists it)."""
         if self.library is None:
             self.library = (self._load or load_library)()
-        picked, self.state = choose(self.library, self.state, self._today(), self.break_s)
+        return self.library
+
+    def __call__(self) -> list[Exercise]:
+        picked, state = choose(self.exercises(), self.state, self._today(), self.break_s, self.allow_floor)
+        self._keep(state)
         return picked
 
-    def hurt(self, exercise_id: str) -> None:
-        """"This hurts": the exercise leaves the rotation."""
-        self.state = hurts(self.state, exercise_id)
+    def hurt(self, exercise_id: str) -> bool:
+        """"This hurts": the exercise leaves the rotation (unless it is the last one left)."""
+        if self._last_one(exercise_id):
+            return False
+        self._mark(hurts(self.state, exercise_id))
+        return True
+
+    def favourite(self, exercise_id: str, on: bool = True) -> None:
+        self._mark(favourite(self.state, exercise_id, on))
+
+    def hide(self, exercise_id: str, on: bool = True) -> bool:
+        """Hide or show again; False when hiding would leave a break nothing to offer."""
+        if on and self._last_one(exercise_id):
+            return False
+        self._mark(hide(self.state, exercise_id, on))
+        return True
+
+    def _last_one(self, exercise_id: str) -> bool:
+        """Whether `exercise_id` is the only exercise a break at the desk could still show."""
+        hidden = set(self.state["hidden"])
+        left = [e.id for e in self.exercises() if e.id not in hidden and (self.allow_floor or e.at_desk)]
+        return left == [exercise_id]
+
+    def is_favourite(self, exercise_id: str) -> bool:
+        return exercise_id in self.state["favourites"]
+
+    def is_hidden(self, exercise_id: str) -> bool:
+        return exercise_id in self.state["hidden"]
+
+    def _keep(self, state: dict) -> None:
+        self._state = state
+        if self.store is not None:
+            self.store.save(state)
+
+    def _mark(self, state: dict) -> None:
+        self._keep(state)
+        for listener in list(self.listeners):
+            listener()

@@ -37,7 +37,7 @@ class Guides:
         for problem in self.store.problems:
             log.warning("%s", problem)
         if walkthrough and needs_walkthrough(self.store.state):
-            self._show("walkthrough", lambda ui: ui.Walkthrough(self.root, self.store.state, self.store.save,
+            self._show("walkthrough", lambda ui: ui.Walkthrough(self._tk(), self.store.state, self.store.save,
                                                                 self.geometry(self.root)))
         else:
             self._recheck()
@@ -46,10 +46,10 @@ class Guides:
         """A tray or panel entry: posture, lumbar or spasm_guide."""
         if action == "spasm_guide":
             self._show(action, lambda ui: ui.SpasmGuideWindow(
-                self.root, self.geometry(self.root), spasm_start=self._spasm_start,
+                self._tk(), self.geometry(self.root), spasm_start=self._spasm_start,
                 on_spasm_start=self._remember_start))
         else:
-            self._show(action, lambda ui: ui.ChecklistWindow(self.root, action, self.store.state, self.store.save,
+            self._show(action, lambda ui: ui.ChecklistWindow(self._tk(), action, self.store.state, self.store.save,
                                                              self.geometry(self.root)))
 
     def seconds_until_chore(self) -> float | None:
@@ -66,6 +66,10 @@ class Guides:
         from agent import ui
 
         self._open[name] = make(ui)
+
+    def _tk(self):
+        """The Tk root a window belongs to: the agent's loop starts Tk for the first window."""
+        return self.root.tk_root()
 
     def _remember_start(self, when: datetime) -> None:
         self._spasm_start = when

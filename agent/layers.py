@@ -20,6 +20,7 @@ result is never written anywhere; the user's file stays theirs.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import plistlib
 import sys
@@ -303,8 +304,8 @@ def fingerprint(effective: Effective, platform: str = sys.platform,
                 registry: Callable[[str], dict] | None = None) -> tuple:
     """What the sources behind `effective` look like now; a change means reload.
 
-    A stat per file is all a running agent spends on this, at wake-ups it
-    has anyway. New files count too: a policy dropped in later, a user file
+    Reading a few small files is all a running agent spends on this, at
+    wake-ups it has anyway. New files count too: a policy dropped in later, a user file
     created by `upright config init`. On Windows the Group Policy values are
     few and cheap to read, so they are compared whole.
     """
@@ -318,9 +319,10 @@ def fingerprint(effective: Effective, platform: str = sys.platform,
     return found
 
 
-def _stat(path: Path) -> tuple | None:
+def _stat(path: Path) -> bytes | None:
+    """A digest of the file: settings files are a few kilobytes, and a time stamp
+    can miss two edits in one clock tick."""
     try:
-        st = path.stat()
-    except OSError:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except (OSError, ValueError):
         return None
-    return st.st_mtime_ns, st.st_size, st.st_ino

@@ -1,7 +1,7 @@
 """The settings of a running agent, picked up again when their files change.
 
 IT changes a policy on thousands of machines; nobody restarts an agent for
-that. Looking costs a stat per file, and is done only when the agent is
+that. Looking costs reading a few small files, and is done only when the agent is
 awake anyway (a deadline, a control command), so it adds no wake-ups: a
 change takes effect within one tray tick while someone is working.
 """
@@ -26,6 +26,7 @@ class LiveSettings:
         self.effective = load(extra)
         self._seen = layers.fingerprint(self.effective)
         self._reported: set[str] = set()
+        self.listeners: list = []  # called with the new values after each change (e.g. the log level)
 
     @property
     def values(self) -> dict:
@@ -53,6 +54,8 @@ class LiveSettings:
         if fresh.values == before.values and fresh.origins == before.origins:
             return False
         log.info("settings reloaded: %s", ", ".join(_differences(before, fresh)) or "origins changed")
+        for listener in self.listeners:
+            listener(fresh.values)
         return True
 
     def report(self, effective: layers.Effective | None = None) -> None:

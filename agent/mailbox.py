@@ -1,9 +1,10 @@
 """Hands work from other threads to the Tk thread without polling.
 
 A thread (tray, listener, control socket, signal) puts a message on a queue
-and writes one byte to a pipe. Tk watches the pipe's read end, so the Tk
-thread sleeps in select() until there is work: no timer ticks while nothing
-happens, and no Tk call ever runs outside the Tk thread.
+and writes one byte to a pipe. The agent's loop (`agent.loop.Loop`, Tk's once
+a window has opened) watches the pipe's read end, so the Tk thread sleeps in
+select() until there is work: no timer ticks while nothing happens, and no Tk
+call ever runs outside the Tk thread.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import tkinter
 from typing import Any, Callable
 
 
@@ -30,10 +30,10 @@ class Mailbox:
         except BlockingIOError:
             pass  # the pipe is full of wake-up bytes already: Tk will wake
 
-    def attach(self, root: tkinter.Tk, handle: Callable[[Any], None]) -> None:
-        """Deliver messages to `handle` on the Tk thread as they arrive."""
-        root.tk.createfilehandler(self._read, tkinter.READABLE, lambda *_: self._drain(handle))
-        # A signal's C handler writes here too, waking Tk so Python runs the handler.
+    def attach(self, loop, handle: Callable[[Any], None]) -> None:
+        """Deliver messages to `handle` on the loop's thread as they arrive (`loop`: agent.loop.Loop)."""
+        loop.watch(self._read, lambda: self._drain(handle))
+        # A signal's C handler writes here too, waking the loop so Python runs the handler.
         signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
 
     def _drain(self, handle: Callable[[Any], None]) -> None:
@@ -49,12 +49,9 @@ class Mailbox:
                 return
             handle(message)
 
-    def close(self, root: tkinter.Tk | None = None) -> None:
+    def close(self, loop=None) -> None:
         signal.set_wakeup_fd(-1)
-        if root is not None:
-            try:
-                root.tk.deletefilehandler(self._read)
-            except tkinter.TclError:
-                pass
+        if loop is not None:
+            loop.unwatch(self._read)
         os.close(self._read)
         os.close(self._write)

@@ -5,8 +5,10 @@
 
 Run it after changing any text the user reads. The messages are every
 ``_("...")`` in ``agent/ui/`` (read with :mod:`ast`, not imported, so no
-display is needed) and the readable fields of ``assets/content/*.toml``
-(:func:`agent.content.messages`). The English catalog translates each
+display is needed), the readable fields of ``assets/content/*.toml``
+(:func:`agent.content.messages`) and of the exercise files
+``assets/exercises/*.toml`` (:data:`EXERCISE_TEXTS`; the windows look them
+up as they show them). The English catalog translates each
 message to itself, so it is complete by construction; other languages
 start from the template (``msginit``) and follow it with ``msgmerge``.
 """
@@ -19,13 +21,14 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
-from agent import content, i18n, po
+from agent import content, i18n, po, tomlfile
 
 ROOT = Path(__file__).resolve().parent.parent
 UI = Path(__file__).resolve().parent / "ui"
 
 HEADER_COMMENT = (
-    "# Upright's words: the windows' (agent/ui/) and the health content's (assets/content/).\n"
+    "# Upright's words: the windows' (agent/ui/), the health content's (assets/content/)\n"
+    "# and the exercises' (assets/exercises/).\n"
     "# Made by `python -m agent.pot`: edit the sources, not this file.\n"
 )
 HEADER = ("Project-Id-Version: Upright\n"
@@ -34,6 +37,8 @@ HEADER = ("Project-Id-Version: Upright\n"
           "Content-Transfer-Encoding: 8bit\n")
 
 _BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+#: The keys of an exercise file that a user reads, in the order the template lists them.
+EXERCISE_TEXTS = ("name", "steps", "why", "caution", "alt_text")
 
 
 def ui_messages(folder: Path = UI) -> list[tuple[str, str]]:
@@ -58,6 +63,34 @@ def content_messages(folder: Optional[Path] = None) -> list[tuple[str, str]]:
             for text, line in content.messages(path)]
 
 
+def exercise_messages(folder: Optional[Path] = None) -> list[tuple[str, str]]:
+    """(text, "file:line") for each readable field of the exercise files (one per step).
+
+    Read as data, not validated: ``upright exercises list`` judges the files.
+    """
+    from agent.exercises import packaged_folder
+
+    found = []
+    for path in sorted((folder or packaged_folder()).glob("*.toml")):
+        doc, text = tomlfile.read(path)
+        lines = tomlfile.key_lines(text)
+        for key in EXERCISE_TEXTS:
+            values = doc.get(key)
+            line = tomlfile.line_of(lines, (key,))
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, str):
+                    found.append((value, f"{_relative(path)}:{_line_of_text(text, line, value)}"))
+    return found
+
+
+def _line_of_text(text: str, after: Optional[int], value: str) -> Optional[int]:
+    """The line, from ``after`` on, where ``value`` is written (an array's item), else ``after``."""
+    for number, line in enumerate(text.split("\n")[(after or 1) - 1:], start=after or 1):
+        if value in line:
+            return number
+    return after
+
+
 def entries(messages: Iterable[tuple[str, str]]) -> list[po.Entry]:
     """One entry per distinct message, in order of first appearance, with all its places."""
     by_id: dict[str, po.Entry] = {}
@@ -72,7 +105,7 @@ def entries(messages: Iterable[tuple[str, str]]) -> list[po.Entry]:
 
 
 def template() -> str:
-    messages = entries([*ui_messages(), *content_messages()])
+    messages = entries([*ui_messages(), *content_messages(), *exercise_messages()])
     return HEADER_COMMENT + po.render([po.Entry("", HEADER), *messages])
 
 

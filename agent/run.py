@@ -1,4 +1,4 @@
-"""`upright run`: check the session, build the real pieces, run the Tk loop.
+"""`upright run`: check the session, build the real pieces, run the agent's loop.
 
 This is the composition root: the only place that knows which backend, tray
 and windows are real. A missing piece (display, X RECORD, another agent) ends
@@ -7,14 +7,14 @@ here with a message and a fix, never a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import signal
 import sys
 
-from agent import config, control
+from agent import __version__, control, logs
 from agent.clock import SystemClock
-from agent.core import Rules
 
 log = logging.getLogger("agent")
 
@@ -26,10 +26,12 @@ class Missing(Exception):
 
     def __init__(self, what: str, fix: str) -> None:
         super().__init__(f"{what}\nFix: {fix}")
+        self.what, self.fix = what, fix  # apart, for `upright doctor`'s table
 
 
-def check_display() -> None:
-    if os.environ.get("DISPLAY"):
+def check_display(platform: str = sys.platform) -> None:
+    """An X11 session is what Upright needs on Linux; Windows and macOS always have their desktop."""
+    if os.environ.get("DISPLAY") or platform.startswith("win") or platform == "darwin":
         return
     if os.environ.get("WAYLAND_DISPLAY"):
         raise Missing("This is a Wayland session without X11 compatibility (no DISPLAY).",
@@ -40,16 +42,20 @@ def check_display() -> None:
 
 def run(config_path: str | None) -> int:
     """Start the agent; returns the exit status."""
-    settings = config.load(config_path)
-    rules = Rules.from_config(settings)
+    from agent.live_settings import LiveSettings
+
+    live = LiveSettings(config_path)
     check_display()
     try:
         server = control.Server()
     except control.AlreadyRunning:
         print("Upright is already running in this session.")
         return 0
+    logs.start(live.values["logging"]["level"])  # only the agent that runs writes the log
+    live.report()
+    live.listeners.append(lambda values: logs.set_level(values["logging"]["level"]))
     try:
-        return _run_with(server, settings, rules)
+        return _run_with(server, live)
     finally:
         server.close()
 
@@ -63,60 +69,67 @@ def _answer(mailbox, request: dict) -> dict:
     return ask(mailbox, request)
 
 
-def _run_with(server: control.Server, settings: dict, rules: Rules) -> int:
-    import tkinter
-
+def _run_with(server: control.Server, live) -> int:
     from agent.app import App, Windows
     from agent.exercise_choice import Rotation
+    from agent.loop import Loop
     from agent.mailbox import Mailbox
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
 
+    settings, rules = live.values, live.rules()
     clock = SystemClock()
     try:
         sensing = backend(clock=clock.monotonic)
     except SensingUnavailable as error:
         raise Missing(error.message, error.fix) from None
-    try:
-        root = tkinter.Tk(className="Upright")
-    except tkinter.TclError as error:
+    if importlib.util.find_spec("_tkinter") is None:  # Tk itself starts with the first window
         sensing.close()
-        raise Missing(f"Cannot open the display {os.environ.get('DISPLAY')}: {error}.",
-                      "Check that the X server is running and that you may connect to it (xhost, XAUTHORITY).")
-    root.withdraw()
+        raise Missing("Python's Tk support (tkinter), which draws Upright's windows, is not installed.",
+                      "Install it (Debian/Ubuntu: sudo apt install python3-tk) and start Upright again.")
+    root = Loop(class_name="Upright")
     mailbox = Mailbox()
-    windows = Windows(_on_first_use("BreakWindow"), _on_first_use("Notice"), _on_first_use("Panel"),
-                      _on_first_use("monitor_at_pointer"), Rotation(rules.break_s))
+    windows = Windows(_on_first_use("BreakWindow", root), _on_first_use("Notice", root),
+                      _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
+                      Rotation.from_settings(settings, rules.break_s),
+                      library=_on_first_use("ExercisesWindow", root),
+                      settings=_on_first_use("SettingsWindow", root))
     from agent.guides import Guides
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
-    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides)
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: mailbox.post(("quit",)))
     app.start()
     server.start(lambda request: _answer(mailbox, request))
-    if app.tray.docked() is False:
+    docked = app.tray.docked()
+    if docked is False:
         print("Upright: no system tray found; running without an icon (use `upright status`).", file=sys.stderr)
+    log.info("started: version %s, sensing %s, tray %s, tray docked %s",
+             __version__, sensing.NAME, app.tray.BACKEND, {True: "yes", False: "no"}.get(docked, "unknown"))
     print(f"Upright is running (pid {os.getpid()}); `upright status` tells how long you have been sitting.",
           flush=True)
     try:
         root.mainloop()
     finally:
+        log.info("stopping")
         app.stop()
         mailbox.close(root)
         root.destroy()
     return 0
 
 
-def _on_first_use(name: str):
-    """A window factory that imports its module (Tk images, Pillow) only when first called.
+def _on_first_use(name: str, loop):
+    """A window factory that imports its module (Tk, Tk images, Pillow) only when first called.
 
     Most of a day no window is open; not loading them keeps the agent small.
+    App hands over its `loop` as the root; the window gets the real Tk root,
+    which the loop creates for the first window.
     """
-    def make(*args, **kwargs):
+    def make(_loop, *args, **kwargs):
         from agent import ui
 
-        return getattr(ui, name)(*args, **kwargs)
+        return getattr(ui, name)(loop.tk_root(), *args, **kwargs)
 
     return make
 

@@ -9,6 +9,7 @@ system_packages=(python3-venv python3-dev python3-tk gcc)  # venv; Tk windows; p
 test_packages=(xvfb xdotool trayer x11-utils)    # a real X server, input, tray host, window tools
 test_packages+=(desktop-file-utils libglib2.0-bin)  # check the autostart entry; start it as a session does (gio)
 test_packages+=(dbus-daemon)  # private session and stand-in system buses for the screen-lock tests
+test_packages+=(shellcheck)  # lint the IT install script in deploy/linux
 extra=""
 if [[ "${1:-}" == "--test" ]]; then
   system_packages+=("${test_packages[@]}")

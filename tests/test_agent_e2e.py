@@ -45,7 +45,7 @@ class Session:
     def __init__(self, display: str, runtime: Path, config: Path) -> None:
         self.display, self.runtime, self.config = display, runtime, config
         self.env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime),
-                    "UPRIGHT_DATA_DIR": str(runtime / "data")}
+                    "UPRIGHT_DATA_DIR": str(runtime / "data"), "UPRIGHT_LOG_DIR": str(runtime / "logs")}
         self.env.pop("WAYLAND_DISPLAY", None)
         self.agent: subprocess.Popen | None = None
         self.log = runtime / "agent.log"
@@ -197,6 +197,23 @@ def test_break_window_appears_after_the_sitting_limit_and_done_resets(session):
     status = session.status()
     assert status["state"] == "working" and status["sitting_s"] < 5
     assert status["today"]["breaks_taken"] == 1
+
+
+def tk_loaded(pid: int) -> bool:
+    """Python's Tk module is mapped into the process (it brings libtk and libtcl)."""
+    return "_tkinter" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_tk_starts_only_with_the_first_window(session):
+    """Tk costs about 7 MiB: the agent runs without it until a window opens, then the window works."""
+    session.wiggle(1)
+    assert session.status()["state"] == "working"
+    assert not tk_loaded(session.agent.pid)
+    assert session.upright("break").returncode == 0
+    wait_for(session.windows, 10, "the break window", session)
+    assert tk_loaded(session.agent.pid)
+    session.click(session.primary_button())  # Start: the window answers clicks under Tk's loop
+    wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
 
 
 FULLSCREEN_WINDOW = """

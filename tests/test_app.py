@@ -404,3 +404,14 @@ def test_standing_reminders_can_be_turned_off(reminders):
     agent.work(3 * MIN)
     said = [notice.kwargs["args"][1] for notice in agent.windows("notice")]
     assert set(said) == ({"You have been standing a while — sit for a bit or take a short walk"} if reminders else set())
+
+
+def test_settings_listeners_hear_each_change_once():
+    path = system_policy("[enforced.logging]\nlevel = \"error\"\n")
+    live = LiveSettings()
+    heard = []
+    live.listeners.append(lambda values: heard.append(values["logging"]["level"]))
+    assert live.changed() is False and heard == []
+    path.write_text("[enforced.logging]\nlevel = \"debug\"\n")
+    assert live.changed() is True and live.changed() is False
+    assert heard == ["debug"]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.exercise_choice import MOST, SLACK, choose, clean, favourite, hide, hurts
+from agent.exercise_choice import MOST, SLACK, choose, clean, favourite, fitting, hide, hurts, standing
 from agent.exercises import Exercise, load_library
 
 TODAY = date(2024, 5, 2)
@@ -34,21 +34,48 @@ def day_of_breaks(library, breaks: int, state=None, **options) -> tuple[list[lis
     return shown, state
 
 
-def assert_covers_before_repeating(breaks: list[list[str]], pool: set[str]) -> None:
-    """No exercise comes round a second time before every one in the pool came once."""
+def assert_covers_before_repeating(breaks: list[list[str]], pool: set[str], among: set[str] | None = None) -> None:
+    """No exercise of ``among`` (default: the pool) comes round a second time before
+    every one in the pool came once."""
+    among = pool if among is None else among
     seen: list[str] = []
     for ids in breaks:
         for eid in ids:
-            if eid in seen:
+            if eid in seen and eid in among:
                 assert set(seen) >= pool, f"{eid} again before {pool - set(seen)}"
                 return
             seen.append(eid)
 
 
-def test_the_library_is_covered_before_anything_repeats():
+def assert_fair(breaks: list[list[str]], pool: set[str], standing_ids: set[str]) -> None:
+    """The day's rotation: a seated (or floor) exercise comes again only after the
+    whole pool came once; the standing ones, which every break needs, take turns."""
+    assert_covers_before_repeating(breaks, pool, pool - standing_ids)
+    assert_covers_before_repeating(breaks, pool & standing_ids)
+
+
+def test_the_library_is_covered_before_a_seated_exercise_repeats():
     breaks, _ = day_of_breaks(LIBRARY, 12)
-    assert_covers_before_repeating(breaks, {e.id for e in DESK})
-    assert {eid for ids in breaks[:4] for eid in ids} == {e.id for e in DESK}, "nine desk exercises in four breaks"
+    assert_fair(breaks, {e.id for e in DESK}, {e.id for e in DESK if standing(e)})
+    assert {eid for ids in breaks[:6] for eid in ids} == {e.id for e in DESK}, "nine desk exercises in six breaks"
+
+
+def test_every_stand_and_stretch_break_has_a_standing_part():
+    """The window's heading asks the user to stand: a whole day of breaks, each with one."""
+    for break_s in (30, 60, 120, 180, 300):
+        for state in ({}, favourite({}, "seated_knee_hug"), hide({}, "short_walk")):
+            breaks, _ = day_of_breaks(LIBRARY, 24, state, break_s=break_s)
+            by_id = {e.id: e for e in LIBRARY}
+            assert all(any(standing(by_id[i]) for i in ids) for ids in breaks), (break_s, state, breaks)
+            assert {i for ids in breaks for i in ids if standing(by_id[i])} >= \
+                {e.id for e in DESK if standing(e) and e.takes_s <= break_s * SLACK} - set(state.get("hidden", []))
+
+
+def test_without_a_standing_exercise_the_break_is_seated():
+    state = {"hidden": [e.id for e in DESK if standing(e)]}
+    breaks, _ = day_of_breaks(LIBRARY, 6, state)
+    assert all(ids for ids in breaks)
+    assert not any(standing(e) for e in LIBRARY if e.id in {i for ids in breaks for i in ids})
 
 
 def test_a_break_gets_one_to_three_exercises_that_fit_it():
@@ -96,15 +123,16 @@ def test_favourites_come_round_more_often():
     counts = Counter(i for ids in breaks for i in ids)
     others = [n for eid, n in counts.items() if eid != "standing_back_extension"]
     assert counts["standing_back_extension"] >= 1.5 * (sum(others) / len(others))
-    assert_covers_before_repeating(breaks, {e.id for e in DESK})  # even so, everyone comes once first
+    # even so, everyone comes once before a seated one comes again
+    assert_fair(breaks, {e.id for e in DESK}, {e.id for e in DESK if standing(e)})
 
 
 def test_a_new_day_starts_afresh_and_elsewhere():
     _, state = day_of_breaks(LIBRARY, 3)
     tomorrow, new_state = choose(LIBRARY, state, TODAY + timedelta(days=1))
     assert new_state["day"] == "2024-05-03" and new_state["shown"] == [e.id for e in tomorrow]
-    firsts = {choose(LIBRARY, {}, TODAY + timedelta(days=n))[0][0].id for n in range(9)}
-    assert len(firsts) > 3, "each day starts with a different exercise"
+    firsts = {tuple(e.id for e in choose(LIBRARY, {}, TODAY + timedelta(days=n))[0]) for n in range(9)}
+    assert len(firsts) > 3, "each day starts with a different break"
 
 
 def test_the_state_goes_in_and_out_as_json_untouched():
@@ -140,16 +168,25 @@ def test_rotation_rules_hold_for_any_library(shape, break_s, allow_floor, hidden
     library = [exercise(f"e{n}", position, takes) for n, (position, takes) in enumerate(shape)]
     state = {"hidden": [f"e{n}" for n in hidden], "favourites": [f"e{n}" for n in favourites]}
     usable = [e for e in library if (allow_floor or e.at_desk) and e.id not in state["hidden"]]
-    fitting = {e.id for e in usable if e.takes_s <= break_s * SLACK}  # one longer than the break waits
-    pool = (fitting or {min(usable, key=lambda e: e.takes_s).id}) if usable else set()
+    budget = break_s * SLACK
+    upright = {e.id for e in usable if e.position == "standing" and e.takes_s <= budget}
+    room = budget - min((e.takes_s for e in usable if e.id in upright), default=0)
+    # one longer than the break waits; so does one that leaves no room for a standing one
+    fits = {e.id for e in usable if e.id in upright or e.takes_s <= room}
+    assert fits == {e.id for e in fitting(usable, budget)}
+    shortest = min([e for e in usable if e.position == "standing"] or usable, key=lambda e: e.takes_s, default=None)
+    pool = fits or ({shortest.id} if shortest else set())
     breaks, _ = day_of_breaks(library, 2 * len(library) + 2, state, break_s=break_s, allow_floor=allow_floor)
     by_id = {e.id: e for e in library}
     for ids in breaks:
         assert set(ids) <= pool and len(set(ids)) == len(ids) <= MOST
         assert bool(ids) == bool(pool)
         if len(ids) > 1:
-            assert sum(by_id[i].takes_s for i in ids) <= break_s * SLACK
-    assert_covers_before_repeating(breaks, pool)
+            assert sum(by_id[i].takes_s for i in ids) <= budget
+        if upright:
+            assert set(ids) & upright, "a stand-and-stretch break has a standing part"
+    assert_fair(breaks, pool, upright)
+    assert {i for ids in breaks for i in ids} == pool, "everyone gets a turn within the day"
 
 
 def test_the_agents_rotation_moves_on_from_break_to_break():
@@ -177,3 +214,20 @@ def test_this_hurts_takes_the_exercise_out_of_the_agents_rotation():
     rotation.hurt(hurt)
     for _ in range(len(library)):
         assert hurt not in {e.id for e in rotation()}
+
+
+def test_the_last_exercise_a_break_could_show_is_never_hidden():
+    """Hiding (or "This hurts") everything would leave a break with nothing to offer."""
+    from datetime import date
+
+    from agent.exercise_choice import Rotation
+    from agent.exercises import load_library
+
+    library = load_library()
+    rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)
+    at_desk = [e.id for e in library if e.at_desk]
+    assert all(rotation.hide(i) for i in at_desk[:-1])
+    assert rotation.hide(at_desk[-1]) is False and rotation.hurt(at_desk[-1]) is False
+    assert [e.id for e in rotation()] == [at_desk[-1]]
+    assert rotation.hide(at_desk[0], on=False) and rotation.hurt(at_desk[-1])  # another is back: now it may go
+    assert [e.id for e in rotation()] == [at_desk[0]]

@@ -1,6 +1,6 @@
 """Upright's windows: the break prompt, the pre-break notice, the panel, and the
-reading windows (the checklists, the first-run walk-through, the spasm guide
-and the red-flags card).
+reading windows (the checklists, the first-run walk-through, the spasm guide,
+the red-flags card and the exercise library), and the Settings window.
 
     from agent.ui.break_window import BreakWindow
     from agent.ui.geometry import monitor_at_pointer
@@ -37,6 +37,8 @@ _EXPORTS = {
     "Walkthrough": "agent.ui.walkthrough",
     "SpasmGuideWindow": "agent.ui.spasm_guide",
     "RedFlagsCard": "agent.ui.red_flags",
+    "ExercisesWindow": "agent.ui.exercises_window",
+    "SettingsWindow": "agent.ui.settings_window",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]
@@ -45,8 +47,9 @@ __all__ = [*_EXPORTS, "default_exercises"]
 def default_exercises() -> list:
     """Today's next exercises for a default-length break, from the packaged library.
 
-    The rotation turns with the date only: the app does not keep the
-    chooser's state (favourites, hidden, what was shown today) yet.
+    For a quick look (no state: the rotation turns with the date only); the
+    agent's own rotation, with favourites, hidden exercises and today's
+    showings kept between runs, is :class:`agent.exercise_choice.Rotation`.
     """
     from datetime import date
 

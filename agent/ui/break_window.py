@@ -13,6 +13,11 @@ So every prompt ends with one terminal choice the engine understands;
 :meth:`BreakWindow.close` (e.g. a natural break cleared the prompt)
 closes it with no choice at all.
 
+With ``marks`` (the agent's rotation), each exercise has a "Favourite"
+toggle and "Don't show this again" under its picture
+(:mod:`agent.ui.exercise_marks`): they act at once, report no choice,
+and never take the keyboard.
+
 Keyboard, once the window has focus: Enter starts, then finishes; Esc
 postpones, or skips if Postpone is not offered, or does nothing when
 neither is (IT policy); in the caution view both close it. The window
@@ -36,7 +41,8 @@ from typing import Callable, Optional, Sequence, Union
 from PIL import Image, ImageTk
 
 from agent.ui import strings, theme
-from agent.ui.exercise import Exercise, draw_exercise
+from agent.ui.exercise import Exercise, draw_exercise, translated
+from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
 
@@ -66,11 +72,14 @@ class BreakWindow:
         postpone_min: float = 5.0,
         font_scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        marks: Optional[Marks] = None,
     ) -> None:
         self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
         if not self.exercises:
             raise ValueError("a break window needs at least one exercise")
         self._on_choice = on_choice
+        self.marks = marks
+        self.mark_row: Optional[MarkRow] = None
         self._clock = clock  # a test passes a fake one to run a countdown in no time
         self.can_postpone, self.can_skip = can_postpone, can_skip
         self.break_s = break_s
@@ -161,6 +170,10 @@ class BreakWindow:
         self.countdown.pack(fill="x", pady=(f.pad(0.5), 0))
         # and under a hold, the break time left in smaller type.
         self.break_clock = theme.label(left, "", f.body, fg=theme.INK_SOFT, anchor="center", justify="center")
+        # Under them, the marks of the exercise shown (at the bottom, whatever is packed above).
+        self.marks_slot = tk.Frame(left, bg=theme.BACKGROUND)
+        if self.marks is not None:
+            self.marks_slot.pack(side="bottom", fill="x", pady=(f.pad(0.75), 0))
         self.text = tk.Frame(body, bg=theme.BACKGROUND)
         self.text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
 
@@ -194,7 +207,7 @@ class BreakWindow:
 
     def _show_exercise(self) -> None:
         """Fill the text column and picture for the current exercise, then size the window."""
-        f, ex = self.fonts, self.exercise
+        f, ex = self.fonts, translated(self.exercise)
         for child in self.text.winfo_children():
             child.destroy()
         text_w, picture = self._column_widths()
@@ -217,12 +230,23 @@ class BreakWindow:
         line(ex.name, f.title, gap=0)
         if ex.adapted_from:
             line(strings.ADAPTED.format(original=ex.adapted_from_name or ex.adapted_from), f.small, theme.INK_SOFT)
+        self._show_marks(ex.id, picture)
         self._show_steps(ex.steps, text_w)
         if ex.reps:
             line(strings.REPS.format(reps=ex.reps), f.body)
         line(ex.caution, f.body, theme.INK_SOFT, 0.75)
         self._update_countdown()
         self._place()
+
+    def _show_marks(self, exercise_id: str, width: int) -> None:
+        """Favourite and "Don't show this again" for the exercise shown, under its picture."""
+        if self.mark_row is not None:
+            self.mark_row.destroy()
+            self.mark_row = None
+        if self.marks is not None:
+            self.mark_row = MarkRow(self.marks_slot, self.fonts, self.marks, exercise_id, width,
+                                    on_change=self._place, stacked=True)
+            self.mark_row.pack(anchor="w")
 
     def _show_steps(self, steps: Sequence[str], width: int) -> None:
         """Numbered steps with a hanging indent, so wrapped lines align with the text."""

@@ -3,20 +3,22 @@
 The exercises themselves are data (``assets/exercises/``, loaded by
 :mod:`agent.exercises`); each file's ``[pose]`` says how its figure moves.
 This module draws that figure for a window, a review sheet or an
-animation.
+animation, and gives its words in the user's language (:func:`translated`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 from PIL import Image
 
 from agent.exercises import Exercise
+from agent.i18n import gettext as _
 from agent.pose import movement
 from agent.ui.figure import draw_figure
 
-__all__ = ["Exercise", "STAND_AND_REACH", "draw_exercise"]
+__all__ = ["Exercise", "STAND_AND_REACH", "draw_exercise", "translated"]
 
 #: Drawn for an exercise that has no pose of its own (one built in code):
 #: stand up and reach up.
@@ -36,3 +38,14 @@ def draw_exercise(exercise: Exercise, size: int, phase: float, *, ghost: Optiona
     Pillow and touches no display.
     """
     return draw_figure(exercise.movement or STAND_AND_REACH, size, phase, ghost)
+
+
+def translated(exercise: Exercise) -> Exercise:
+    """The exercise in the user's language, for showing: its words are data
+    (``python -m agent.pot`` puts them in the template), looked up here, at
+    display time, so the language in force when a window opens is the one it shows."""
+    return dataclasses.replace(
+        exercise, name=_(exercise.name), steps=tuple(_(step) for step in exercise.steps), why=_(exercise.why),
+        caution=_(exercise.caution), alt_text=_(exercise.alt_text),
+        adapted_from_name=_(exercise.adapted_from_name) if exercise.adapted_from_name else None,
+    )

@@ -36,6 +36,23 @@ REPS = _("Repeat {reps} times")
 ADAPTED = _("Adapted for the desk from “{original}”")
 EXERCISE_COUNT = _("Exercise {number} of {total}")
 
+# -- marking an exercise (break window and the exercises window) ----------------
+FAVOURITE = _("Favourite")
+HIDE_EXERCISE = _("Don't show this again")
+SHOW_AGAIN = _("Show it again")
+HIDDEN_NOTE = _("Hidden: it will not come round in a break.")
+
+# -- the exercises window ----------------------------------------------------------
+EXERCISES_TITLE = _("Upright — exercises")
+EXERCISES_HEADING = _("Exercises")
+EXERCISES_INTRO = _("Favourites come round more often. Hide any you never want in a break; "
+                    "you can show it again here.")
+EXERCISES_COUNT = _("{total} exercises: {favourites} favourite, {hidden} hidden")
+POSITION_SEATED = _("Seated")
+POSITION_STANDING = _("Standing")
+POSITION_FLOOR = _("On the floor, on a mat")
+FLOOR_OFF = _("Not offered at the desk: floor exercises are turned off in the settings.")
+
 # -- caution view --------------------------------------------------------------
 CAUTION_HEADING = _("Stop here")
 # 000: "Avoid any movement that increases pain"; 002: slowly, "without ... bouncing".

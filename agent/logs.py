@@ -1,0 +1,141 @@
+"""The agent's log: a private, rotating file in the platform's log folder.
+
+    logs.start(settings["logging"]["level"])   # once, in `upright run`
+    logs.set_level("debug")                    # any time later, e.g. a policy reload
+
+Everything under the "agent" logger goes to `upright.log` in
+`platformdirs.user_log_dir("upright")` (`$UPRIGHT_LOG_DIR` overrides it, for
+tests and IT), at the level the settings ask for; warnings and errors also go
+to stderr whatever that level, as they did before there was a file. The file
+is 0600 in a 0700 folder and rotates at 1 MiB, keeping 3 old files, so it
+never grows without bound. The log says *that* something happened and when,
+never keys, text, window titles or pointer positions (callers keep to that; a
+test runs the real agent and reads the file). The home folder is written as
+`~`, so tracebacks and paths do not carry the user's name. A log that cannot be
+written is not a reason to stop: the agent says so once on stderr and runs on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+ENV_VAR = "UPRIGHT_LOG_DIR"
+FILE_NAME = "upright.log"
+MAX_BYTES = 1024 * 1024
+BACKUPS = 3
+LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+LOGGER = "agent"  # every Upright module logs under it; other libraries' chatter stays out of the file
+FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_dir() -> Path:
+    """Where the log goes: `$UPRIGHT_LOG_DIR`, else the platform's per-user log folder."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("upright", appauthor=False))
+
+
+def start(level: str, directory: Path | None = None, max_bytes: int = MAX_BYTES,
+          backups: int = BACKUPS) -> Path | None:
+    """Send the agent's log to the file and to stderr; returns the file, or None if it cannot be written.
+
+    Calling it again replaces what an earlier call set up (tests, a restart in
+    one process), so records are never written twice.
+    """
+    stop()
+    logger = logging.getLogger(LOGGER)
+    logger.addHandler(_Stderr())
+    path = (directory or log_dir()) / FILE_NAME
+    try:
+        handler = _open_file(path, max_bytes, backups)
+    except OSError as error:
+        print(f"upright: cannot write the log {path}: {error.strerror or error}; logging to stderr only",
+              file=sys.stderr)
+        path = None
+    else:
+        logger.addHandler(handler)
+    set_level(level)
+    return path
+
+
+def set_level(name: str) -> None:
+    """Write records of level `name` ("error", "warning", "info", "debug") and above to the file from now on."""
+    if name not in LEVELS:
+        raise ValueError(f"unknown log level {name!r}; expected one of {', '.join(LEVELS)}")
+    level = LEVELS[name]
+    logger = logging.getLogger(LOGGER)
+    for handler in logger.handlers:
+        if isinstance(handler, _PrivateFile):
+            handler.setLevel(level)
+    # The logger lets warnings through even at "error": stderr shows them as before.
+    logger.setLevel(min(level, logging.WARNING))
+
+
+def stop() -> None:
+    """Close the file and undo `start`: warnings reach stderr through logging's last resort again."""
+    logger = logging.getLogger(LOGGER)
+    for handler in [h for h in logger.handlers if isinstance(h, (_PrivateFile, _Stderr))]:
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(logging.NOTSET)
+
+
+def _open_file(path: Path, max_bytes: int, backups: int) -> RotatingFileHandler:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handler = _PrivateFile(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler.setFormatter(_HomeAsTilde(FILE_FORMAT))
+    return handler
+
+
+class _PrivateFile(RotatingFileHandler):
+    """A rotating file whose every generation is created 0600 (open() would follow the umask)."""
+
+    _failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        """A full disk or a removed folder: say so once on stderr, not with a traceback per record."""
+        if not self._failed:
+            self._failed = True
+            error = sys.exc_info()[1]
+            print(f"upright: cannot write the log {self.baseFilename}: {error}; later failures are not reported",
+                  file=sys.stderr)
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # a file left by an older version may be wider
+            return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)
+            raise
+
+
+class _Stderr(logging.Handler):
+    """Warnings and errors on whatever `sys.stderr` is at the time, like logging's last resort."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(_HomeAsTilde("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - a closed stderr must not stop the agent
+            self.handleError(record)
+
+
+class _HomeAsTilde(logging.Formatter):
+    """Writes the home folder as `~`: paths and tracebacks then hold no user name."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        home = str(Path.home())
+        return text.replace(home, "~") if len(home) > 1 else text

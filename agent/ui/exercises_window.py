@@ -1,0 +1,128 @@
+"""The exercise library in a window: favourite, hide, and show again what was hidden.
+
+Opened from the tray's "Exercises" entry. Each exercise shows its picture
+(the end pose over a faint start pose), its name, where it is done, why it
+helps, and its marks (:class:`~agent.ui.exercise_marks.MarkRow`): hiding
+in a break window, or "This hurts", is undone here. A floor exercise says
+so when the settings keep floor exercises away from the desk.
+
+    ExercisesWindow(root, rotation, monitor_at_pointer(root))
+
+Up and Down move between the exercises' Favourite toggles, Tab reaches
+every control. Tk thread only.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import Callable, Optional
+
+from agent.ui import strings, theme
+from agent.ui.exercise import Exercise, draw_exercise, translated
+from agent.ui.exercise_marks import Marks, MarkRow
+from agent.ui.geometry import Rect
+from agent.ui.info_window import InfoWindow, photo
+from agent.ui.scrolled import ScrolledFrame
+
+POSITIONS = {"seated": strings.POSITION_SEATED, "standing": strings.POSITION_STANDING,
+             "floor": strings.POSITION_FLOOR}
+
+
+class ExercisesWindow(InfoWindow):
+    """Every exercise in the library, with its marks."""
+
+    def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float = 1.0,
+                 focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
+        super().__init__(root, strings.EXERCISES_TITLE, geometry, font_scale=font_scale, focus=focus,
+                         on_close=on_close)
+        self.marks = marks
+        # The ones that can come in a break first; floor exercises last unless they can too.
+        self.library = sorted(marks.exercises(), key=lambda e: not (e.at_desk or marks.allow_floor))
+        f, width = self.fonts, self.content_width
+        theme.label(self.frame, strings.EXERCISES_HEADING, f.heading, wraplength=width).pack(anchor="w")
+        self.count = theme.label(self.frame, "", f.body, fg=theme.ACCENT)
+        self.count.pack(anchor="w", pady=(f.pad(0.25), 0))
+        theme.label(self.frame, strings.EXERCISES_INTRO, f.body, fg=theme.INK_SOFT, wraplength=width).pack(
+            anchor="w", pady=(f.pad(0.25), f.pad(1)))
+        self.scroller = ScrolledFrame(self.frame, theme.BACKGROUND, scale=f.scale)
+        self.scroller.pack(fill="both", expand=True)
+        self.rows: dict[str, MarkRow] = {}
+        for n, exercise in enumerate(self.library):
+            self._row(n, translated(exercise), width - self.scroller.gutter)
+        self._link_rows()
+        self._show_count()
+        self.close_button = theme.button(self.frame, strings.CLOSE, self.close, f, "primary")
+        self.close_button.bind("<Return>", lambda _e: self.close())
+        self.footer([self.close_button])
+        self.scroller.bind_keys(self.top)
+        # Marks may change in a break window while this one is open: show them as they are.
+        marks.listeners.append(self.refresh)
+        self._fit()
+        self.show()
+
+    def first_focus(self) -> tk.Widget:
+        return next(iter(self.rows.values())).favourite if self.rows else self.close_button
+
+    def close(self) -> None:
+        if self.refresh in self.marks.listeners:
+            self.marks.listeners.remove(self.refresh)
+        super().close()
+
+    def refresh(self) -> None:
+        """Show every exercise's marks as the rotation has them now."""
+        if self.is_open:
+            for row in self.rows.values():
+                row.refresh()
+            self._show_count()
+
+    # -- building ----------------------------------------------------------
+
+    def _row(self, n: int, exercise: Exercise, width: int) -> None:
+        f = self.fonts
+        row = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
+        row.pack(fill="x", pady=(f.pad(1) if n else 0, 0))
+        size = round(84 * min(f.scale, 1.5))
+        image = photo(draw_exercise(exercise, size, 1.0, ghost=0.0), theme.BACKGROUND, row)
+        self._images.append(image)
+        tk.Label(row, image=image, bg=theme.BACKGROUND, bd=0).pack(side="left", anchor="n")
+        text = tk.Frame(row, bg=theme.BACKGROUND)
+        text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1), 0))
+        text_w = width - size - f.pad(1) - f.pad(0.5)
+        theme.label(text, exercise.name, f.button, wraplength=text_w).pack(anchor="w")
+        where = POSITIONS.get(exercise.position, exercise.position)
+        if exercise.adapted_from:
+            original = exercise.adapted_from_name or exercise.adapted_from
+            where = f"{where} · {strings.ADAPTED.format(original=original)}"
+        theme.label(text, where, f.small, fg=theme.INK_SOFT, wraplength=text_w).pack(anchor="w")
+        theme.label(text, exercise.why, f.small, wraplength=text_w).pack(anchor="w", pady=(f.pad(0.25), 0))
+        if not exercise.at_desk and not self.marks.allow_floor:
+            theme.label(text, strings.FLOOR_OFF, f.small, fg=theme.INK_SOFT, wraplength=text_w).pack(anchor="w")
+        marks = MarkRow(text, f, self.marks, exercise.id, text_w, on_change=self._changed)
+        marks.pack(anchor="w", pady=(f.pad(0.25), 0))
+        self.rows[exercise.id] = marks
+
+    def _link_rows(self) -> None:
+        """Up and Down go from one exercise's Favourite toggle to the next one's."""
+        toggles = [row.favourite for row in self.rows.values()]
+        for n, toggle in enumerate(toggles):
+            if n:
+                toggle.bind("<Up>", lambda _e, w=toggles[n - 1]: (w.focus_set(), "break")[1])
+            if n + 1 < len(toggles):
+                toggle.bind("<Down>", lambda _e, w=toggles[n + 1]: (w.focus_set(), "break")[1])
+
+    def _changed(self) -> None:
+        self._show_count()
+        self.scroller.fit(self.content_width - self.scroller.gutter, self._room)
+
+    def _show_count(self) -> None:
+        ids = [e.id for e in self.library]
+        self.count.configure(text=strings.EXERCISES_COUNT.format(
+            total=len(ids), favourites=sum(map(self.marks.is_favourite, ids)),
+            hidden=sum(map(self.marks.is_hidden, ids))))
+
+    def _fit(self) -> None:
+        """Let the list scroll if the whole window would not fit the monitor."""
+        self.top.update_idletasks()
+        others = self.top.winfo_reqheight() - self.scroller.winfo_reqheight()
+        self._room = self.max_height - others
+        self.scroller.fit(self.content_width - self.scroller.gutter, self._room)

@@ -1,0 +1,151 @@
+"""The agent's loop: timers and a watched pipe without Tk, then Tk from the first window on.
+
+The loop runs in real time here with timers a few milliseconds long; the
+hand-over tests start a real Tk on a private Xvfb.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.loop import Loop
+from tests.xvfb import xvfb_display  # noqa: F401  (a fixture, found by name)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def loop():
+    loop = Loop()
+    yield loop
+    loop.destroy()
+
+
+def run_for(loop: Loop, seconds: float) -> None:
+    """Run the loop's mainloop for `seconds`, then stop it."""
+    loop.after(int(seconds * 1000), loop.quit)
+    loop.mainloop()
+
+
+def test_timers_fire_once_in_deadline_order(loop):
+    fired = []
+    loop.after(30, fired.append, "late")
+    loop.after(10, fired.append, "early")
+    loop.after(20, fired.append, "middle")
+    run_for(loop, 0.1)
+    assert fired == ["early", "middle", "late"]
+
+
+def test_a_cancelled_timer_never_fires(loop):
+    fired = []
+    timer = loop.after(10, fired.append, "cancelled")
+    loop.after(20, fired.append, "kept")
+    loop.after_cancel(timer)
+    run_for(loop, 0.08)
+    assert fired == ["kept"]
+
+
+def test_a_timer_waits_its_time(loop):
+    fired = []
+    start = time.monotonic()
+    loop.after(60, lambda: fired.append(time.monotonic() - start))
+    run_for(loop, 0.12)
+    assert len(fired) == 1 and fired[0] >= 0.06
+
+
+def test_a_watched_pipe_wakes_the_loop_and_quit_ends_it(loop):
+    read, write = os.pipe()
+    seen = []
+
+    def drain():
+        seen.append(os.read(read, 100))
+        loop.quit()
+
+    loop.watch(read, drain)
+    loop.after(20, os.write, write, b"hello")
+    loop.after(2000, loop.quit)  # a safety net: the pipe should end the loop long before
+    start = time.monotonic()
+    loop.mainloop()
+    assert seen == [b"hello"] and time.monotonic() - start < 1.0
+    loop.unwatch(read)
+    os.close(read)
+    os.close(write)
+
+
+def test_a_failing_callback_is_reported_and_the_loop_carries_on(loop):
+    reported, fired = [], []
+    loop.report_callback_exception = lambda kind, value, tb: reported.append(value)
+    loop.after(10, lambda: 1 / 0)
+    loop.after(20, fired.append, "after the failure")
+    run_for(loop, 0.08)
+    assert [type(error) for error in reported] == [ZeroDivisionError]
+    assert fired == ["after the failure"]
+
+
+def test_the_agent_starts_without_loading_tkinter():
+    """The modules `upright run` loads before a window, and a running loop, bring no Tk."""
+    probe = (
+        "import sys\n"
+        "import agent.run, agent.app, agent.loop, agent.mailbox, agent.guides\n"
+        "from agent.mailbox import Mailbox\n"
+        "loop = agent.loop.Loop(); box = Mailbox(); box.attach(loop, print)\n"
+        "loop.after(10, box.post, 'delivered'); loop.after(50, loop.quit); loop.mainloop()\n"
+        "print(sorted(name for name in sys.modules if 'tkinter' in name))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["delivered", "[]"]
+
+
+# --- the hand-over to Tk --------------------------------------------------
+
+
+def test_pending_timers_and_the_watched_pipe_move_to_tk(xvfb_display, loop):  # noqa: F811
+    read, write = os.pipe()
+    fired, seen = [], []
+    loop.watch(read, lambda: seen.append(os.read(read, 100)))
+    loop.after(150, fired.append, "moved")
+    cancelled = loop.after(100, fired.append, "cancelled after the move")
+    def open_first_window():
+        root = loop.tk_root()
+        assert loop.tk_root() is root  # one root for every window
+        loop.after_cancel(cancelled)  # an id from before the move still cancels
+        loop.after(20, os.write, write, b"ping")  # new timers are Tk's
+        loop.after(300, loop.quit)
+
+    loop.after(10, open_first_window)
+    loop.mainloop()
+    assert loop.has_tk and "tkinter" in sys.modules
+    assert fired == ["moved"]
+    assert seen == [b"ping"]
+    loop.unwatch(read)
+    os.close(read)
+    os.close(write)
+
+
+def test_tk_reports_failing_callbacks_through_the_same_hook(xvfb_display, loop):  # noqa: F811
+    reported = []
+    loop.report_callback_exception = lambda kind, value, tb: reported.append(value)
+    root = loop.tk_root()
+    assert root.report_callback_exception is loop.report_callback_exception
+    loop.after(10, lambda: 1 / 0)
+    run_for(loop, 0.1)
+    assert [type(error) for error in reported] == [ZeroDivisionError]
+
+
+def test_quit_before_tk_takes_over_ends_the_loop_at_once(xvfb_display, loop):  # noqa: F811
+    def window_then_quit():
+        loop.tk_root()
+        loop.quit()
+
+    loop.after(10, window_then_quit)
+    loop.after(5000, loop.quit)  # only reached if the first quit was lost in the hand-over
+    start = time.monotonic()
+    loop.mainloop()
+    assert time.monotonic() - start < 2.0

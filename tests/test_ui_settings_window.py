@@ -1,0 +1,230 @@
+"""The Settings window on a real X server: changed by real clicks and keys, saved to the user's file.
+
+Every test starts as a user without a settings file on a machine without a
+policy (tests/conftest.py); a test that needs a policy writes one.
+Screenshots: tests/artifacts/settings_100, settings_200, settings_200_end.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agent import layers
+from agent.ui import strings
+from agent.ui.settings_window import GROUPS, MANAGED, RECOMMENDED, RESET, SettingsWindow
+from tests.reading_windows import clipped, fully_visible, shown_texts
+from tests.test_layers import system_policy, user_settings
+from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
+    click,
+    press,
+    root,
+    screen_rect,
+    screenshot,
+    shown,
+    type_text,
+    ui_display,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    xdotool,
+)
+
+MONITOR = (0, 0, 1280, 800)
+POLICY = """\
+[features]
+strict_breaks = "required"
+[recommended.breaks]
+sitting_limit_min = 40
+[enforced.breaks]
+break_min = 3
+"""
+
+
+@pytest.fixture
+def saves():
+    """What the agent hears: one call per save."""
+    return []
+
+
+@pytest.fixture
+def open_settings(root, shown, saves):
+    def _open(**options) -> SettingsWindow:
+        window = shown(SettingsWindow(root, layers.load, lambda: saves.append(1), MONITOR, **options),
+                       "the settings window")
+        assert wait_until(root, lambda: root.focus_get() is window.first_focus()), "it did not take the keyboard"
+        return window
+
+    return _open
+
+
+def field_says(window, dotted) -> str:
+    return window.row(dotted).entry.get()
+
+
+def retype(root, window, dotted, text, then="Return"):
+    """Click into a number field, clear it and type `text`, as a person would."""
+    entry = window.row(dotted).entry
+    window.scroller.see(entry)
+    click(root, entry)
+    assert wait_until(root, lambda: root.focus_get() is entry)
+    press(root, wrapper_id(window.top), "End")
+    for _ in entry.get():
+        press(root, wrapper_id(window.top), "BackSpace")
+    type_text(root, text)
+    if then:
+        press(root, wrapper_id(window.top), then)
+
+
+def in_force(dotted):
+    effective = layers.load()
+    section, name = dotted.split(".")
+    return effective.values[section][name], effective.origins[dotted]
+
+
+def test_titled_upright_showing_each_setting_in_force(root, open_settings):
+    window = open_settings()
+    assert window.top.title().startswith("Upright") and upright_windows() == [wrapper_id(window.top)]
+    texts = shown_texts(window.top)
+    for title, settings in GROUPS:
+        assert title in texts
+        assert all(setting.label in texts for setting in settings)
+    assert [field_says(window, d) for d in ("breaks.sitting_limit_min", "breaks.break_min",
+                                             "breaks.postpone_min", "breaks.natural_break_min")] == ["30", "2", "5", "5"]
+    assert window.row("pattern.mode").var.get() == "sitting-limit"
+    assert window.row("do_not_disturb.camera").var.get() is True
+    assert MANAGED not in texts and RECOMMENDED not in texts and RESET not in texts
+    assert window.first_focus() is window.row("breaks.sitting_limit_min").entry
+    assert window.scroller.canvas.yview()[0] == 0, "opened at the top, the first group's title in view"
+
+
+def test_what_the_organisation_enforces_is_disabled_and_says_so(root, open_settings, saves):
+    system_policy(POLICY)
+    window = open_settings()
+    limit, strict = window.row("breaks.break_min"), window.row("features.strict_breaks")
+    assert limit.entry.cget("state") == "disabled" and field_says(window, "breaks.break_min") == "3"
+    assert strict.controls[0].cget("state") == "disabled" and strict.var.get() is True
+    for row in (limit, strict):
+        assert row.note.cget("text") == "Managed by your organization" and row.note.winfo_ismapped()
+        assert not row.reset_button.winfo_ismapped()
+    recommended = window.row("breaks.sitting_limit_min")
+    assert recommended.note.cget("text") == "Recommended by your organization"
+    assert recommended.entry.cget("state") == "normal" and field_says(window, "breaks.sitting_limit_min") == "40"
+    window.scroller.see(strict.controls[0])
+    click(root, strict.controls[0])  # a click on a managed setting changes nothing
+    assert strict.var.get() is True and saves == [] and not layers.user_file().exists()
+
+
+def test_a_typed_number_is_saved_on_enter_and_the_settings_in_force_follow(root, open_settings, saves):
+    window = open_settings()
+    retype(root, window, "breaks.sitting_limit_min", "45")
+    assert wait_until(root, lambda: saves == [1])
+    assert in_force("breaks.sitting_limit_min") == (45, "user")
+    assert "\nsitting_limit_min = 45\n" in layers.user_file().read_text()
+    row = window.row("breaks.sitting_limit_min")
+    assert field_says(window, "breaks.sitting_limit_min") == "45" and row.reset_button.winfo_ismapped()
+    retype(root, window, "breaks.postpone_min", "2,5", then="Tab")  # leaving the field saves too
+    assert wait_until(root, lambda: saves == [1, 1])
+    assert in_force("breaks.postpone_min") == (2.5, "user")
+    assert root.focus_get() is window.row("breaks.natural_break_min").entry
+
+
+@pytest.mark.parametrize("typed, says", [
+    ("0", "must be greater than 0 and at most 480, got 0"),
+    ("soon", 'expected a number, got a string ("soon")'),
+])
+def test_an_invalid_number_is_refused_where_it_was_typed(root, open_settings, saves, typed, says):
+    window = open_settings()
+    retype(root, window, "breaks.sitting_limit_min", typed)
+    row = window.row("breaks.sitting_limit_min")
+    assert wait_until(root, lambda: row.error.winfo_ismapped())
+    assert row.error.cget("text") == says
+    assert field_says(window, "breaks.sitting_limit_min") == typed  # kept, to correct
+    press(root, wrapper_id(window.top), "Tab")
+    assert saves == [] and not layers.user_file().exists() and in_force("breaks.sitting_limit_min") == (30, "default")
+    retype(root, window, "breaks.sitting_limit_min", "25")
+    assert wait_until(root, lambda: not row.error.winfo_ismapped())
+    assert saves == [1] and in_force("breaks.sitting_limit_min") == (25, "user")
+
+
+def test_a_tick_saves_at_once_and_reset_goes_back_to_the_default(root, open_settings, saves):
+    window = open_settings()
+    row = window.row("do_not_disturb.camera")
+    window.scroller.see(row.controls[0])
+    click(root, row.controls[0])
+    assert wait_until(root, lambda: saves == [1])
+    assert in_force("do_not_disturb.camera") == (False, "user") and row.var.get() is False
+    assert wait_until(root, lambda: row.reset_button.winfo_ismapped())
+    click(root, row.reset_button)
+    assert wait_until(root, lambda: saves == [1, 1])
+    assert in_force("do_not_disturb.camera") == (True, "default") and row.var.get() is True
+    assert not row.reset_button.winfo_ismapped()
+    assert "# camera = true" in layers.user_file().read_text()
+
+
+def test_reset_goes_back_to_what_the_organisation_recommends(root, open_settings):
+    system_policy(POLICY)
+    user_settings("[breaks]\nsitting_limit_min = 20\n")
+    window = open_settings()
+    row = window.row("breaks.sitting_limit_min")
+    assert field_says(window, "breaks.sitting_limit_min") == "20" and row.note.cget("text") == ""
+    click(root, row.reset_button)
+    assert wait_until(root, lambda: field_says(window, "breaks.sitting_limit_min") == "40")
+    assert row.note.cget("text") == RECOMMENDED and in_force("breaks.sitting_limit_min") == (40, "recommended")
+
+
+def test_the_keyboard_reaches_and_changes_everything(root, open_settings, saves):
+    window = open_settings()
+    top = wrapper_id(window.top)
+    first = window.row("pattern.mode").controls[0]
+    while root.focus_get() is not first:  # Tab through the number fields to the first choice
+        press(root, top, "Tab")
+        assert len(saves) == 0
+    press(root, top, "Tab")
+    press(root, top, "space")  # the second choice: sit, stand, move
+    assert wait_until(root, lambda: saves == [1])
+    assert in_force("pattern.mode") == ("sit-stand-move", "user")
+    assert fully_visible(root.focus_get())
+    press(root, top, "Escape")
+    assert wait_until(root, lambda: not window.is_open)
+
+
+def test_close_saves_a_number_still_being_typed(root, open_settings, saves):
+    window = open_settings()
+    retype(root, window, "breaks.break_min", "3", then=None)
+    click(root, window.close_button)
+    assert wait_until(root, lambda: not window.is_open)
+    assert in_force("breaks.break_min") == (3, "user")
+
+
+def test_a_settings_file_with_a_mistake_is_left_alone(root, open_settings, saves):
+    path = user_settings("[breaks]\nsitting_limit_min = 20\npostpone_min = \n")
+    window = open_settings()
+    assert window.banner.winfo_ismapped() and f"{path}:3" in window.banner.cget("text")
+    row = window.row("features.statistics")
+    window.scroller.see(row.controls[0])
+    click(root, row.controls[0])
+    assert wait_until(root, lambda: row.error.winfo_ismapped())
+    assert f"{path}:3: TOML syntax error" in row.error.cget("text")
+    assert row.var.get() is True, "the tick goes back: nothing was saved"
+    assert path.read_text() == "[breaks]\nsitting_limit_min = 20\npostpone_min = \n" and saves == []
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_readable_at_100_and_200_percent(root, open_settings, scale):
+    system_policy(POLICY)
+    user_settings("[do_not_disturb]\ncamera = false\n")
+    window = open_settings(font_scale=scale)
+    assert window.scroller.canvas.yview()[0] == 0, "opened at the top, the first group's title in view"
+    retype(root, window, "breaks.postpone_min", "0")
+    assert window.row("breaks.postpone_min").error.winfo_ismapped()
+    assert clipped(window.top) == []
+    assert fully_visible(window.close_button)
+    window.scroller.canvas.yview_moveto(0)
+    root.update()
+    screenshot(f"settings_{round(scale * 100)}", screen_rect(window.top))
+    if window.scroller.scrolls:
+        press(root, wrapper_id(window.top), "End")
+        assert fully_visible(window.row("exercises.floor_at_desk").controls[0])
+        screenshot(f"settings_{round(scale * 100)}_end", screen_rect(window.top))
+    texts = shown_texts(window.top)
+    assert strings.CLOSE in texts
