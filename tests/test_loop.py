@@ -18,6 +18,20 @@ from agent.loop import Loop
 from tests.xvfb import xvfb_display  # noqa: F401  (a fixture, found by name)
 
 ROOT = Path(__file__).resolve().parents[1]
+TK_CHILD = "UPRIGHT_LOOP_TK_CHILD"
+# A second Tk in the test process crashes the shared UI root later (a known Tk trap),
+# so the hand-over tests, which make their own root, run in a child pytest.
+in_child = pytest.mark.skipif(not os.environ.get(TK_CHILD), reason="run by test_tk_hand_over_in_a_child_process")
+
+
+def test_tk_hand_over_in_a_child_process():
+    if os.environ.get(TK_CHILD):
+        pytest.skip("already the child")
+    child = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k", "tk"],
+                           env={**os.environ, TK_CHILD: "1"}, cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+    assert child.returncode == 0, child.stdout[-3000:]
+    assert "4 passed" in child.stdout, child.stdout[-1000:]  # the three hand-overs and the no-tkinter start
 
 
 @pytest.fixture
@@ -106,6 +120,7 @@ def test_the_agent_starts_without_loading_tkinter():
 # --- the hand-over to Tk --------------------------------------------------
 
 
+@in_child
 def test_pending_timers_and_the_watched_pipe_move_to_tk(xvfb_display, loop):  # noqa: F811
     read, write = os.pipe()
     fired, seen = [], []
@@ -129,6 +144,7 @@ def test_pending_timers_and_the_watched_pipe_move_to_tk(xvfb_display, loop):  # 
     os.close(write)
 
 
+@in_child
 def test_tk_reports_failing_callbacks_through_the_same_hook(xvfb_display, loop):  # noqa: F811
     reported = []
     loop.report_callback_exception = lambda kind, value, tb: reported.append(value)
@@ -139,6 +155,7 @@ def test_tk_reports_failing_callbacks_through_the_same_hook(xvfb_display, loop):
     assert [type(error) for error in reported] == [ZeroDivisionError]
 
 
+@in_child
 def test_quit_before_tk_takes_over_ends_the_loop_at_once(xvfb_display, loop):  # noqa: F811
     def window_then_quit():
         loop.tk_root()
