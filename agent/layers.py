@@ -20,9 +20,7 @@ result is never written anywhere; the user's file stays theirs.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import plistlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +287,8 @@ def _winreg_reader() -> Callable[[str], dict]:
 
 def _managed_preferences(problems: list[Problem]) -> tuple[dict, dict]:
     """A configuration profile (MDM) on macOS: the same tables as a policy file."""
+    import plistlib  # macOS only; it loads an XML parser the running agent elsewhere never needs
+
     try:
         doc = plistlib.loads(MANAGED_PLIST.read_bytes())
     except (OSError, ValueError, plistlib.InvalidFileException) as error:
@@ -320,9 +320,10 @@ def fingerprint(effective: Effective, platform: str = sys.platform,
 
 
 def _stat(path: Path) -> bytes | None:
-    """A digest of the file: settings files are a few kilobytes, and a time stamp
-    can miss two edits in one clock tick."""
+    """The file's bytes: a time stamp can miss two edits in one clock tick. Settings
+    files are a few kilobytes, so keeping them whole costs less than a digest would:
+    hashlib loads OpenSSL, 3.6 MiB of resident memory for the agent."""
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        return path.read_bytes()
     except (OSError, ValueError):
         return None

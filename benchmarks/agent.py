@@ -5,7 +5,8 @@ timestamp), measures:
   * CPU % of one core while nobody is there, while working (a pointer move a
     second) and under a storm of several hundred pointer events per second;
   * wake-ups (context switches of all threads) per minute in each phase;
-  * RSS before the first window opens;
+  * RSS before the first window opens (after docking, and again after the phases),
+    and whether Tk is loaded (it must not be before a window);
   * time from start to the tray icon docked in trayer.
 Targets (issue 3): idle <= 0.02 % and <= 1 wake-up a minute while working;
 storm <= 0.05 %; RSS <= 30 MiB; docked within 1 s.
@@ -172,6 +173,8 @@ def main() -> None:
         }
         status = subprocess.run([sys.executable, "-m", "agent", "status", "--json"], env=env, cwd=ROOT,
                                 capture_output=True, text=True).stdout
+        rss_after = {"upright": rss_mib(agent.pid), "bare pynput": rss_mib(bare.pid)}
+        tk_loaded = "_tkinter" in Path(f"/proc/{agent.pid}/maps").read_text()
     finally:
         subprocess.run([sys.executable, "-m", "agent", "quit"], env=env, cwd=ROOT, capture_output=True)
         for proc in reversed(procs):
@@ -187,6 +190,8 @@ def main() -> None:
         (ucpu, uwake), (bcpu, bwake) = values["upright"], values["bare pynput"]
         print(f"{name:26} {ucpu:11.3f}% {uwake:9.1f}   {bcpu:14.3f}% {bwake:9.1f}")
     print(f"RSS before any window: upright {rss['upright']:.1f} MiB, bare pynput {rss['bare pynput']:.1f} MiB")
+    print(f"RSS after the phases:  upright {rss_after['upright']:.1f} MiB, bare pynput {rss_after['bare pynput']:.1f} MiB"
+          f" (Tk loaded: {'yes' if tk_loaded else 'no'})")
     print(f"start to tray icon docked: {dock_s:.2f} s")
     if status:
         print("agent status after the run:", json.dumps(json.loads(status)))
