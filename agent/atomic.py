@@ -9,15 +9,21 @@ from pathlib import Path
 
 
 def write_text(path: str | Path, data: str, mode: int | None = None) -> None:
+    """Replace `path` with `data` as UTF-8 text; see :func:`write_bytes`."""
+    write_bytes(path, data.encode("utf-8"), mode)
+
+
+def write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
     """Replace `path` with `data` in one step: readers see the old or the new file, never half.
 
-    `mode` sets the permissions before the file appears under its name.
+    `mode` sets the permissions before the file appears under its name
+    (the temporary file is 0600 until then).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
+        with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
             if mode is not None:

@@ -28,10 +28,11 @@ import plistlib
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Protocol
+
+from agent import atomic
 
 NAME = "Upright"
 DESKTOP_FILE = "upright.desktop"
@@ -137,19 +138,7 @@ def _write_atomically(path: Path, data: bytes) -> bool:
     with contextlib.suppress(OSError):
         if path.read_bytes() == data:
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; every user's session reads an all-users entry
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic.write_bytes(path, data, mode=0o644)  # every user's session reads an all-users entry
     return True
 
 
