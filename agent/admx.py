@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Optional
 
-from agent import __version__, atomic, config, policy_example
+from agent import __version__, atomic, config, policy_example, tomlfile
 from agent.layers import FEATURE_STATES, REGISTRY_KEY
 
 NS = "http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"
@@ -215,7 +215,7 @@ def _explain(key: config.Key, subkey: str, meaning: str, defaults: dict) -> str:
         how = f"Enabled: the value below. {NOT_SET}"
     lines = [key.description, "", meaning, "",
              f"Accepts {policy_example.accepts(key)}. "
-             f"Built-in default: {policy_example.toml_value(defaults[key.section][key.name])}.",
+             f"Built-in default: {tomlfile.literal(defaults[key.section][key.name])}.",
              how]
     if key.kind == config.NUMBER:
         lines.append("Group Policy offers whole numbers, stored as text; a fraction such as 0.5 "

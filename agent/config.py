@@ -65,9 +65,17 @@ class Key:
         below_high = self.high is None or value <= self.high
         if above_low and below_high:
             return None
+        return f"must be {self.range_text}, got {value}"
+
+    @property
+    def range_text(self) -> str:
+        """The accepted range in words: 'greater than 0 and at most 480' ("" if unbounded).
+
+        The validator and the documentation IT reads say it the same way.
+        """
         low = "" if self.low is None else f"{'greater than' if self.low_open else 'at least'} {self.low:g}"
         high = "" if self.high is None else f"at most {self.high:g}"
-        return f"must be {' and '.join(filter(None, (low, high)))}, got {value}"
+        return " and ".join(filter(None, (low, high)))
 
     def _choice_problem(self, value: Any) -> str | None:
         if isinstance(value, str) and value in self.choices:

@@ -67,7 +67,7 @@ def _as_table(effective: layers.Effective) -> list[str]:
     lines = [f"Policy: {policy}", f"User settings: {user}", ""]
     width = max(len(key.dotted) for key in config.SCHEMA)
     for key in config.SCHEMA:
-        value = _toml_value(effective.values[key.section][key.name])
+        value = tomlfile.literal(effective.values[key.section][key.name])
         origin = effective.origins[key.dotted]
         origin = "enforced (managed by your organization)" if origin == "enforced" else origin
         lines.append(f"{key.dotted:<{width}}  {value:<16}  {origin}")
@@ -75,10 +75,6 @@ def _as_table(effective: layers.Effective) -> list[str]:
         lines += ["", "Problems (each of these settings falls back to the layer beneath):"]
         lines += [f"  {problem}" for problem in effective.problems]
     return lines
-
-
-def _toml_value(value) -> str:
-    return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
 
 
 # --- validate ----------------------------------------------------------------------

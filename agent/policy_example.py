@@ -12,9 +12,8 @@ parses as it is and does only what that example says.
 
 from __future__ import annotations
 
-import json
-
 from agent import config
+from agent.tomlfile import literal
 
 # Live in the example as shipped: one of each kind of statement a policy makes.
 EXAMPLE = {
@@ -65,13 +64,6 @@ def unit(key: config.Key) -> str:
     return ""
 
 
-def range_text(key: config.Key) -> str:
-    """The range of a number, worded as the validator words it: 'greater than 0 and at most 480'."""
-    low = "" if key.low is None else f"{'greater than' if key.low_open else 'at least'} {key.low:g}"
-    high = "" if key.high is None else f"at most {key.high:g}"
-    return " and ".join(filter(None, (low, high)))
-
-
 def accepts(key: config.Key) -> str:
     """What a setting accepts, in one phrase: 'a number of minutes, greater than 0 and at most 480'."""
     if key.kind == config.BOOLEAN:
@@ -82,17 +74,8 @@ def accepts(key: config.Key) -> str:
         return 'a string ("" for none)'
     noun = "a whole number" if key.kind == config.INTEGER else "a number"
     of = f" of {unit(key)}" if unit(key) else ""
-    limits = range_text(key)
+    limits = key.range_text
     return f"{noun}{of}, {limits}" if limits else f"{noun}{of}"
-
-
-def toml_value(value) -> str:
-    """A value as it is written in TOML (basic strings share JSON's escapes)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return repr(value)
 
 
 def text() -> str:
@@ -125,14 +108,14 @@ def _section(section: str, keys: dict[str, config.Key], defaults: dict) -> str:
              f"[recommended.{section}]" if recommended else f"# [recommended.{section}]"]
     for key in keys.values():
         lines += ["", f"# {key.description}",
-                  f"# Accepts {accepts(key)}. Built-in default: {toml_value(defaults[key.name])}."]
-        lines.append(_entry(key.name, recommended.get(key.name), toml_value(defaults[key.name])))
+                  f"# Accepts {accepts(key)}. Built-in default: {literal(defaults[key.name])}."]
+        lines.append(_entry(key.name, recommended.get(key.name), literal(defaults[key.name])))
     if enforced:
         lines += ["", f"[enforced.{section}]"]
-        lines += [f"{name} = {toml_value(value)}" for name, value in enforced.items()]
+        lines += [f"{name} = {literal(value)}" for name, value in enforced.items()]
     return "\n".join(lines) + "\n"
 
 
 def _entry(name: str, live, commented: str) -> str:
     """The key's line: set, if the example sets it, else commented out with `commented`."""
-    return f"{name} = {toml_value(live)}" if live is not None else f"# {name} = {commented}"
+    return f"{name} = {literal(live)}" if live is not None else f"# {name} = {commented}"

@@ -10,6 +10,8 @@ about what the files mean; their own modules check that.
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -86,6 +88,27 @@ def dotted(parts: Parts) -> str:
     for part in parts:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+# --- writing one value ---------------------------------------------------
+# Settings files are edited line by line (never re-dumped, so comments stay);
+# a new line needs only its value written the way tomllib will read it back.
+
+
+def literal(value: Any) -> str:
+    """A setting's value as TOML: ``true``, ``30``, ``0.5``, ``"sitting-limit"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, str):
+        # JSON's escapes are TOML's too; DEL is the one control character JSON leaves raw.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    raise TypeError(f"no TOML form for {type(value).__name__}")
 
 
 # --- finding lines ----------------------------------------------------------

@@ -26,8 +26,6 @@ a byte-order mark, the file's permissions and a symlink to it are kept.
 from __future__ import annotations
 
 import copy
-import json
-import math
 import re
 import stat
 import tomllib
@@ -79,22 +77,6 @@ def reset(dotted: str, path: str | Path | None = None) -> Path:
         if document.unset(key):
             document.save()
     return path
-
-
-def toml_value(value: Any) -> str:
-    """A setting's value as TOML: ``true``, ``30``, ``0.5``, ``"sitting-limit"``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, str):
-        # JSON's escapes are TOML's too; DEL is the one control character JSON leaves raw.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    raise TypeError(f"no TOML form for {type(value).__name__}")
 
 
 def _key(dotted: str) -> config.Key:
@@ -166,7 +148,7 @@ class _Document:
 
     def set(self, key: config.Key, value: Any) -> None:
         self.expected.setdefault(key.section, {})[key.name] = value
-        written = toml_value(value)
+        written = tomlfile.literal(value)
         live = self._live(key)
         if live is not None:
             self._replace_value(live, key, written)
@@ -197,7 +179,7 @@ class _Document:
         section = self.expected[key.section]
         del section[key.name]
         default = config.defaults()[key.section][key.name]
-        self._replace_value(live, key, toml_value(default), comment_out=True)
+        self._replace_value(live, key, tomlfile.literal(default), comment_out=True)
         return True
 
     def save(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import __version__, admx, config, layers, policy_example
+from agent import __version__, admx, config, layers, policy_example, tomlfile
 from tests.test_packaging import wheel  # noqa: F401  (the fixture: a wheel built once per module)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def test_policy_example_documents_every_key_in_its_section():
         assert f"# {key.description}\n" in block, key.dotted
         assert re.search(rf"^(# )?{key.name} = ", block, re.M), key.dotted
         if key.section != "features":
-            shown = policy_example.toml_value(defaults[key.section][key.name])
+            shown = tomlfile.literal(defaults[key.section][key.name])
             assert f"Built-in default: {shown}." in block, key.dotted
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import config, layers, user_settings
+from agent import config, layers, tomlfile
 from agent.config_cli import commented_settings
 from agent.user_settings import InvalidValue, SettingsFileError, reset, set_value
 
@@ -302,4 +302,4 @@ def test_any_valid_change_loads_back_and_leaves_the_rest_alone(tmp_path, layout,
 
 def test_toml_value_writes_what_toml_reads_back():
     for value in (True, False, 0, 45, 0.5, 1e-05, 12345.678, "sit-stand-move", 'a "quoted" \\ path\t\x7f\u00e9'):
-        assert tomllib.loads(f"v = {user_settings.toml_value(value)}")["v"] == value
+        assert tomllib.loads(f"v = {tomlfile.literal(value)}")["v"] == value
