@@ -339,8 +339,8 @@ class App:
             self._open_panel(now)
         elif action == "break_now":
             self._show_prompt(None)
-        elif action == "postpone" and self._refused("postpone"):
-            self._notice(self._refused("postpone"))
+        elif action == "postpone" and (refusal := self._refused("postpone")):
+            self._notice(refusal)
         elif action == "today" and not self._feature("statistics"):
             self._notice("Today's totals are turned off.")
         elif action in ("postpone", "standing", "sitting"):

@@ -15,13 +15,14 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from agent.sensing._base import Notify, Sensing, SensingUnavailable
+from agent.sensing._base import Sensing, SensingUnavailable
+from agent.sensing._listeners import TrapArming
 
 #: Seconds since the last keyboard or pointer input; raises SensingUnavailable.
 IdleQuery = Callable[[], float]
 
 
-class IdleQuerySensing(Sensing):
+class IdleQuerySensing(TrapArming, Sensing):
     """An OS idle query while the user is active, pynput listeners while away."""
 
     HAS_IDLE_QUERY = True
@@ -42,16 +43,6 @@ class IdleQuerySensing(Sensing):
         if self._idle_query is None:
             raise SensingUnavailable("This sensing backend is closed.", "Create a new one.")
         return self._idle_query()
-
-    def arm(self, notify: Notify) -> None:
-        self._trap.arm(notify)
-
-    def disarm(self) -> None:
-        self._trap.disarm()
-
-    @property
-    def armed(self) -> bool:
-        return self._trap.armed
 
     def screen_locked(self) -> bool | None:
         return None

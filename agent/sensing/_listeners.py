@@ -71,6 +71,25 @@ class _Round:
         self.stopped: list[Any] = []
 
 
+class TrapArming:
+    """`arm`, `disarm` and `armed` of a sensing backend whose listeners are an ActivityTrap.
+
+    Mixed in before `Sensing` by every backend that arms pynput listeners.
+    """
+
+    _trap: "ActivityTrap"
+
+    def arm(self, notify: Notify) -> None:
+        self._trap.arm(notify)
+
+    def disarm(self) -> None:
+        self._trap.disarm()
+
+    @property
+    def armed(self) -> bool:
+        return self._trap.armed
+
+
 class ActivityTrap:
     """Keyboard and mouse listeners that report the first input once.
 

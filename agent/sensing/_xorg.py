@@ -35,7 +35,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from agent.sensing._base import Notify, Sensing, SensingUnavailable, either_locked
+from agent.sensing._base import Sensing, SensingUnavailable, either_locked
+from agent.sensing._listeners import TrapArming
 from agent.sensing.do_not_disturb import Rect, covers_any
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def _ignore_x_error(*_args: Any) -> None:
     return None
 
 
-class XorgSensing(Sensing):
+class XorgSensing(TrapArming, Sensing):
     """Activity, screen saver and full-screen state of one X11 session."""
 
     NAME = "xorg"
@@ -158,16 +159,6 @@ class XorgSensing(Sensing):
             since = self._trap.last_input
             return max(0.0, self._clock() - (self._started if since is None else since))
         return self._saver_info().idle / 1000.0
-
-    def arm(self, notify: Notify) -> None:
-        self._trap.arm(notify)
-
-    def disarm(self) -> None:
-        self._trap.disarm()
-
-    @property
-    def armed(self) -> bool:
-        return self._trap.armed
 
     def _kick(self, listener: Any) -> None:
         """End a stopped listener's RECORD context from outside its thread.
