@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from agent.activity import ActivityMonitor
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
+from agent.loop import WindowsUnavailable
 from agent.mailbox import Mailbox
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
@@ -76,6 +77,7 @@ class App:
         self._panel = None
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
+        self._window_error: str | None = None  # why the last window could not open, if it could not
         self.on_quit: Callable[[], None] = root.quit
 
     # --- lifetime ---------------------------------------------------------
@@ -86,7 +88,8 @@ class App:
         self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
         self.tray.start()
         if self.guides is not None:
-            self.guides.start(walkthrough=self.settings["checklists"]["first_run_walkthrough"])
+            walkthrough = self.settings["checklists"]["first_run_walkthrough"]
+            self._window(lambda: self.guides.start(walkthrough=walkthrough))
         self._wake()
 
     def stop(self) -> None:
@@ -124,7 +127,7 @@ class App:
         now = self._catch_up()
         self._follow_settings(now)
         if self.guides is not None:
-            self.guides.run_chores()
+            self._window(self.guides.run_chores)
         if self._held is not None and not self._busy():
             held, self._held = self._held, None
             makeup = self.settings["do_not_disturb"]["makeup_break"]
@@ -249,12 +252,29 @@ class App:
         log.info("break prompt shown (%s)", "due" if decision else "asked for")
         can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
-        self._prompt_window = self.windows.break_window(
-            self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
-            can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=self.windows.geometry(self.root), marks=self._marks(),
-        )
-        self._offer_focus()
+        self._prompt_window = self._window(
+            lambda: self.windows.break_window(
+                self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
+                can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+                geometry=self.windows.geometry(self.root), marks=self._marks()))
+        if self._prompt_window is not None:
+            self._offer_focus()
+
+    def _window(self, open_window: Callable[[], Any]) -> Any:
+        """The window `open_window` makes, or None when no window can open.
+
+        Tk starts at the first window, maybe hours after the display was
+        checked; if it cannot, the agent keeps counting, the tray still shows
+        a due break, and the log says why, once until a window opens again.
+        """
+        try:
+            window = open_window()
+        except WindowsUnavailable as err:
+            (log.debug if self._window_error == str(err) else log.error)("%s", err)
+            self._window_error = str(err)
+            return None
+        self._window_error = None
+        return window
 
     def _marks(self):
         """The rotation, if it keeps favourites and hidden exercises (a test's list does not)."""
@@ -265,7 +285,8 @@ class App:
         if self._library is not None and self._library.is_open:
             self._library.focus()
         elif self.windows.library is not None and self._marks() is not None:
-            self._library = self.windows.library(self.root, self._marks(), self.windows.geometry(self.root))
+            self._library = self._window(
+                lambda: self.windows.library(self.root, self._marks(), self.windows.geometry(self.root)))
 
     def _may(self, answer: str) -> bool:
         """Whether the user may put a break off ("postpone") or drop it ("skip")."""
@@ -328,7 +349,7 @@ class App:
         self._reschedule()
 
     def _notice(self, text: str) -> None:
-        self.windows.notice(self.root, text, self.windows.geometry(self.root), 8)
+        self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), 8))
 
     # --- actions from the tray, the panel and the command line ------------
 
@@ -356,7 +377,7 @@ class App:
         elif action == "exercises":
             self._open_library()
         elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
-            self.guides.open(action)
+            self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
             self._open_settings()
         elif action == "quit":
@@ -380,10 +401,10 @@ class App:
                 self._panel.destroy()
             except tkinter.TclError:
                 pass
-        self._panel = self.windows.panel(
+        self._panel = self._window(lambda: self.windows.panel(
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
-        )
+        ))
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""
@@ -392,9 +413,9 @@ class App:
             window.focus()
             return
         self._follow_settings(self._catch_up())  # show the files as they are now
-        self._settings_window = self.windows.settings(
+        self._settings_window = self._window(lambda: self.windows.settings(
             self.root, lambda: self.live.effective if self.live is not None else _load_layers(),
-            self.settings_saved, self.windows.geometry(self.root))
+            self.settings_saved, self.windows.geometry(self.root)))
 
     def settings_saved(self) -> None:
         """The Settings window wrote the user's file: take the change up now, not at the next wake-up."""
@@ -414,7 +435,10 @@ class App:
                 return {"ok": False, "error": "pause takes minutes between 0 and 1440"}
             self.pause(now, minutes * 60)
         elif command in _CONTROL_ACTIONS:
+            self._window_error = None
             self.act(_CONTROL_ACTIONS[command])
+            if command == "break" and self._window_error is not None:
+                return {"ok": False, "error": self._window_error}
         elif command == "quit":
             self.mailbox.post(("quit",))  # after this reply is sent
         else:

@@ -19,6 +19,7 @@ Only the thread that runs `mainloop` may call these methods, as with Tk.
 from __future__ import annotations
 
 import itertools
+import os
 import selectors
 import sys
 import time
@@ -26,6 +27,14 @@ import traceback
 from typing import Any, Callable
 
 _READABLE = 2  # tkinter.READABLE, named here so that tkinter stays unloaded
+
+
+class WindowsUnavailable(RuntimeError):
+    """Tk cannot open a window (the display went away, or refuses the agent).
+
+    The agent checks the display when it starts, but Tk only starts at the
+    first window, maybe hours later. The message says what Tk said and where.
+    """
 
 
 class Loop:
@@ -119,12 +128,16 @@ class Loop:
     def tk_root(self) -> Any:
         """The real Tk root, withdrawn, for windows to belong to; created on the first call.
 
-        Raises tkinter.TclError when Tk cannot open the display.
+        Raises WindowsUnavailable when Tk cannot open the display; the next
+        call tries again.
         """
         if self._tk is None:
             import tkinter
 
-            root = tkinter.Tk(className=self._class_name)
+            try:
+                root = tkinter.Tk(className=self._class_name)
+            except tkinter.TclError as err:
+                raise WindowsUnavailable(_unavailable_text(err)) from err
             root.withdraw()
             root.report_callback_exception = self._report
             self._hand_over(root)
@@ -172,6 +185,13 @@ class Loop:
             func(*args)
         except Exception:  # noqa: BLE001 - like Tk: report and carry on
             self._report(*sys.exc_info())
+
+
+def _unavailable_text(err: Exception) -> str:
+    """Tk's complaint, with the display it was asked to use."""
+    display = os.environ.get("DISPLAY")
+    where = f" on DISPLAY={display}" if display else " (DISPLAY is not set)"
+    return f"Upright cannot open its windows{where}: {err}"
 
 
 def _print_exception(kind, value, tb) -> None:

@@ -7,12 +7,15 @@ in milliseconds and every wake-up is counted.
 
 from __future__ import annotations
 
+import logging
+
 from datetime import datetime, timedelta
 
 import pytest
 
 from agent import config
 from agent.live_settings import LiveSettings
+from agent.loop import WindowsUnavailable
 from agent.app import App, Windows
 from agent.core import Rules
 from agent.sensing._dummy import DummySensing
@@ -114,6 +117,7 @@ class Agent:
         self.mailbox = FakeMailbox()
         self.sensing = DummySensing(clock=self.clock.monotonic)
         self.shown: list[Window] = []
+        self.display_gone = False  # Tk cannot open a window (the display went away)
         windows = Windows(self._window("break"), self._window("notice"), self._window("panel"),
                           lambda root: (0, 0, 1280, 800), lambda: ["exercise"])
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
@@ -123,6 +127,8 @@ class Agent:
 
     def _window(self, kind):
         def make(*args, **kwargs):
+            if self.display_gone:
+                raise WindowsUnavailable("Upright cannot open its windows on DISPLAY=:9: couldn't connect")
             window = Window(kind, {"args": args, **kwargs})
             self.shown.append(window)
             return window
@@ -190,6 +196,25 @@ def test_no_window_for_an_empty_chair_until_the_user_returns():
     assert agent.windows() == []
     assert agent.status()["state"] == "break_due"
     agent.work(2)
+    assert len(agent.windows()) == 1
+
+
+def test_without_windows_the_agent_keeps_counting_and_says_why(caplog):
+    agent = Agent()
+    agent.display_gone = True
+    with caplog.at_level(logging.DEBUG, logger="agent"):
+        agent.work(30 * MIN + 5)  # the notice and the prompt both fail to open
+        agent.work(60)
+    assert agent.shown == [] and agent.status()["state"] == "break_due"
+    assert agent.root.timers  # the clock still runs: no wake-up was lost to the failure
+    assert agent.app.tray.last[1] == "break_due"  # the tray still shows the break is due
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["Upright cannot open its windows on DISPLAY=:9: couldn't connect"]
+    assert not any(r.exc_info for r in caplog.records)  # a plain line, no traceback
+    reply = agent.app.control({"command": "break"})
+    assert reply == {"ok": False, "error": "Upright cannot open its windows on DISPLAY=:9: couldn't connect"}
+    agent.display_gone = False  # the display is back: the next window opens
+    assert agent.app.control({"command": "break"})["ok"] is True
     assert len(agent.windows()) == 1
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.loop import Loop
+from agent.loop import Loop, WindowsUnavailable
 from tests.xvfb import xvfb_display  # noqa: F401  (a fixture, found by name)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def test_tk_hand_over_in_a_child_process():
                            env={**os.environ, TK_CHILD: "1"}, cwd=ROOT, capture_output=True, text=True,
                            timeout=120)
     assert child.returncode == 0, child.stdout[-3000:]
-    assert "4 passed" in child.stdout, child.stdout[-1000:]  # the three hand-overs and the no-tkinter start
+    assert "5 passed" in child.stdout, child.stdout[-1000:]  # four with Tk and the no-tkinter start
 
 
 @pytest.fixture
@@ -178,3 +178,18 @@ def test_quit_before_tk_takes_over_ends_the_loop_at_once(xvfb_display, loop):  #
     start = time.monotonic()
     loop.mainloop()
     assert time.monotonic() - start < 2.0
+
+
+@in_child
+def test_tk_on_an_unreachable_display_is_a_clear_error_and_the_next_window_retries(
+        xvfb_display, loop, monkeypatch):  # noqa: F811
+    fired = []
+    loop.after(50, fired.append, "still counting")
+    with monkeypatch.context() as patch:
+        patch.setenv("DISPLAY", ":197")  # no server there
+        with pytest.raises(WindowsUnavailable, match=r"cannot open its windows on DISPLAY=:197: .*display"):
+            loop.tk_root()
+    assert not loop.has_tk
+    run_for(loop, 0.1)  # the loop without Tk carries on
+    assert fired == ["still counting"]
+    assert loop.tk_root() is not None and loop.has_tk  # the display is back: Tk starts

@@ -12,18 +12,25 @@ and `GetTickCount` the tick now. Both wrap to 0 after 2**32 ms (49.7 days of
 uptime), so the difference is taken modulo 2**32. `GetTickCount64` does not
 wrap, but the last-input tick does, so it would not help.
 
-The screen lock (WTSRegisterSessionNotification needs a window and a message
-loop) and full-screen detection are not done here: see `_idle_query`.
+The screen lock comes from the session notifications (`win32_lock`). A
+full-screen window, a presentation or a full-screen game is what
+`SHQueryUserNotificationState` calls "busy": the state Windows itself keeps
+its notifications back for, so Upright keeps its prompt back too.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import time
 from typing import Any, Callable
 
 from agent.sensing._base import SensingUnavailable
 from agent.sensing._idle_query import IdleQuerySensing
+from agent.sensing.win32_lock import SessionLockWatch
+
+log = logging.getLogger(__name__)
+_DEFAULT: Any = object()  # "the real one", where None means "none at all"
 
 TICK_WRAP = 1 << 32  # GetTickCount and LASTINPUTINFO.dwTime are 32-bit milliseconds
 
@@ -97,14 +104,65 @@ def _typed_calls(user32: Any, kernel32: Any) -> TickCalls:
     return last_input_tick, lambda: int(get_tick_count())
 
 
+#: SHQueryUserNotificationState answers that mean "do not disturb now".
+QUNS_BUSY = 2  # a full-screen application runs, or Presentation Settings are on
+QUNS_RUNNING_D3D_FULL_SCREEN = 3
+QUNS_PRESENTATION_MODE = 4
+FULLSCREEN_STATES = frozenset({QUNS_BUSY, QUNS_RUNNING_D3D_FULL_SCREEN, QUNS_PRESENTATION_MODE})
+
+
+class WindowsFullscreen:
+    """The full-screen query: Windows' own notification state, a failing call read as "no"."""
+
+    def __init__(self, notification_state: Callable[[], int]) -> None:
+        self._notification_state = notification_state
+
+    def __call__(self) -> bool:
+        try:
+            return self._notification_state() in FULLSCREEN_STATES
+        except OSError as err:  # a prompt shown over a film beats none at all
+            log.debug("full-screen query failed: %s", err)
+            return False
+
+
+def _notification_state_call(shell32: Any) -> Callable[[], int]:
+    """SHQueryUserNotificationState, declared and wrapped to return the state."""
+    query = shell32.SHQueryUserNotificationState
+    query.argtypes = [ctypes.POINTER(ctypes.c_int)]
+    query.restype = ctypes.c_long  # HRESULT
+
+    def notification_state() -> int:
+        state = ctypes.c_int(0)
+        result = query(ctypes.byref(state))
+        if result < 0:
+            raise OSError(result, f"SHQueryUserNotificationState failed (HRESULT {result & 0xFFFFFFFF:#010x})")
+        return state.value
+
+    return notification_state
+
+
+def _shell32_fullscreen() -> WindowsFullscreen | None:
+    """The real full-screen query, or None where shell32 cannot be loaded."""
+    try:
+        return WindowsFullscreen(_notification_state_call(ctypes.WinDLL("shell32")))  # type: ignore[attr-defined]
+    except (AttributeError, OSError) as err:
+        log.debug("no full-screen query: %s", err)
+        return None
+
+
 class WindowsSensing(IdleQuerySensing):
     """Activity of the Windows desktop session Upright runs in."""
 
     NAME = "win32"
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, *, calls: TickCalls | None = None,
-                 trap: Any = None) -> None:
-        """`calls` and `trap` replace the OS calls and the pynput listeners in tests."""
+                 trap: Any = None, lock: Any = _DEFAULT, fullscreen: Any = _DEFAULT) -> None:
+        """`calls`, `trap`, `lock` and `fullscreen` replace the OS calls, the pynput
+        listeners, the session watch and the full-screen query in tests (None: none)."""
         idle = WindowsIdle(*(calls or _user32_calls()))
         idle()  # a failing call says so now, not at the first wake-up
-        super().__init__(idle, clock, trap=trap)
+        if lock is _DEFAULT:
+            lock = SessionLockWatch()
+        if fullscreen is _DEFAULT:
+            fullscreen = _shell32_fullscreen()
+        super().__init__(idle, clock, trap=trap, lock=lock, fullscreen=fullscreen)
