@@ -71,17 +71,26 @@ def command_line(platform: str = sys.platform, executable: str = sys.executable,
 
     The ``upright`` script next to the interpreter (a venv or pipx), else the
     one on PATH, else ``python -m agent run``: always absolute, since a login
-    session's PATH need not be the shell's.
+    session's PATH need not be the shell's. On Windows the windowed
+    ``upright-agent.exe`` (and ``pythonw.exe``) come first: the console
+    ``upright.exe`` would open a console window at every login.
     """
-    script = "upright.exe" if platform == "win32" else "upright"
-    if executable:
-        beside = Path(os.path.abspath(executable)).parent / script
-        if beside.is_file() and os.access(beside, os.X_OK):
-            return [str(beside), "run"]
-    found = shutil.which(script, path=search_path)
-    if found:
-        return [os.path.abspath(found), "run"]
-    return [os.path.abspath(executable), "-m", "agent", "run"]
+    scripts = ("upright-agent.exe", "upright.exe") if platform == "win32" else ("upright",)
+    for script in scripts:
+        if executable:
+            beside = Path(os.path.abspath(executable)).parent / script
+            if beside.is_file() and os.access(beside, os.X_OK):
+                return [str(beside), "run"]
+        found = shutil.which(script, path=search_path)
+        if found:
+            return [os.path.abspath(found), "run"]
+    return [_windowed(os.path.abspath(executable), platform), "-m", "agent", "run"]
+
+
+def _windowed(python: str, platform: str) -> str:
+    """pythonw.exe beside python.exe on Windows (no console window), else `python` itself."""
+    pythonw = Path(python).with_name("pythonw.exe")
+    return str(pythonw) if platform == "win32" and pythonw.is_file() else python
 
 
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")  # Desktop Entry spec: these need quoting in Exec

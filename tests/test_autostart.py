@@ -214,6 +214,26 @@ def test_command_line_falls_back_to_path_then_to_python_m_agent(tmp_path):
         [python, "-m", "agent", "run"]
 
 
+def test_on_windows_the_windowed_agent_starts_not_the_console_one(tmp_path):
+    scripts = tmp_path / "venv" / "Scripts"
+    scripts.mkdir(parents=True)
+    for name in ("upright.exe", "python.exe"):
+        (scripts / name).write_text("")
+        (scripts / name).chmod(0o755)
+    python = str(scripts / "python.exe")
+    assert autostart.command_line("win32", python, search_path="") == [str(scripts / "upright.exe"), "run"]
+    (scripts / "upright-agent.exe").write_text("")
+    (scripts / "upright-agent.exe").chmod(0o755)
+    assert autostart.command_line("win32", python, search_path="") == [str(scripts / "upright-agent.exe"), "run"]
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "pythonw.exe").write_text("")
+    assert autostart.command_line("win32", str(bare / "python.exe"), search_path="") == \
+        [str(bare / "pythonw.exe"), "-m", "agent", "run"]
+    assert autostart.command_line("linux", str(bare / "python.exe"), search_path="") == \
+        [str(bare / "python.exe"), "-m", "agent", "run"]
+
+
 # --- macOS ----------------------------------------------------------------------
 
 @pytest.fixture

@@ -36,7 +36,8 @@ def test_installed_copy_replays_its_example_from_anywhere(wheel, tmp_path):
                    check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    for command in ([venv / "bin" / "upright"], [venv / "bin" / "python", "-m", "agent"]):
+    scripts = [[venv / "bin" / "upright"], [venv / "bin" / "upright-agent"]]  # console and windowed
+    for command in (*scripts, [venv / "bin" / "python", "-m", "agent"]):
         result = subprocess.run([*command, "simulate", "--example"], cwd=elsewhere, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[-1].startswith('{"type": "summary"')
