@@ -221,6 +221,9 @@ class App:
         if rules != self.rules:
             self.rules = rules
             self._apply(self.engine.set_rules(now, rules))
+        follow = getattr(self.windows.exercises, "follow", None)  # a test's plain list has none
+        if follow is not None:
+            follow(self.settings, rules.break_s)
 
     def _busy(self) -> bool:
         """Do not disturb: a presentation, a video, a call."""

@@ -176,6 +176,7 @@ class Rotation:
         self.library: list[Exercise] | None = None
         self.listeners: list[Callable[[], None]] = []
         self._state: dict | None = None
+        self._folders: list[Path] | None = None  # where `load` reads, when made from settings
 
     @classmethod
     def from_settings(cls, settings: dict, break_s: float, store=None) -> "Rotation":
@@ -186,13 +187,25 @@ class Rotation:
         missing folder), never fatal. ``floor_at_desk`` lets floor exercises in.
         """
         from agent.exercise_state import ExerciseStateStore
+
+        rotation = cls(break_s, store=store if store is not None else ExerciseStateStore())
+        rotation.follow(settings, break_s)
+        return rotation
+
+    def follow(self, settings: dict, break_s: float) -> None:
+        """Take up changed settings (a policy, the Settings window) from the next break on.
+
+        A new folder is read again at the next break; the marks stay, since
+        they name exercises, which a folder can only add to.
+        """
         from agent.exercises import packaged_folder
 
         options = settings["exercises"]
         folder = str(options["folder"]).strip()
         folders = [packaged_folder()] + ([Path(folder).expanduser()] if folder else [])
-        return cls(break_s, load=lambda: load_library(folders), allow_floor=bool(options["floor_at_desk"]),
-                   store=store if store is not None else ExerciseStateStore())
+        self.break_s, self.allow_floor = break_s, bool(options["floor_at_desk"])
+        if folders != self._folders:
+            self._folders, self._load, self.library = folders, lambda: load_library(folders), None
 
     @property
     def state(self) -> dict:

@@ -74,3 +74,12 @@ def test_without_a_settings_window_the_entry_still_says_so():
     agent = Agent()
     agent.app.act("settings")
     assert agent.windows("notice")[-1].kwargs["args"][1] == "This part of Upright is coming in a later version."
+
+
+def test_a_new_break_length_reaches_the_exercise_rotation():
+    agent = Agent(live=LiveSettings())
+    followed = []
+    agent.app.windows.exercises.follow = lambda settings, break_s: followed.append(break_s)
+    user_settings.set_value("breaks.break_min", 4)
+    agent.app.settings_saved()
+    assert agent.app.rules.break_s == 4 * 60 and followed == [4 * 60]

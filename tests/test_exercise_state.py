@@ -271,6 +271,23 @@ def test_the_folder_may_start_with_a_tilde(tmp_path, monkeypatch):
     assert "home_squeeze" in ids(rotation.exercises())
 
 
+def test_changed_settings_reach_the_next_break_and_keep_the_marks(tmp_path):
+    rotation = Rotation.from_settings(config.defaults(), 120, store=ExerciseStateStore(tmp_path))
+    rotation.favourite("standing_back_extension")
+    assert "office_glute_squeeze" not in ids(rotation.exercises())
+    folder = tmp_path / "ours"
+    exercise_file(folder, "office_glute_squeeze")
+    rotation.follow(with_exercises(folder=str(folder), floor_at_desk=True), 300)
+    assert rotation.break_s == 300 and rotation.allow_floor
+    assert ids(rotation.exercises())[-1] == "office_glute_squeeze"  # the folder is read again
+    assert rotation.is_favourite("standing_back_extension")
+    library = rotation.exercises()
+    rotation.follow(with_exercises(folder=str(folder), floor_at_desk=True), 300)
+    assert rotation.exercises() is library  # an unchanged folder is not read again
+    rotation.follow(config.defaults(), 120)
+    assert "office_glute_squeeze" not in ids(rotation.exercises()) and not rotation.allow_floor
+
+
 def test_the_settings_keys_exist_with_their_defaults():
     assert config.defaults()["exercises"] == {"floor_at_desk": False, "folder": ""}
 
