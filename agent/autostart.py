@@ -261,9 +261,11 @@ class XdgAutostart(_Entries):
 
     def _state(self, path: Path) -> State:
         try:
-            hidden = _desktop_keys(path).get("Hidden") == "true"
+            keys = _desktop_keys(path)
         except OSError as error:
             raise AutostartError(f"cannot read {path}: {error.strerror or error}") from None
+        # GNOME's Startup Applications turns an entry off with its own key instead of Hidden.
+        hidden = keys.get("Hidden") == "true" or keys.get("X-GNOME-Autostart-enabled") == "false"
         return State(not hidden, str(path), hidden)
 
     def _exists(self, all_users: bool) -> bool:

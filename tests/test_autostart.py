@@ -105,6 +105,17 @@ def test_xdg_config_home_is_honoured(session, tmp_path):
     assert not session.user_file.exists()
 
 
+def test_an_entry_gnome_turned_off_counts_as_off(session):
+    assert session("enable").returncode == 0
+    text = session.user_file.read_text()
+    session.user_file.write_text(text + "X-GNOME-Autostart-enabled=false\n")  # what GNOME Tweaks writes
+    status = session("status")
+    assert (status.returncode, status.stdout.splitlines()[0]) == (1, f"This user: off (hidden by {session.user_file})")
+    assert session("enable").returncode == 0  # enabling again writes a plain entry
+    assert "X-GNOME-Autostart-enabled" not in keys(session.user_file)
+    assert session("status").returncode == 0
+
+
 def test_all_users_entry_and_a_user_who_opts_out(session):
     result = session("enable", "--all-users")
     assert result.returncode == 0, result.stderr
