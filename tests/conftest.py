@@ -7,6 +7,9 @@ a test sees. Tests that want them write them under these temporary folders.
 
 import pytest
 
+# The real X desktop's fixtures (ui_display, root, shown) for the UI tests.
+pytest_plugins = ["tests.ui_desktop"]
+
 
 @pytest.fixture(autouse=True)
 def _no_settings_of_the_machine(tmp_path_factory, monkeypatch):

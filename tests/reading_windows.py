@@ -14,7 +14,7 @@ import tkinter as tk
 from typing import List
 
 from agent.ui.scrolled import ScrolledFrame
-from tests.test_ui_desktop import descendants, screen_rect, window_problems
+from tests.ui_desktop import descendants, screen_rect, window_problems
 
 
 def scrollers(top: tk.Misc) -> List[ScrolledFrame]:
@@ -22,7 +22,7 @@ def scrollers(top: tk.Misc) -> List[ScrolledFrame]:
 
 
 def clipped(top: tk.Toplevel) -> List[str]:
-    """Like test_ui_desktop.clipped_widgets, judging scrolled content against its scroll area."""
+    """Like ui_desktop.clipped_widgets, judging scrolled content against its scroll area."""
     problems = window_problems(top)
     tx, ty, tw, th = screen_rect(top)
     inside = {}

@@ -14,25 +14,9 @@ import pytest
 from agent.exercises import Exercise, load_library
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    UI_DISPLAY,
-    click,
-    clipped_widgets,
-    find_button,
-    mapped_texts,
-    press,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    type_text,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-    x_focus,
-    xdotool,
+from tests.ui_desktop import (
+    UI_DISPLAY, click, clipped_widgets, find_button, mapped_texts, press, pump, screen_rect, screenshot, type_text,
+    upright_windows, wait_until, wrapper_id, x_focus, xdotool
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -14,19 +14,8 @@ from agent.checklist_state import StateStore
 from agent.ui import strings
 from agent.ui.checklist_window import ChecklistWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    move_pointer,
-    press,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-    xdotool,
+from tests.ui_desktop import (
+    click, move_pointer, press, screen_rect, screenshot, upright_windows, wait_until, wrapper_id, xdotool
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -17,21 +17,9 @@ from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from agent.ui.exercises_window import ExercisesWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    clipped_widgets,
-    press,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    type_text,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-    x_focus,
+from tests.ui_desktop import (
+    click, clipped_widgets, press, pump, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id,
+    x_focus
 )
 
 MONITOR = (0, 0, 1280, 800)

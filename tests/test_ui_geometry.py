@@ -6,7 +6,7 @@ import contextlib
 
 from agent.ui import geometry
 from agent.ui.geometry import centered, monitor_at_pointer, tk_geometry
-from tests.test_ui_desktop import UI_DISPLAY, move_pointer, root, ui_display  # noqa: F401  (fixtures)
+from tests.ui_desktop import UI_DISPLAY, move_pointer
 
 
 def test_centered_puts_the_window_in_the_middle():

@@ -6,18 +6,8 @@ import tkinter as tk
 
 from agent.ui import strings
 from agent.ui.notice import MARGIN, Notice
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    clipped_widgets,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    type_text,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
+from tests.ui_desktop import (
+    click, clipped_widgets, pump, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id
 )
 
 TEXT = strings.BREAK_SOON.format(duration=strings.duration(60))

@@ -11,21 +11,9 @@ import pytest
 
 from agent.ui import strings
 from agent.ui.panel import ACTIONS, Panel, entries
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    clipped_widgets,
-    mapped_texts,
-    move_pointer,
-    press,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
+from tests.ui_desktop import (
+    click, clipped_widgets, mapped_texts, move_pointer, press, pump, screen_rect, screenshot, upright_windows,
+    wait_until, wrapper_id
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -8,18 +8,7 @@ from agent import content
 from agent.ui import strings
 from agent.ui.red_flags import RedFlagsCard
 from tests.reading_windows import clipped, shown_texts
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    press,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-)
+from tests.ui_desktop import click, press, screen_rect, screenshot, upright_windows, wait_until, wrapper_id
 
 MONITOR = (0, 0, 1280, 800)
 

@@ -14,19 +14,8 @@ from agent.ui import strings
 from agent.ui.settings_window import GROUPS, MANAGED, RECOMMENDED, RESET, SettingsWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.test_layers import system_policy, user_settings
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    press,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    type_text,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-    xdotool,
+from tests.ui_desktop import (
+    click, press, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id, xdotool
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -15,19 +15,8 @@ from agent.cold_heat import COLD, EITHER, HEAT
 from agent.ui import strings
 from agent.ui.spasm_guide import SpasmGuideWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    find_button,
-    press,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
+from tests.ui_desktop import (
+    click, find_button, press, pump, screen_rect, screenshot, upright_windows, wait_until, wrapper_id
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -15,20 +15,8 @@ from agent.checklist_state import StateStore, needs_walkthrough
 from agent.ui import strings
 from agent.ui.walkthrough import Walkthrough
 from tests.reading_windows import clipped, shown_texts
-from tests.test_ui_desktop import (  # noqa: F401  (ui_display and root are fixtures)
-    click,
-    find_button,
-    press,
-    pump,
-    root,
-    screen_rect,
-    screenshot,
-    shown,
-    ui_display,
-    upright_windows,
-    wait_until,
-    wrapper_id,
-    x_focus,
+from tests.ui_desktop import (
+    click, find_button, press, pump, screen_rect, screenshot, upright_windows, wait_until, wrapper_id, x_focus
 )
 
 MONITOR = (0, 0, 1280, 800)

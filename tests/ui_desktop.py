@@ -1,7 +1,8 @@
 """A real X desktop for the UI tests, driven the way a user drives it.
 
-Not a test module itself (it holds no tests): the UI test modules import
-its fixtures and helpers. Tk runs in the test's main thread on a private
+A pytest plugin (tests/conftest.py loads it), not a test module: its
+fixtures ``ui_display``, ``root`` and ``shown`` are there for every test,
+and the UI test modules import its helpers. Tk runs in the test's main thread on a private
 Xvfb; the helpers move the real pointer and press real keys with xdotool,
 and pump ``root.update()`` while they wait, so Tk sees exactly the events a
 user's session would deliver. Every wait has a deadline.
@@ -34,10 +35,14 @@ SCREEN_W, SCREEN_H = 1280, 800
 DEADLINE_S = 3.0
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
-pytest.importorskip("Xlib", reason="python-xlib is not installed")
-pytest.importorskip("PIL.ImageTk", reason="Pillow's Tk support is not installed")
-if shutil.which("xdotool") is None:
-    pytest.skip("xdotool is not installed (apt-get install xdotool)", allow_module_level=True)
+
+
+def _skip_without_tools() -> None:
+    """Skip, not fail, on a machine without what the UI tests drive the desktop with."""
+    pytest.importorskip("Xlib", reason="python-xlib is not installed")
+    pytest.importorskip("PIL.ImageTk", reason="Pillow's Tk support is not installed")
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (apt-get install xdotool)")
 
 
 _SERVER: dict = {}
@@ -61,6 +66,7 @@ def _shared_server(config: pytest.Config) -> str:
 @pytest.fixture(scope="module")
 def ui_display(request: pytest.FixtureRequest) -> Iterator[str]:
     """The UI tests' private 1280x800 X server, with DISPLAY set for the module."""
+    _skip_without_tools()
     with display_env(_shared_server(request.config)) as display:
         yield display
 
