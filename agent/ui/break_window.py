@@ -45,6 +45,7 @@ from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.own_window import OwnWindow
 
 log = logging.getLogger("agent.ui")
 
@@ -56,7 +57,7 @@ TICK_MS = 200
 MARGIN = 24
 
 
-class BreakWindow:
+class BreakWindow(OwnWindow):
     """The break prompt for one due break; see the module docstring for the protocol."""
 
     def __init__(
@@ -112,10 +113,6 @@ class BreakWindow:
     # -- public ------------------------------------------------------------
 
     @property
-    def is_open(self) -> bool:
-        return self.top is not None
-
-    @property
     def exercise(self) -> Exercise:
         return self.exercises[self.index]
 
@@ -124,17 +121,10 @@ class BreakWindow:
         if self.is_open:
             take_focus(self.top, self.close_button if self.in_caution else self.primary)
 
-    def close(self) -> None:
-        """Close without a choice (the app no longer needs the prompt)."""
-        if self.top is None:
-            return
+    def _before_close(self) -> None:
+        """Closed without a choice (the app no longer needs the prompt): stop the clocks."""
         self._stop_ticking()
         self._stop_animating()
-        top, self.top = self.top, None
-        top.destroy()
-
-    #: Tk's name for it: closing twice, or after the window closed itself, is fine.
-    destroy = close
 
     # -- building ----------------------------------------------------------
 

@@ -19,6 +19,7 @@ from PIL import Image, ImageTk
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.own_window import OwnWindow
 
 log = logging.getLogger("agent.ui")
 
@@ -26,7 +27,7 @@ log = logging.getLogger("agent.ui")
 MARGIN = 24
 
 
-class InfoWindow:
+class InfoWindow(OwnWindow):
     """A titled toplevel with fonts for ``font_scale``; subclasses fill :attr:`frame`."""
 
     #: Window width at font scale 1.0, in pixels (it grows with the text).
@@ -55,25 +56,14 @@ class InfoWindow:
 
     # -- public ------------------------------------------------------------
 
-    @property
-    def is_open(self) -> bool:
-        return self.top is not None
-
-    def close(self) -> None:
-        """Close the window (again is fine); ``on_close`` runs once."""
-        if self.top is None:
-            return
-        top, self.top = self.top, None
-        top.destroy()
+    def _after_close(self) -> None:
+        """``on_close`` runs once."""
         callback, self._on_close = self._on_close, None
         if callback is not None:
             try:
                 callback()
             except Exception:  # noqa: BLE001 - a faulty handler must not break the Tk loop
                 log.exception("%s: on_close raised", type(self).__name__)
-
-    #: Tk's name for it.
-    destroy = close
 
     def focus(self) -> None:
         """Raise the window and give it the keyboard."""

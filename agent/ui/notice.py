@@ -14,12 +14,13 @@ from typing import Optional
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus
 from agent.ui.geometry import Rect, tk_geometry
+from agent.ui.own_window import OwnWindow
 
 #: Gap between the toast and the monitor's edges, clear of most panels and docks.
 MARGIN = 24
 
 
-class Notice:
+class Notice(OwnWindow):
     """A self-closing, click-to-dismiss, non-focusing notice."""
 
     def __init__(
@@ -39,19 +40,8 @@ class Notice:
         self._timer = self.top.after(max(0, round(seconds * 1000)), self.close)
         show_without_focus(self.top)
 
-    @property
-    def is_open(self) -> bool:
-        return self.top is not None
-
-    def close(self) -> None:
-        if self.top is None:
-            return
-        top, self.top = self.top, None
-        top.after_cancel(self._timer)
-        top.destroy()
-
-    #: Tk's name for it: closing twice, or after the window closed itself, is fine.
-    destroy = close
+    def _before_close(self) -> None:
+        self.top.after_cancel(self._timer)
 
     def _build(self, text: str) -> tk.Label:
         """A white card with a teal stripe on the left and a hairline border

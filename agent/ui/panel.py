@@ -22,6 +22,7 @@ from agent.actions import MENU_ACTIONS
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, tk_geometry
+from agent.ui.own_window import OwnWindow
 
 log = logging.getLogger("agent.ui")
 
@@ -57,7 +58,7 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
     return [now, pause, position, learn, app]
 
 
-class Panel:
+class Panel(OwnWindow):
     """A small menu window next to the pointer; see the module docstring."""
 
     def __init__(
@@ -93,19 +94,6 @@ class Panel:
         self.top.bind("<FocusOut>", lambda _e: self.top.after_idle(self._close_if_unfocused))
         self.top.bind("<Map>", self._on_map)
         show_without_focus(self.top)  # the keyboard comes once it is mapped: see _on_map
-
-    @property
-    def is_open(self) -> bool:
-        return self.top is not None
-
-    def close(self) -> None:
-        if self.top is None:
-            return
-        top, self.top = self.top, None
-        top.destroy()
-
-    #: Tk's name for it: closing twice, or after the window closed itself, is fine.
-    destroy = close
 
     def button(self, action: str) -> tk.Button:
         """The entry for ``action`` (KeyError if the panel does not offer it)."""
