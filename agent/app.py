@@ -50,6 +50,7 @@ class Windows:
     exercises: Callable[[], list]  # the rotation: each call, the next break's exercises
     library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
     settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
+    other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
 
 
 class App:
@@ -255,13 +256,19 @@ class App:
         log.info("break prompt shown (%s)", "due" if decision else "asked for")
         can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
-        self._prompt_window = self._window(
-            lambda: self.windows.break_window(
-                self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
-                can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-                geometry=self.windows.geometry(self.root), marks=self._marks()))
+        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone))
         if self._prompt_window is not None:
             self._offer_focus()
+
+    def _open_break_window(self, can_postpone: bool):
+        """The break window on the monitor with the pointer, the others dimmed if so set."""
+        monitor, dim = self.windows.geometry(self.root), []
+        if self.windows.other_monitors is not None and self.settings["breaks"]["dim_other_monitors"]:
+            dim = self.windows.other_monitors(self.root, monitor)
+        return self.windows.break_window(
+            self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
+            can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+            geometry=monitor, marks=self._marks(), dim=dim)
 
     def _window(self, open_window: Callable[[], Any]) -> Any:
         """The window `open_window` makes, or None when no window can open.

@@ -99,6 +99,7 @@ SCHEMA: tuple[Key, ...] = (
         low=0, high=20),
     _minutes("breaks", "break_min", 60, "Length of a prompted break."),
     Key("breaks", "allow_skip", BOOLEAN, "Offer Skip on a break prompt."),
+    Key("breaks", "dim_other_monitors", BOOLEAN, "Dim the other monitors while the break window is open."),
     _minutes("standing", "limit_min", 480, "Standing before a change of position is suggested."),
     Key("pattern", "mode", CHOICE, "sitting-limit: a break per sitting limit; sit-stand-move: the Cornell cycle.",
         choices=("sitting-limit", "sit-stand-move")),

@@ -94,7 +94,8 @@ def _run_with(server: control.Server, live) -> int:
                       _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
                       Rotation.from_settings(settings, rules.break_s),
                       library=_on_first_use("ExercisesWindow", root),
-                      settings=_on_first_use("SettingsWindow", root))
+                      settings=_on_first_use("SettingsWindow", root),
+                      other_monitors=_on_first_use("other_monitors", root))
     from agent.guides import Guides
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))

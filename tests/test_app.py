@@ -218,6 +218,16 @@ def test_without_windows_the_agent_keeps_counting_and_says_why(caplog):
     assert len(agent.windows()) == 1
 
 
+@pytest.mark.parametrize("dim", [False, True])
+def test_the_other_monitors_are_dimmed_only_when_set(dim):
+    agent, asked = Agent(breaks__dim_other_monitors=dim), []
+    agent.app.windows.other_monitors = lambda root, monitor: asked.append(monitor) or [(1280, 0, 1920, 1080)]
+    agent.app.act("break_now")
+    [window] = agent.windows()
+    assert window.kwargs["dim"] == ([(1280, 0, 1920, 1080)] if dim else [])
+    assert asked == ([(0, 0, 1280, 800)] if dim else [])  # the monitor the window is on is not dimmed
+
+
 def test_pre_break_notice_a_minute_ahead():
     agent = Agent()
     agent.work(28 * MIN + 30)

@@ -15,8 +15,8 @@ from agent.exercises import Exercise, load_library
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from tests.ui_desktop import (
-    UI_DISPLAY, click, clipped_widgets, find_button, mapped_texts, press, pump, screen_rect, screenshot, type_text,
-    upright_windows, wait_until, wrapper_id, x_focus, xdotool
+    UI_DISPLAY, click, clipped_widgets, find_button, mapped_texts, move_pointer, press, pump, screen_rect, screenshot,
+    split_screen, type_text, upright_windows, wait_until, wrapper_id, x_focus, xdotool
 )
 
 MONITOR = (0, 0, 1280, 800)
@@ -300,6 +300,12 @@ def test_nothing_is_clipped(root, open_window, scale):
         screenshot(f"break_caution_{round(scale * 100)}")
 
 
+def test_nothing_is_clipped_on_a_narrow_monitor(root, open_window):
+    window = open_window(geometry=(0, 0, 640, 800))  # e.g. 1280 px wide at 200 % scaling
+    assert clipped_widgets(window.top) == []
+    assert screen_rect(window.top)[2] <= 640
+
+
 def test_200_percent_really_is_larger(root, open_window):
     small = open_window(font_scale=1.0)
     body_1x = small.fonts.body.metrics("linespace")
@@ -350,3 +356,33 @@ def test_the_picture_plays_the_movement_and_stops_with_the_window(root, open_win
     assert 0.0 in drawn and len(drawn) >= 5
     window.close()
     assert root.tk.splitlist(root.tk.call("after", "info")) == (), "the animation outlived the window"
+
+
+def test_the_other_monitors_are_dimmed_while_the_window_is_open(root, open_window):
+    from PIL import Image
+
+    from agent.ui.geometry import monitor_at_pointer, other_monitors
+
+    with split_screen():
+        move_pointer(5, 5)  # on the left monitor, off the window (Xvfb's focus follows the pointer)
+        monitor = monitor_at_pointer(root)
+        window = open_window(geometry=monitor, dim=other_monitors(root, monitor))
+        [veil] = window.dimmer.veils
+        assert wait_until(root, veil.winfo_viewable)
+        assert monitor == (0, 0, 640, 800) and screen_rect(veil) == (640, 0, 640, 800)
+        x, _, w, _ = screen_rect(window.top)
+        assert x + w <= 640  # the break window stays on the monitor with the pointer
+        assert veil.overrideredirect() and root.focus_get() is None  # nothing took the keyboard
+        assert upright_windows() == [wrapper_id(window.top)]  # tools looking for "Upright" find the window only
+        shot = Image.open(screenshot("break_window_dimmed_other_monitor")).convert("RGB")
+        assert sum(shot.getpixel((1200, 40))) < 3 * 40  # the right monitor is dark
+        assert sum(shot.getpixel((x + 4, 400))) > 3 * 200  # the break window's light background
+        window.close()
+        assert window.dimmer.veils == [] and not veil.winfo_exists()
+
+
+def test_one_monitor_dims_nothing(root, open_window):
+    from agent.ui.geometry import other_monitors
+
+    window = open_window(dim=other_monitors(root, MONITOR))
+    assert window.dimmer is None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from agent.ui import geometry
-from agent.ui.geometry import centered, monitor_at_pointer, tk_geometry
-from tests.ui_desktop import UI_DISPLAY, move_pointer
+from agent.ui.geometry import centered, monitor_at_pointer, other_monitors, tk_geometry
+from tests.ui_desktop import move_pointer, split_screen
 
 
 def test_centered_puts_the_window_in_the_middle():
@@ -25,45 +23,6 @@ def test_tk_geometry():
 def test_one_monitor_is_the_whole_screen(root):
     move_pointer(700, 300)
     assert monitor_at_pointer(root) == (0, 0, 1280, 800)
-
-
-def _set_monitor_request():
-    """RandR 1.5 SetMonitor, flattened: python-xlib 0.33's own cannot pack its argument."""
-    from Xlib.protocol import rq
-
-    class SetMonitor(rq.Request):
-        _request = rq.Struct(
-            rq.Card8("opcode"), rq.Opcode(43), rq.RequestLength(), rq.Window("window"),
-            rq.Card32("name"), rq.Bool("primary"), rq.Bool("automatic"), rq.LengthOf("outputs", 2),
-            rq.Int16("x"), rq.Int16("y"), rq.Card16("width"), rq.Card16("height"),
-            rq.Card32("width_mm"), rq.Card32("height_mm"), rq.List("outputs", rq.Card32Obj),
-        )
-
-    return SetMonitor
-
-
-@contextlib.contextmanager
-def split_screen():
-    """Two RandR monitors side by side on the Xvfb screen, as a dual-head desk; removed afterwards."""
-    import Xlib.display
-
-    display = Xlib.display.Display(UI_DISPLAY)
-    screen_root = display.screen().root
-    names = [display.intern_atom(f"UPRIGHT-TEST-{n}") for n in range(2)]
-    try:
-        opcode = display.query_extension("RANDR").major_opcode
-        for n, name in enumerate(names):
-            _set_monitor_request()(
-                display=display.display, opcode=opcode, window=screen_root, name=name, primary=n == 0,
-                automatic=False, outputs=[], x=640 * n, y=0, width=640, height=800, width_mm=160, height_mm=200,
-            )
-        display.sync()
-        yield
-    finally:
-        for name in names:
-            screen_root.xrandr_delete_monitor(name)
-        display.sync()
-        display.close()
 
 
 def test_picks_the_monitor_with_the_pointer(root):
@@ -87,3 +46,11 @@ def test_a_pointer_between_monitors_gets_the_nearest(root, monkeypatch):
     assert monitor_at_pointer(root) == (700, 0, 580, 800)
     move_pointer(610, 10)
     assert monitor_at_pointer(root) == (0, 0, 600, 800)
+
+
+def test_the_other_monitors_are_those_a_window_is_not_on(root):
+    assert other_monitors(root, (0, 0, 1280, 800)) == []  # one screen: nothing to dim
+    with split_screen():
+        assert other_monitors(root, (0, 0, 640, 800)) == [(640, 0, 640, 800)]
+        assert other_monitors(root, (100, 100, 400, 300)) == [(640, 0, 640, 800)]  # a window on the left
+        assert other_monitors(root, (600, 0, 80, 800)) == []  # across both: neither is "other"

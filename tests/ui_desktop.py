@@ -301,3 +301,45 @@ def find_button(top: tk.Misc, text: str) -> Optional[tk.Button]:
         if isinstance(widget, tk.Button) and widget.cget("text") == text and widget.winfo_ismapped():
             return widget
     return None
+
+
+# -- monitors -----------------------------------------------------------------
+
+
+def _set_monitor_request():
+    """RandR 1.5 SetMonitor, flattened: python-xlib 0.33's own cannot pack its argument."""
+    from Xlib.protocol import rq
+
+    class SetMonitor(rq.Request):
+        _request = rq.Struct(
+            rq.Card8("opcode"), rq.Opcode(43), rq.RequestLength(), rq.Window("window"),
+            rq.Card32("name"), rq.Bool("primary"), rq.Bool("automatic"), rq.LengthOf("outputs", 2),
+            rq.Int16("x"), rq.Int16("y"), rq.Card16("width"), rq.Card16("height"),
+            rq.Card32("width_mm"), rq.Card32("height_mm"), rq.List("outputs", rq.Card32Obj),
+        )
+
+    return SetMonitor
+
+
+@contextlib.contextmanager
+def split_screen():
+    """Two RandR monitors side by side on the Xvfb screen, as a dual-head desk; removed afterwards."""
+    import Xlib.display
+
+    display = Xlib.display.Display(UI_DISPLAY)
+    screen_root = display.screen().root
+    names = [display.intern_atom(f"UPRIGHT-TEST-{n}") for n in range(2)]
+    try:
+        opcode = display.query_extension("RANDR").major_opcode
+        for n, name in enumerate(names):
+            _set_monitor_request()(
+                display=display.display, opcode=opcode, window=screen_root, name=name, primary=n == 0,
+                automatic=False, outputs=[], x=640 * n, y=0, width=640, height=800, width_mm=160, height_mm=200,
+            )
+        display.sync()
+        yield
+    finally:
+        for name in names:
+            screen_root.xrandr_delete_monitor(name)
+        display.sync()
+        display.close()

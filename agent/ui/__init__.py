@@ -30,6 +30,7 @@ _EXPORTS = {
     "Notice": "agent.ui.notice",
     "Panel": "agent.ui.panel",
     "monitor_at_pointer": "agent.ui.geometry",
+    "other_monitors": "agent.ui.geometry",
     "centered": "agent.ui.geometry",
     "Exercise": "agent.ui.exercise",
     "draw_exercise": "agent.ui.exercise",

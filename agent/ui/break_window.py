@@ -41,6 +41,7 @@ from typing import Callable, Optional, Sequence, Union
 from PIL import Image, ImageTk
 
 from agent.ui import strings, theme
+from agent.ui.dimmer import Dimmer
 from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
@@ -74,6 +75,7 @@ class BreakWindow(OwnWindow):
         font_scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
+        dim: Sequence[Rect] = (),
     ) -> None:
         self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
         if not self.exercises:
@@ -109,6 +111,7 @@ class BreakWindow(OwnWindow):
         self.top.bind("<KP_Enter>", self._on_enter)
         self.top.bind("<Escape>", self._on_escape)
         show_without_focus(self.top)
+        self.dimmer = Dimmer(root, dim, font_scale) if dim else None  # the monitors to dim
 
     # -- public ------------------------------------------------------------
 
@@ -125,6 +128,8 @@ class BreakWindow(OwnWindow):
         """Closed without a choice (the app no longer needs the prompt): stop the clocks."""
         self._stop_ticking()
         self._stop_animating()
+        if self.dimmer is not None:
+            self.dimmer.close()
 
     # -- building ----------------------------------------------------------
 
@@ -243,12 +248,17 @@ class BreakWindow(OwnWindow):
         f = self.fonts
         table = tk.Frame(self.text, bg=theme.BACKGROUND)
         table.pack(anchor="w", fill="x", pady=(f.pad(0.75), 0))
-        number_w = f.body.measure("8.") + f.pad(0.5)
-        for n, step in enumerate(steps, start=1):
-            theme.label(table, f"{n}.", f.body, fg=theme.ACCENT, anchor="ne").grid(
-                row=n, column=0, sticky="ne", padx=(0, f.pad(0.5)), pady=(f.pad(0.25), 0))
-            theme.label(table, step, f.body, wraplength=width - number_w).grid(
-                row=n, column=1, sticky="nw", pady=(f.pad(0.25), 0))
+        numbers = [theme.label(table, f"{n}.", f.body, fg=theme.ACCENT, anchor="ne")
+                   for n in range(1, len(steps) + 1)]
+        # The columns' real widths, the labels' own border and padding included,
+        # so the steps wrap inside `width` instead of being cut off.
+        number_w = max(number.winfo_reqwidth() for number in numbers) + f.pad(0.5)
+        for n, (number, step) in enumerate(zip(numbers, steps), start=1):
+            number.grid(row=n, column=0, sticky="ne", padx=(0, f.pad(0.5)), pady=(f.pad(0.25), 0))
+            text = theme.label(table, step, f.body)
+            chrome = 2 * (text.winfo_pixels(text.cget("borderwidth")) + text.winfo_pixels(text.cget("padx")))
+            text.configure(wraplength=max(1, width - number_w - chrome))
+            text.grid(row=n, column=1, sticky="nw", pady=(f.pad(0.25), 0))
 
     def _column_widths(self) -> tuple[int, int]:
         """(text column width, picture size) for the window width this monitor allows."""

@@ -28,6 +28,21 @@ def monitor_at_pointer(root: tk.Misc) -> Rect:
     return min(monitors, key=lambda m: (_distance(m, px, py), m[2] * m[3]))
 
 
+def other_monitors(root: tk.Misc, shown_on: Rect) -> List[Rect]:
+    """The monitors a window on `shown_on` is not on: none at all on a single screen.
+
+    A monitor that overlaps `shown_on` (a user-defined monitor over its
+    output's own) shows part of the window, so it is not "other".
+    """
+    return [m for m in _randr_monitors(root) if not _overlap(m, shown_on)]
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
 def centered(monitor: Rect, w: int, h: int) -> Rect:
     """A ``w`` x ``h`` window centred on ``monitor``, shrunk to fit if needed."""
     mx, my, mw, mh = monitor

@@ -22,6 +22,7 @@ APP = _("Upright")
 # -- break window ------------------------------------------------------------
 BREAK_TITLE = _("Upright — time to stand and stretch")
 BREAK_HEADING = _("Time to stand and stretch")
+DIMMED = _("Break time: the break window is on another screen")
 START = _("Start")
 DONE = _("Done")
 POSTPONE = _("Postpone {duration}")
