@@ -75,6 +75,7 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
             ("sit-stand-move", _("Sit, stand, move: the Cornell cycle of sitting, standing, then moving")),
         )),
         Setting("features.strict_breaks", _("Strict breaks: no Postpone and no Skip")),
+        Setting("breaks.dim_other_monitors", _("Dim my other monitors during a break")),
     )),
     (_("Do not disturb"), (
         Setting("do_not_disturb.fullscreen", _("Hold breaks while a full-screen window is open (slides, video)")),
