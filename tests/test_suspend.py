@@ -83,3 +83,31 @@ def test_linux_pairs_monotonic_with_boottime():
     assert abs(pauses() - time.clock_gettime(time.CLOCK_MONOTONIC)) < 1.0
     assert abs(counts() - time.clock_gettime(time.CLOCK_BOOTTIME)) < 1.0
     assert SuspendDetector().check() == 0.0
+
+
+def test_windows_pairs_unbiased_interrupt_time_with_the_tick_count():
+    """kernel32 stood in for by C callbacks: the declared types carry the 64-bit counts."""
+    import ctypes
+    import types
+
+    from agent.sensing.suspend import windows_clocks
+
+    clocks = Clocks()
+
+    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_uint64))
+    def query_unbiased_interrupt_time(count):
+        count.contents.value = round(clocks.awake * 1e7)  # 100 ns units: beyond 32 bits
+        return 1
+
+    @ctypes.CFUNCTYPE(ctypes.c_uint64)
+    def get_tick_count_64():
+        return round(clocks.boot * 1e3)
+
+    awake, boot = windows_clocks(types.SimpleNamespace(QueryUnbiasedInterruptTime=query_unbiased_interrupt_time,
+                                                       GetTickCount64=get_tick_count_64))
+    assert (awake(), boot()) == (1000.0, 1500.0)
+    detector = SuspendDetector(awake, boot)
+    clocks.run(60)
+    assert detector.check() == 0.0
+    clocks.suspend(3600)  # an hour in hibernation
+    assert detector.check() == pytest.approx(3600, abs=0.01)

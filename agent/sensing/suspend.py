@@ -8,6 +8,9 @@ agent's own wake-ups costs nothing, and no extra wake-ups are needed.
 
 * Linux: CLOCK_MONOTONIC pauses, CLOCK_BOOTTIME counts suspend too.
 * macOS: CLOCK_UPTIME_RAW pauses, CLOCK_MONOTONIC counts sleep too.
+* Windows: QueryUnbiasedInterruptTime pauses, GetTickCount64 counts sleep and
+  hibernation too (through ctypes; NOT RUN ON WINDOWS, tested with C callbacks
+  standing in for kernel32).
 * Elsewhere: time.monotonic against the wall clock. That only helps where the
   monotonic clock pauses in sleep, and a wall-clock step forward looks like a
   sleep; `min_sleep_s` hides the small steps of time synchronisation.
@@ -15,9 +18,10 @@ agent's own wake-ups costs nothing, and no extra wake-ups are needed.
 
 from __future__ import annotations
 
+import ctypes
 import sys
 import time
-from typing import Callable
+from typing import Any, Callable
 
 Clock = Callable[[], float]
 
@@ -32,7 +36,27 @@ def default_clocks() -> tuple[Clock, Clock]:
         return _clock(time.CLOCK_MONOTONIC), _clock(time.CLOCK_BOOTTIME)
     if sys.platform == "darwin" and hasattr(time, "CLOCK_UPTIME_RAW"):
         return _clock(time.CLOCK_UPTIME_RAW), _clock(time.CLOCK_MONOTONIC)
+    if sys.platform == "win32":
+        try:
+            return windows_clocks(ctypes.WinDLL("kernel32"))  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            pass
     return time.monotonic, time.time
+
+
+def windows_clocks(kernel32: Any) -> tuple[Clock, Clock]:
+    """Seconds of unbiased interrupt time (paused in sleep) and of ticks (not paused)."""
+    unbiased = kernel32.QueryUnbiasedInterruptTime
+    unbiased.argtypes, unbiased.restype = [ctypes.POINTER(ctypes.c_uint64)], ctypes.c_int
+    ticks = kernel32.GetTickCount64
+    ticks.argtypes, ticks.restype = [], ctypes.c_uint64
+
+    def awake_s() -> float:
+        count = ctypes.c_uint64(0)
+        unbiased(ctypes.byref(count))  # fails only for a null pointer, which this never passes
+        return count.value / 1e7  # in 100 ns units
+
+    return awake_s, lambda: ticks() / 1e3  # in milliseconds
 
 
 class SuspendDetector:
