@@ -9,7 +9,8 @@ The screen lock comes from a `LockSource` the platform module supplies:
 Windows is *told* (session notifications, so `watch` starts a thread), macOS
 is *asked* (the session dictionary, read when the agent wakes anyway). Without
 one, `screen_locked` says None and only the idle time and suspend detection
-notice an absence. Full-screen windows likewise come from an optional query.
+notice an absence. Full-screen windows and a camera in use (a call) likewise
+come from optional queries.
 """
 
 from __future__ import annotations
@@ -47,14 +48,15 @@ class IdleQuerySensing(TrapArming, Sensing):
 
     def __init__(self, idle_query: IdleQuery, clock: Callable[[], float] = time.monotonic, *,
                  trap: Any = None, lock: LockSource | None = None,
-                 fullscreen: Callable[[], bool] | None = None) -> None:
+                 fullscreen: Callable[[], bool] | None = None, camera: Callable[[], bool] | None = None) -> None:
         """`trap` stands in for the pynput listeners in tests (an `ActivityTrap`);
-        `lock` and `fullscreen` are the platform's optional lock source and
-        full-screen query."""
+        `lock`, `fullscreen` and `camera` are the platform's optional lock
+        source, full-screen query and camera-in-use query."""
         super().__init__(clock)
         self._idle_query: IdleQuery | None = idle_query
         self._lock = lock
         self._fullscreen = fullscreen
+        self._camera = camera
         self.HAS_LOCK_QUERY = lock is not None
         self.HAS_FULLSCREEN_QUERY = fullscreen is not None
         if trap is None:
@@ -78,6 +80,9 @@ class IdleQuerySensing(TrapArming, Sensing):
 
     def fullscreen_active(self) -> bool:
         return self._fullscreen is not None and self._fullscreen()
+
+    def camera_in_use(self) -> bool:
+        return self._camera() if self._camera is not None else super().camera_in_use()
 
     def close(self) -> None:
         self._trap.close()

@@ -15,7 +15,8 @@ wrap, but the last-input tick does, so it would not help.
 The screen lock comes from the session notifications (`win32_lock`). A
 full-screen window, a presentation or a full-screen game is what
 `SHQueryUserNotificationState` calls "busy": the state Windows itself keeps
-its notifications back for, so Upright keeps its prompt back too.
+its notifications back for, so Upright keeps its prompt back too. A camera in
+use (a call) is read from the privacy records (`win32_camera`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, Callable
 
 from agent.sensing._base import SensingUnavailable
 from agent.sensing._idle_query import IdleQuerySensing
+from agent.sensing.win32_camera import camera_in_use, winreg_reader
 from agent.sensing.win32_lock import SessionLockWatch
 
 log = logging.getLogger(__name__)
@@ -150,19 +152,32 @@ def _shell32_fullscreen() -> WindowsFullscreen | None:
         return None
 
 
+def _registry_camera() -> Callable[[], bool] | None:
+    """The camera-in-use query on this user's registry, or None without winreg (not Windows)."""
+    try:
+        read_key = winreg_reader()
+    except ImportError:
+        return None
+    return lambda: camera_in_use(read_key)
+
+
 class WindowsSensing(IdleQuerySensing):
     """Activity of the Windows desktop session Upright runs in."""
 
     NAME = "win32"
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, *, calls: TickCalls | None = None,
-                 trap: Any = None, lock: Any = _DEFAULT, fullscreen: Any = _DEFAULT) -> None:
-        """`calls`, `trap`, `lock` and `fullscreen` replace the OS calls, the pynput
-        listeners, the session watch and the full-screen query in tests (None: none)."""
+                 trap: Any = None, lock: Any = _DEFAULT, fullscreen: Any = _DEFAULT,
+                 camera: Any = _DEFAULT) -> None:
+        """`calls`, `trap`, `lock`, `fullscreen` and `camera` replace the OS calls, the
+        pynput listeners, the session watch and the full-screen and camera queries
+        in tests (None: none)."""
         idle = WindowsIdle(*(calls or _user32_calls()))
         idle()  # a failing call says so now, not at the first wake-up
         if lock is _DEFAULT:
             lock = SessionLockWatch()
         if fullscreen is _DEFAULT:
             fullscreen = _shell32_fullscreen()
-        super().__init__(idle, clock, trap=trap, lock=lock, fullscreen=fullscreen)
+        if camera is _DEFAULT:
+            camera = _registry_camera()
+        super().__init__(idle, clock, trap=trap, lock=lock, fullscreen=fullscreen, camera=camera)
