@@ -1,9 +1,11 @@
 """macOS sensing: CoreGraphics for the idle time, pynput's event taps while away.
 
 NOT RUN ON macOS. Written from Apple's documentation and tested on Linux with
-the library loader and the OS call replaced by fakes: the choice of library,
-the arguments passed and the error on an impossible answer are tested; the
-real ctypes call has never been executed.
+the library loader and the OS calls replaced by fakes: the choice of library,
+the arguments passed, the error on an impossible answer, the reading of the
+screen lock and the ctypes declarations (against C callbacks standing in for
+the framework functions) are tested; loading CoreGraphics and CoreFoundation
+and every real ctypes call into them have never been executed.
 
 `CGEventSourceSecondsSinceLastEventType(kCGEventSourceStateCombinedSessionState,
 kCGAnyInputEventType)` answers the seconds since the last input of any kind in
@@ -11,8 +13,10 @@ this login session, as a double. It needs no permission. pynput's listeners do
 need one (Privacy & Security > Accessibility, or Input Monitoring); without it
 they never start and arming fails after its deadline with a generic message.
 
-The screen lock (the `com.apple.screenIsLocked` distributed notification needs
-a run loop) and full-screen detection are not done here: see `_idle_query`.
+The screen lock is asked of the login session's dictionary whenever the agent
+wakes (`darwin_lock`); if CoreFoundation cannot be loaded the backend works
+without it and `screen_locked()` says None. Full-screen detection is not done
+on macOS: see `_idle_query`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from typing import Any, Callable
 
 from agent.sensing._base import SensingUnavailable
 from agent.sensing._idle_query import IdleQuerySensing
+from agent.sensing.darwin_lock import load_session_lock
+
+_DEFAULT: Any = object()  # "the real one", where None means "none at all"
 
 COMBINED_SESSION_STATE = 0  # kCGEventSourceStateCombinedSessionState (a CGEventSourceStateID, int32)
 ANY_INPUT_EVENT = 0xFFFFFFFF  # kCGAnyInputEventType, ~0 as a CGEventType (uint32)
@@ -81,8 +88,11 @@ class DarwinSensing(IdleQuerySensing):
     NAME = "darwin"
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, *,
-                 seconds_since: SecondsSince | None = None, trap: Any = None) -> None:
-        """`seconds_since` and `trap` replace the OS call and the pynput listeners in tests."""
+                 seconds_since: SecondsSince | None = None, trap: Any = None, lock: Any = _DEFAULT) -> None:
+        """`seconds_since`, `trap` and `lock` replace the OS call, the pynput listeners
+        and the session-dictionary lock source in tests (lock None: none)."""
         idle = DarwinIdle(seconds_since or load_seconds_since())
         idle()  # an impossible answer says so now, not at the first wake-up
-        super().__init__(idle, clock, trap=trap)
+        if lock is _DEFAULT:
+            lock = load_session_lock(LIBRARIES)
+        super().__init__(idle, clock, trap=trap, lock=lock)
