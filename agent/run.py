@@ -100,8 +100,9 @@ def _run_with(server: control.Server, live) -> int:
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
-    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(number, lambda *_: mailbox.post(("quit",)))
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
     app.start()
     server.start(lambda request: _answer(mailbox, request))
     docked = app.tray.docked()

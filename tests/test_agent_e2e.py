@@ -314,6 +314,25 @@ def test_quit_stops_the_agent_and_removes_the_socket(session):
     assert result.returncode == 1 and "not running" in result.stderr
 
 
+def test_the_windows_pipe_transport_carries_every_command(desktop, tmp_path):
+    """The named-pipe code path (Windows) end to end, a Unix socket standing in for the pipe."""
+    (tmp_path / "short.toml").write_text(CONFIG)
+    session = Session(desktop, tmp_path / "run", tmp_path / "short.toml")
+    session.runtime.mkdir(mode=0o700)
+    session.env["UPRIGHT_CONTROL_PIPE"] = "1"
+    session.start_agent()
+    try:
+        assert not (session.runtime / "control.sock").exists() and (session.runtime / "control.key").exists()
+        assert session.upright("pause", "5").returncode == 0
+        assert session.status()["state"] == "paused"
+        assert "already running" in session.upright("run", "--config", str(session.config)).stdout
+        assert session.upright("quit").returncode == 0
+        session.agent.wait(10)
+        assert session.upright("status").returncode == 1  # no agent: said so, exit 1
+    finally:
+        session.stop()
+
+
 def test_without_a_display_run_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["UPRIGHT_RUNTIME_DIR"] = str(tmp_path)

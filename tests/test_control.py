@@ -80,3 +80,78 @@ def test_a_stale_socket_from_a_crashed_agent_is_replaced(runtime):
     finally:
         srv.close()
     assert not control.socket_path().exists()
+
+
+# --- the pipe transport (Windows), with a Unix socket standing in for the pipe ----------
+
+
+@pytest.fixture
+def pipe_server(runtime, monkeypatch):
+    monkeypatch.setenv(control.PIPE_ENV, "1")
+    seen = []
+    srv = control.Server()
+    srv.start(lambda request: seen.append(request) or {"ok": True, "echo": request["command"]})
+    srv.seen = seen
+    yield srv
+    srv.close()
+
+
+def test_over_the_pipe_a_request_gets_its_reply(pipe_server):
+    assert control.send("status") == {"ok": True, "echo": "status"}
+    assert control.send("pause", minutes=5) == {"ok": True, "echo": "pause"}
+    assert pipe_server.seen == [{"command": "status"}, {"command": "pause", "minutes": 5}]
+
+
+def test_the_pipe_key_is_private_fresh_and_gone_with_the_agent(pipe_server, runtime, monkeypatch):
+    key = control.key_path()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
+    pipe_server.close()
+    assert not key.exists()
+    with pytest.raises(control.NotRunning, match="not running"):
+        control.send("status")
+
+
+def test_a_caller_without_the_key_is_refused_and_the_agent_goes_on(pipe_server):
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    address, family = control.pipe_address()
+    with pytest.raises(AuthenticationError):
+        Client(address, family=family, authkey=b"not the key")
+    assert control.send("status")["ok"] is True
+    assert pipe_server.seen == [{"command": "status"}]  # the stranger's words never reached the agent
+
+
+def test_an_agent_that_cannot_prove_the_key_is_not_believed(pipe_server):
+    control.key_path().write_bytes(b"a key from another agent, long gone")
+    with pytest.raises(control.NotRunning, match="did not prove it knows"):
+        control.send("status")
+    assert pipe_server.seen == []
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[1, 2]", b'{"command": 5}', b"\xff\xfe", b"x" * 10000])
+def test_over_the_pipe_malformed_requests_get_an_answer(pipe_server, payload):
+    from multiprocessing.connection import Client
+
+    address, family = control.pipe_address()
+    with Client(address, family=family, authkey=control.key_path().read_bytes()) as conn:
+        conn.send_bytes(payload)
+        try:
+            answer = conn.recv_bytes() if conn.poll(5) else b""
+        except (EOFError, ConnectionResetError):
+            answer = b""
+    too_long = len(payload) > control.REQUEST_LIMIT  # hung up on before it is read
+    assert answer == (b"" if too_long else b'{"ok": false, "error": "malformed request"}')
+    assert control.send("status")["ok"] is True
+
+
+def test_over_the_pipe_a_second_agent_is_refused(pipe_server):
+    with pytest.raises(control.AlreadyRunning):
+        control.Server()
+
+
+def test_the_windows_pipe_is_named_for_the_user(monkeypatch):
+    monkeypatch.setattr(control.sys, "platform", "win32")
+    monkeypatch.setenv("USERDOMAIN", "CORP")
+    monkeypatch.setattr(control.getpass, "getuser", lambda: "ann o'neil")
+    assert control.pipe_address() == (r"\\.\pipe\upright-CORP-ann_o_neil", "AF_PIPE")
