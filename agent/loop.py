@@ -13,6 +13,10 @@ it, and `mainloop` carries on inside Tk's loop for the rest of the session.
 After that every method is Tk's, so timers keep their order and a timer id
 handed out before the move can still be cancelled.
 
+Other threads wake the loop through a `doorbell` (`agent.doorbell`). Where
+Tk cannot watch a file descriptor (Windows), the doorbell is Tcl's own socket,
+so there Tk starts with the doorbell rather than with the first window.
+
 Only the thread that runs `mainloop` may call these methods, as with Tk.
 """
 
@@ -25,6 +29,8 @@ import sys
 import time
 import traceback
 from typing import Any, Callable
+
+from agent.doorbell import SocketBell, TclBell
 
 _READABLE = 2  # tkinter.READABLE, named here so that tkinter stays unloaded
 
@@ -40,8 +46,12 @@ class WindowsUnavailable(RuntimeError):
 class Loop:
     """Timers and watched file descriptors on one thread; Tk once a window needs it."""
 
-    def __init__(self, class_name: str = "Upright", clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, class_name: str = "Upright", clock: Callable[[], float] = time.monotonic,
+                 file_handlers: bool = sys.platform != "win32") -> None:
+        """`file_handlers`: whether Tk can watch a file descriptor (not on Windows;
+        tests turn it off to run the Windows way)."""
         self._class_name, self._clock = class_name, clock
+        self._file_handlers = file_handlers
         self._selector: selectors.BaseSelector | None = selectors.DefaultSelector()
         self._timers: dict[str, tuple[float, Callable, tuple]] = {}  # id -> (deadline, func, args)
         self._ids = itertools.count(1)
@@ -83,6 +93,20 @@ class Loop:
             self._tk.tk.createfilehandler(fd, _READABLE, lambda *_: callback())
         else:
             self._selector.register(fd, selectors.EVENT_READ, callback)
+
+    def doorbell(self, on_ring: Callable[[], None]) -> SocketBell | TclBell:
+        """A bell other threads `ring()` to have `on_ring()` run on this loop's thread."""
+        if not self._file_handlers:
+            return TclBell(self.tk_root(), on_ring)
+        bell = SocketBell()
+        self.watch(bell.watched, lambda: (bell.clear(), on_ring()))
+        return bell
+
+    def silence(self, bell: SocketBell | TclBell) -> None:
+        """Stop listening for `bell` and close it."""
+        if isinstance(bell, SocketBell):
+            self.unwatch(bell.watched)
+        bell.close()
 
     def unwatch(self, fd: int) -> None:
         if self._watched.pop(fd, None) is None:

@@ -7,14 +7,17 @@ hand-over tests start a real Tk on a private Xvfb.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from agent.loop import Loop, WindowsUnavailable
+from agent.mailbox import Mailbox
 from tests.xvfb import xvfb_display  # noqa: F401  (a fixture, found by name)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +34,7 @@ def test_tk_hand_over_in_a_child_process():
                            env={**os.environ, TK_CHILD: "1"}, cwd=ROOT, capture_output=True, text=True,
                            timeout=120)
     assert child.returncode == 0, child.stdout[-3000:]
-    assert "5 passed" in child.stdout, child.stdout[-1000:]  # four with Tk and the no-tkinter start
+    assert "7 passed" in child.stdout, child.stdout[-1000:]  # six with Tk and the no-tkinter start
 
 
 @pytest.fixture
@@ -129,6 +132,41 @@ def test_the_agent_starts_without_loading_tk_or_other_heavy_modules():
     assert loaded == "[]", [HEAVY[name] for name in eval(loaded)]
 
 
+def post_from_a_thread(box: Mailbox, message, after_s: float = 0.1) -> threading.Thread:
+    thread = threading.Thread(target=lambda: (time.sleep(after_s), box.post(message)))
+    thread.start()
+    return thread
+
+
+def test_a_post_from_another_thread_wakes_the_sleeping_loop_at_once(loop):
+    box, seen = Mailbox(), []
+    box.post("before the bell")  # delivered once the mailbox is attached
+    box.attach(loop, lambda message: (seen.append((message, time.monotonic())), message == "wake" and loop.quit()))
+    loop.after(5000, loop.quit)  # only if the bell never rang
+    posted = time.monotonic()
+    thread = post_from_a_thread(box, "wake")
+    loop.mainloop()
+    thread.join()
+    box.close(loop)
+    assert [message for message, _ in seen] == ["before the bell", "wake"]
+    assert seen[-1][1] - posted < 1.0  # woken by the bell, not by the 5 s timer
+
+
+def test_a_signal_wakes_the_loop_so_its_handler_runs(loop):
+    box, seen = Mailbox(), []
+    box.attach(loop, seen.append)
+    previous = signal.signal(signal.SIGUSR1, lambda *_: (seen.append("signal"), loop.quit()))
+    try:
+        loop.after(5000, loop.quit)
+        loop.after(50, os.kill, os.getpid(), signal.SIGUSR1)
+        start = time.monotonic()
+        loop.mainloop()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        box.close(loop)
+    assert seen == ["signal"] and time.monotonic() - start < 1.0
+
+
 # --- the hand-over to Tk --------------------------------------------------
 
 
@@ -193,3 +231,49 @@ def test_tk_on_an_unreachable_display_is_a_clear_error_and_the_next_window_retri
     run_for(loop, 0.1)  # the loop without Tk carries on
     assert fired == ["still counting"]
     assert loop.tk_root() is not None and loop.has_tk  # the display is back: Tk starts
+
+
+@in_child
+def test_tk_without_file_handlers_is_woken_through_tcls_own_socket(xvfb_display, monkeypatch):  # noqa: F811
+    """The Windows way, on this system: Tk cannot watch Python's descriptors, Tcl's socket rings instead."""
+    loop = Loop(file_handlers=False)
+    box, seen = Mailbox(), []
+    box.post("before the bell")
+    box.attach(loop, lambda message: (seen.append(message), message == "wake" and loop.quit()))
+    assert loop.has_tk  # the doorbell needed Tk
+    bell = box._bell
+    loop.after(5000, loop.quit)
+    posted = time.monotonic()
+    thread = post_from_a_thread(box, "wake")
+    loop.mainloop()
+    thread.join()
+    assert seen == ["before the bell", "wake"] and time.monotonic() - posted < 1.0
+    assert bell._server is None  # our connection is in: the port takes no other
+    box.close(loop)
+    loop.destroy()
+
+
+@in_child
+def test_tk_without_file_handlers_hangs_up_on_a_stranger(xvfb_display):  # noqa: F811
+    import socket
+
+    from agent.doorbell import TclBell
+
+    loop = Loop(file_handlers=False)
+    rang = []
+    bell = TclBell(loop.tk_root(), lambda: rang.append(1))
+    port = int(loop.tk_root().tk.splitlist(loop.tk_root().tk.call("fconfigure", bell._server, "-sockname"))[2])
+    stranger = socket.create_connection(("127.0.0.1", port))  # dials in beside the bell's own connection
+    stranger.sendall(b"\0")
+    bell.ring()
+    loop.after(300, loop.quit)
+    loop.mainloop()
+    assert rang == [1]  # one ring heard: the bell's own
+    stranger.settimeout(2)
+    try:
+        assert stranger.recv(1) == b""  # hung up on
+    except ConnectionResetError:
+        pass  # hung up on, with its byte unread
+    stranger.close()
+    bell.close()
+    loop.destroy()
