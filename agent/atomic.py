@@ -26,8 +26,8 @@ def write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
-            if mode is not None:
-                os.fchmod(file.fileno(), mode)
+            if mode is not None:  # Windows' os.chmod only knows read-only, and has no fchmod
+                os.fchmod(file.fileno(), mode) if hasattr(os, "fchmod") else os.chmod(temporary, mode)
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:

@@ -110,7 +110,8 @@ class _PrivateFile(RotatingFileHandler):
     def _open(self):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            os.fchmod(fd, 0o600)  # a file left by an older version may be wider
+            if hasattr(os, "fchmod"):  # not on Windows, where the folder is the user's own
+                os.fchmod(fd, 0o600)  # a file left by an older version may be wider
             return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
         except BaseException:
             os.close(fd)

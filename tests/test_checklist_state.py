@@ -261,3 +261,11 @@ def test_months_are_calendar_months():
     state = ticked(("posture", "feet_flat", date(2025, 1, 31)))
     assert not recheck_due(state, date(2025, 2, 27)) and recheck_due(state, date(2025, 2, 28))
     assert recheck_due(state, date(2025, 4, 1), months=2) and not recheck_due(state, date(2025, 3, 30), months=2)
+
+
+def test_a_mode_is_set_without_fchmod_as_on_windows(tmp_path, monkeypatch):
+    from agent import atomic
+
+    monkeypatch.delattr(os, "fchmod")
+    atomic.write_bytes(tmp_path / "entry.desktop", b"[Desktop Entry]\n", mode=0o644)
+    assert (tmp_path / "entry.desktop").stat().st_mode & 0o777 == 0o644

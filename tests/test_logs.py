@@ -75,6 +75,13 @@ def test_an_existing_wider_file_is_made_private(tmp_path):
     assert written(tmp_path).startswith("old\n")  # appended to, not truncated
 
 
+def test_without_fchmod_as_on_windows_the_log_still_opens(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "fchmod")
+    path = logs.start("info", tmp_path)
+    logging.getLogger("agent").info("written without fchmod")
+    assert "written without fchmod" in written(tmp_path) and path.exists()
+
+
 def test_the_file_rotates_keeping_a_bounded_number_of_private_old_files(tmp_path):
     old = os.umask(0)
     try:
