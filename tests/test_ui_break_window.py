@@ -5,9 +5,8 @@ Screenshots land in tests/artifacts/ (break_100, break_200, break_caution).
 
 from __future__ import annotations
 
-import time
 import dataclasses
-import tkinter as tk
+import time
 
 import pytest
 
@@ -16,7 +15,7 @@ from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from tests.ui_desktop import (
     UI_DISPLAY, click, clipped_widgets, find_button, mapped_texts, move_pointer, press, pump, screen_rect, screenshot,
-    split_screen, type_text, upright_windows, wait_until, wrapper_id, x_focus, xdotool
+    split_screen, type_text, typing_in_an_editor, upright_windows, wait_until, wrapper_id, x_focus, xdotool
 )
 
 MONITOR = (0, 0, 1280, 800)
@@ -73,14 +72,7 @@ def test_asks_the_window_manager_not_to_focus_it(root, open_window):
 
 def test_typing_elsewhere_goes_on_undisturbed(root, open_window, choices):
     """Keys typed in another window before, during and after the prompt all land there."""
-    editor = tk.Toplevel(root)
-    editor.title("Editor")
-    editor.geometry("300x60+10+10")
-    entry = tk.Entry(editor)
-    entry.pack(fill="both", expand=True)
-    assert wait_until(root, editor.winfo_viewable)
-    entry.focus_force()
-    assert wait_until(root, lambda: root.focus_get() is entry)
+    entry = typing_in_an_editor(root)
     type_text(root, "sitting ")
     window = open_window()
     type_text(root, "still")

@@ -18,8 +18,8 @@ from agent.ui.break_window import BreakWindow
 from agent.ui.exercises_window import ExercisesWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.ui_desktop import (
-    click, clipped_widgets, press, pump, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id,
-    x_focus
+    click, clipped_widgets, press, pump, screen_rect, screenshot, type_text, typing_in_an_editor, upright_windows,
+    wait_until, wrapper_id, x_focus
 )
 
 MONITOR = (0, 0, 1280, 800)
@@ -92,16 +92,7 @@ def test_the_marks_fit_at_200_percent(root, open_break, rotation):
 
 
 def test_marking_never_takes_the_keyboard_from_someone_typing(root, open_break, rotation):
-    import tkinter as tk
-
-    editor = tk.Toplevel(root)
-    editor.title("Editor")
-    editor.geometry("300x60+10+10")
-    entry = tk.Entry(editor)
-    entry.pack(fill="both", expand=True)
-    assert wait_until(root, editor.winfo_viewable)
-    entry.focus_force()
-    assert wait_until(root, lambda: root.focus_get() is entry)
+    entry = typing_in_an_editor(root)
     window = open_break()
     focus_before = x_focus()
     click(root, window.mark_row.favourite)

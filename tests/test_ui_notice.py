@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tkinter as tk
-
 from agent.ui import strings
 from agent.ui.notice import MARGIN, Notice
 from tests.ui_desktop import (
-    click, clipped_widgets, pump, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id
+    click, clipped_widgets, pump, screen_rect, screenshot, type_text, typing_in_an_editor, upright_windows,
+    wait_until, wrapper_id
 )
 
 TEXT = strings.BREAK_SOON.format(duration=strings.duration(60))
@@ -34,13 +33,7 @@ def test_sits_in_the_bottom_right_corner_of_its_monitor(root):
 
 
 def test_does_not_interrupt_typing(root):
-    editor = tk.Toplevel(root)
-    editor.geometry("300x60+10+10")
-    entry = tk.Entry(editor)
-    entry.pack(fill="both", expand=True)
-    assert wait_until(root, editor.winfo_viewable)
-    entry.focus_force()
-    assert wait_until(root, lambda: root.focus_get() is entry)
+    entry = typing_in_an_editor(root)
     type_text(root, "half a ")
     notice = show(root)
     type_text(root, "sentence")

@@ -228,6 +228,19 @@ def x_focus() -> int:
         display.close()
 
 
+def typing_in_an_editor(root: tk.Misc) -> tk.Entry:
+    """Another app's text field, focused, as when a person is typing when a window opens."""
+    editor = tk.Toplevel(root)
+    editor.title("Editor")
+    editor.geometry("300x60+10+10")
+    entry = tk.Entry(editor)
+    entry.pack(fill="both", expand=True)
+    assert wait_until(root, editor.winfo_viewable)
+    entry.focus_force()
+    assert wait_until(root, lambda: root.focus_get() is entry)
+    return entry
+
+
 def screen_rect(widget: tk.Misc) -> Tuple[int, int, int, int]:
     return (widget.winfo_rootx(), widget.winfo_rooty(), widget.winfo_width(), widget.winfo_height())
 
