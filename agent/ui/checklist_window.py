@@ -28,7 +28,6 @@ from agent.ui import desk_pictures, strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
 from agent.ui.red_flags import RedFlagsOpener, red_flags_button
-from agent.ui.scrolled import ScrolledFrame
 from agent.ui.strings import _
 
 log = logging.getLogger("agent.ui")
@@ -164,13 +163,7 @@ class ChecklistWindow(InfoWindow):
         f, width = self.fonts, self.content_width
         self.open_red_flags = RedFlagsOpener(self, red_flags)
 
-        theme.label(self.frame, heading, f.heading, wraplength=width).pack(anchor="w")
-        self.count = theme.label(self.frame, "", f.body, fg=theme.ACCENT)
-        self.count.pack(anchor="w", pady=(f.pad(0.25), 0))
-        theme.label(self.frame, strings.CHECKLIST_INTRO, f.body, fg=theme.INK_SOFT, wraplength=width).pack(
-            anchor="w", pady=(f.pad(0.25), f.pad(1)))
-        self.scroller = ScrolledFrame(self.frame, theme.BACKGROUND, scale=f.scale)
-        self.scroller.pack(fill="both", expand=True)
+        self._list_heading(heading, strings.CHECKLIST_INTRO)
         self.view = ChecklistView(self.scroller.interior, f, width - self.scroller.gutter, self.checklist,
                                   state, on_change, today=today)
         self.view.pack(fill="x")

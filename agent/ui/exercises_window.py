@@ -22,7 +22,6 @@ from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
-from agent.ui.scrolled import ScrolledFrame
 
 POSITIONS = {"seated": strings.POSITION_SEATED, "standing": strings.POSITION_STANDING,
              "floor": strings.POSITION_FLOOR}
@@ -39,13 +38,7 @@ class ExercisesWindow(InfoWindow):
         # The ones that can come in a break first; floor exercises last unless they can too.
         self.library = sorted(marks.exercises(), key=lambda e: not (e.at_desk or marks.allow_floor))
         f, width = self.fonts, self.content_width
-        theme.label(self.frame, strings.EXERCISES_HEADING, f.heading, wraplength=width).pack(anchor="w")
-        self.count = theme.label(self.frame, "", f.body, fg=theme.ACCENT)
-        self.count.pack(anchor="w", pady=(f.pad(0.25), 0))
-        theme.label(self.frame, strings.EXERCISES_INTRO, f.body, fg=theme.INK_SOFT, wraplength=width).pack(
-            anchor="w", pady=(f.pad(0.25), f.pad(1)))
-        self.scroller = ScrolledFrame(self.frame, theme.BACKGROUND, scale=f.scale)
-        self.scroller.pack(fill="both", expand=True)
+        self._list_heading(strings.EXERCISES_HEADING, strings.EXERCISES_INTRO)
         self.rows: dict[str, MarkRow] = {}
         for n, exercise in enumerate(self.library):
             self._row(n, translated(exercise), width - self.scroller.gutter)

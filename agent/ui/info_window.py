@@ -20,6 +20,7 @@ from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
 from agent.ui.own_window import OwnWindow
+from agent.ui.scrolled import ScrolledFrame
 
 log = logging.getLogger("agent.ui")
 
@@ -71,6 +72,19 @@ class InfoWindow(OwnWindow):
             take_focus(self.top, self.first_focus())
 
     # -- for subclasses ----------------------------------------------------
+
+    def _list_heading(self, heading: str, intro: str) -> None:
+        """The top of a window listing things to tick or mark: a heading, a count
+        line (`self.count`, for the subclass to fill) and an intro, over a
+        scrolling area (`self.scroller`) for the list itself."""
+        f, width = self.fonts, self.content_width
+        theme.label(self.frame, heading, f.heading, wraplength=width).pack(anchor="w")
+        self.count = theme.label(self.frame, "", f.body, fg=theme.ACCENT)
+        self.count.pack(anchor="w", pady=(f.pad(0.25), 0))
+        theme.label(self.frame, intro, f.body, fg=theme.INK_SOFT, wraplength=width).pack(
+            anchor="w", pady=(f.pad(0.25), f.pad(1)))
+        self.scroller = ScrolledFrame(self.frame, theme.BACKGROUND, scale=f.scale)
+        self.scroller.pack(fill="both", expand=True)
 
     @property
     def content_width(self) -> int:
