@@ -5,13 +5,17 @@ timestamp), measures:
   * CPU % of one core while nobody is there, while working (a pointer move a
     second) and under a storm of several hundred pointer events per second;
   * wake-ups (context switches of all threads) per minute in each phase;
-  * RSS before the first window opens (after docking, and again after the phases),
-    and whether Tk is loaded (it must not be before a window);
+  * RSS before the first window opens: after docking, while away (the
+    listeners armed after a minute without input), after the phases
+    (listeners disarmed again) and while away a second time (new listeners
+    must not add to the first ones' memory), and whether Tk is loaded (it must
+    not be);
   * time from start to the tray icon docked in trayer.
 Targets (issue 3): idle <= 0.02 % and <= 1 wake-up a minute while working;
 storm <= 0.05 %; RSS <= 30 MiB; docked within 1 s.
 
 Run: python -m benchmarks.agent [--phase-seconds 60]   (needs Xvfb, trayer, xdotool)
+The agent's log goes to a temporary folder, never the user's.
 """
 
 from __future__ import annotations
@@ -106,6 +110,20 @@ def measure(pids: dict[str, int], seconds: float, load=None) -> dict[str, tuple[
     return result
 
 
+def threads(pid: int) -> int:
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+def wait_armed(pid: int, threads_before: int, timeout: float) -> bool:
+    """Wait until the agent's listeners are armed: a listener thread more than at start."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if threads(pid) > threads_before:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def docked_children(env: dict) -> int:
     """How many client windows trayer holds (its docked icons)."""
     tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True).stdout
@@ -127,7 +145,7 @@ def main() -> None:
 
     runtime = Path(tempfile.mkdtemp(prefix="upright-bench-"))
     env = {**os.environ, "DISPLAY": DISPLAY, "UPRIGHT_RUNTIME_DIR": str(runtime),
-           "UPRIGHT_DATA_DIR": str(runtime / "data")}
+           "UPRIGHT_DATA_DIR": str(runtime / "data"), "UPRIGHT_LOG_DIR": str(runtime / "log")}
     config = runtime / "bench.toml"
     config.write_text("[checklists]\nfirst_run_walkthrough = false\n")  # measure before any window
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
@@ -152,6 +170,7 @@ def main() -> None:
         bare.stdout.readline()
         time.sleep(3.0)  # both settle: imports done, first wake-up past
         rss = {"upright": rss_mib(agent.pid), "bare pynput": rss_mib(bare.pid)}
+        threads_at_start = threads(agent.pid)
         pids = {"upright": agent.pid, "bare pynput": bare.pid}
 
         def working(seconds: float) -> None:
@@ -165,6 +184,10 @@ def main() -> None:
                            capture_output=True)
 
         idle = measure(pids, phase)
+        # The agent arms its listeners after a minute without input (the X idle counter runs since Xvfb started).
+        armed = wait_armed(agent.pid, threads_at_start, timeout=90.0)
+        time.sleep(2.0)  # armed listeners settle: connections open, first reads done
+        rss_away = rss_mib(agent.pid) if armed else None
         working(10.0)  # the first touch after being away wakes the armed listeners once: not steady state
         results = {
             "idle (nobody there)": idle,
@@ -175,6 +198,10 @@ def main() -> None:
                                 capture_output=True, text=True).stdout
         rss_after = {"upright": rss_mib(agent.pid), "bare pynput": rss_mib(bare.pid)}
         tk_loaded = "_tkinter" in Path(f"/proc/{agent.pid}/maps").read_text()
+        # Away again: new listeners, which must reuse the first ones' memory rather than add to it.
+        rearmed = wait_armed(agent.pid, threads_at_start, timeout=240.0)  # the next wake-up after a minute idle
+        time.sleep(2.0)
+        rss_away_again = rss_mib(agent.pid) if rearmed else None
     finally:
         subprocess.run([sys.executable, "-m", "agent", "quit"], env=env, cwd=ROOT, capture_output=True)
         for proc in reversed(procs):
@@ -190,11 +217,17 @@ def main() -> None:
         (ucpu, uwake), (bcpu, bwake) = values["upright"], values["bare pynput"]
         print(f"{name:26} {ucpu:11.3f}% {uwake:9.1f}   {bcpu:14.3f}% {bwake:9.1f}")
     print(f"RSS before any window: upright {rss['upright']:.1f} MiB, bare pynput {rss['bare pynput']:.1f} MiB")
+    print(f"RSS while away:        upright {_mib(rss_away)} (listeners armed)")
     print(f"RSS after the phases:  upright {rss_after['upright']:.1f} MiB, bare pynput {rss_after['bare pynput']:.1f} MiB"
           f" (Tk loaded: {'yes' if tk_loaded else 'no'})")
+    print(f"RSS while away again:  upright {_mib(rss_away_again)} (listeners armed a second time)")
     print(f"start to tray icon docked: {dock_s:.2f} s")
     if status:
         print("agent status after the run:", json.dumps(json.loads(status)))
+
+
+def _mib(value: float | None) -> str:
+    return "not measured (listeners never armed)" if value is None else f"{value:.1f} MiB"
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from agent.tray.icon_image import STATES, draw_icon, tooltip_text
 
+ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SIZES = (16, 22, 32, 64)
 PROGRESS = {"working": 0.4, "break_due": 1.0, "paused": 0.4, "standing": 0.4, "away": 0.0}
@@ -145,6 +148,37 @@ def test_tooltips_fit_an_x11_title():
     for state in STATES:
         for standing in (False, True):
             tooltip_text(3600, 60, state, standing, standing_s=60).encode("latin-1")
+
+
+# Draws text with Pillow's FreeType engine and prints the font's class and a checksum of the pixels.
+TEXT = (
+    "import zlib\n"
+    "from PIL import Image, ImageDraw, ImageFont\n"
+    "image = Image.new('L', (160, 40))\n"
+    "font = ImageFont.load_default(24)\n"
+    "ImageDraw.Draw(image).text((2, 2), 'Upright 30 min', font=font, fill=255)\n"
+    "print(type(font).__name__, image.getbbox() is not None, zlib.crc32(image.tobytes()))\n"
+)
+
+
+def _python(code: str) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_the_icon_leaves_the_font_engine_unloaded_and_text_still_works():
+    """Drawing the icon loads no FreeType (1.2 MiB resident); text drawn later in the
+    same process gets the real engine: the same font and the same pixels as without the stand-in."""
+    icon_first = _python(
+        "import sys\n"
+        "from agent.tray.icon_image import draw_icon\n"
+        "draw_icon(22, 0.5, 'working'); draw_icon(22, 1.0, 'break_due')\n"
+        "print('PIL._imagingft' in sys.modules)\n" + TEXT
+    )
+    text_only = _python(TEXT)
+    assert icon_first[0] == "False"
+    assert icon_first[1:] == text_only == ["FreeTypeFont", "True", text_only[2]]
 
 
 def test_contact_sheet_for_review():

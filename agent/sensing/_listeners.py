@@ -4,7 +4,9 @@ A pynput listener parses every event it receives, which is what makes it
 costly under a pointer storm. Upright therefore only runs listeners while the
 person is away, and the first event both reports and stops them. Callbacks take
 `*args` and drop them at once: the key, its text and the pointer coordinates
-never reach a variable that outlives the call.
+never reach a variable that outlives the call. A round is pynput's keyboard
+and mouse listeners, or whatever the backend's `listeners` builds instead (on
+X11 one listener hears both: `agent.sensing._record_listener`).
 
 pynput quirks handled here (pynput 1.8, X11 backend):
 
@@ -23,10 +25,22 @@ pynput quirks handled here (pynput 1.8, X11 backend):
 Two private pynput attributes are read, both guarded with getattr: `_ready`
 (set once the listener listens) and, in the X11 kick, `_context` (its RECORD
 context). Re-check them when upgrading pynput past 1.8.
+
+Memory: on X11 a round's listeners hold X connections, and python-xlib's
+objects for a connection are tied in reference cycles, so a dropped round
+frees nothing until Python's cyclic collector runs a full collection. In an
+agent that allocates little that takes a dozen away periods or more, and the
+resident memory grows all the while and stays grown (measured in the agent
+under Xvfb: 9.2 MiB more than at start after 7 arms). So a new round first
+collects the old one, holding no reference to it, and the new listeners reuse
+its memory: 1.0 MiB more after 7 arms, nearly all of it from the first (in a
+bare process: 0.6 MiB after one arm, 0.76 MiB after a hundred). A full
+collection takes about 5 ms.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -37,6 +51,8 @@ from agent.sensing._base import Notify, SensingUnavailable
 log = logging.getLogger(__name__)
 
 Kick = Callable[[Any], None]
+#: Builds one round's started-to-be listeners around the callback every event calls.
+Listeners = Callable[[Callable[..., None]], "tuple[Any, ...]"]
 
 
 def _no_kick(listener: Any) -> None:
@@ -54,6 +70,15 @@ def _pynput() -> tuple[Any, Any]:
             "Install pynput (pip install pynput) and run Upright inside the desktop session.",
         ) from err
     return keyboard, mouse
+
+
+def keyboard_and_mouse(on_input: Callable[..., None]) -> tuple[Any, ...]:
+    """pynput's keyboard and mouse listeners, as every platform has them."""
+    keyboard, mouse = _pynput()
+    return (
+        keyboard.Listener(on_press=on_input, on_release=on_input),
+        mouse.Listener(on_move=on_input, on_click=on_input, on_scroll=on_input),
+    )
 
 
 def _is_ready(listener: Any) -> bool:
@@ -104,12 +129,14 @@ class ActivityTrap:
         clock: Callable[[], float] = time.monotonic,
         *,
         kick: Kick = _no_kick,
+        listeners: Listeners = keyboard_and_mouse,
         persistent: bool = False,
         ready_timeout: float = 2.0,
         join_timeout: float = 1.0,
     ) -> None:
         self._clock = clock
         self._kick = kick
+        self._listeners = listeners
         self._persistent = persistent
         self._ready_timeout = ready_timeout
         self._join_timeout = join_timeout
@@ -146,14 +173,10 @@ class ActivityTrap:
 
     def arm(self, notify: Notify) -> None:
         """Report the next input event once through `notify`."""
-        rnd = self._round
-        if self._persistent and self.running:
-            rnd.notify = notify  # type: ignore[union-attr]
+        if self.running if self._persistent else self.armed:
+            self._round.notify = notify  # type: ignore[union-attr]
             return
-        if not self._persistent and self.armed:
-            rnd.notify = notify  # type: ignore[union-attr]
-            return
-        self._begin(notify)
+        self._begin(notify)  # holding no reference to the old round, which it frees
 
     def disarm(self) -> None:
         """Forget the pending notify; stop and reap listeners (not persistent ones)."""
@@ -179,7 +202,7 @@ class ActivityTrap:
         """Reap the previous round, start new listeners, wait until they listen."""
         if self._round is not None:
             self._end(self._round)
-        keyboard, mouse = _pynput()
+            gc.collect()  # free the old round before the new one allocates: see "Memory" above
         rnd = _Round(notify, self._persistent)
 
         def on_input(*_dropped: Any) -> None:
@@ -187,10 +210,7 @@ class ActivityTrap:
             self._on_input(rnd)
             return None
 
-        rnd.listeners = (
-            keyboard.Listener(on_press=on_input, on_release=on_input),
-            mouse.Listener(on_move=on_input, on_click=on_input, on_scroll=on_input),
-        )
+        rnd.listeners = self._listeners(on_input)
         self._round = rnd
         for listener in rnd.listeners:
             listener.start()

@@ -37,7 +37,9 @@ from typing import Any, Callable
 
 from agent.sensing._base import Sensing, SensingUnavailable, either_locked
 from agent.sensing._listeners import TrapArming
+from agent.sensing._record_listener import keyboard_and_pointer
 from agent.sensing.do_not_disturb import Rect, covers_any
+from agent.xconnection import lighten
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def open_display() -> Any:
         )
     display_mod, _error = _xlib()
     try:
-        return display_mod.Display(name)
+        display = display_mod.Display(name)
     except Exception as err:  # DisplayNameError, DisplayConnectionError, OSError...
         raise SensingUnavailable(
             f"Cannot open the X display {name!r}: {err}",
@@ -81,6 +83,7 @@ def open_display() -> Any:
             "it (XAUTHORITY points at the session's cookie, or "
             "'xhost +si:localuser:$USER').",
         ) from err
+    return lighten(display)  # no visuals or keymap kept: Upright reads neither (agent.xconnection)
 
 
 def require_record(display: Any) -> None:
@@ -141,6 +144,7 @@ class XorgSensing(TrapArming, Sensing):
         self._trap = ActivityTrap(
             clock,
             kick=self._kick,
+            listeners=keyboard_and_pointer,  # one RECORD listener for both: 0.9 MiB less while away
             persistent=not self.HAS_IDLE_QUERY,
             ready_timeout=ready_timeout,
             join_timeout=join_timeout,

@@ -70,6 +70,7 @@ from PIL import Image, ImageStat
 
 from agent.tray._base import ActionCallback, BaseTray, TrayUnavailable
 from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
+from agent.xconnection import lighten
 
 log = logging.getLogger("agent.tray")
 
@@ -153,7 +154,7 @@ def _build_xorg_class(xorg):
             self._waker_lock = threading.Lock()
             super().__init__(*args, **kwargs)
 
-            display = self._display
+            display = lighten(self._display)  # no visuals or keymap kept (agent.xconnection)
             self._root = display.screen().root
             self._manager_atom = display.intern_atom("MANAGER")
             self._net_wm_name = display.intern_atom("_NET_WM_NAME")
@@ -308,7 +309,7 @@ def _build_xorg_class(xorg):
 
             with self._waker_lock:
                 if self._waker is None:
-                    self._waker = Xlib.display.Display(self._display.get_display_name())
+                    self._waker = lighten(Xlib.display.Display(self._display.get_display_name()))
                     self._waker.set_error_handler(lambda *_args: None)
                 window = self._waker.create_resource_object("window", self._window.id)
                 window.send_event(

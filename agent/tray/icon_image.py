@@ -23,10 +23,58 @@ any thread.
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
+import importlib.util
 import math
+import sys
+import types
 from typing import Optional, Tuple, Union
 
-from PIL import Image, ImageDraw
+from PIL import Image
+
+
+class _FreeTypeOnDemand(types.ModuleType):
+    """Stands in for ``PIL._imagingft`` in ``PIL.ImageFont`` until a font is first used.
+
+    A module, so ImageFont's ``isinstance(core, ModuleType)`` checks pass; the
+    first attribute read imports the real engine and puts it in place.
+    """
+
+    def __getattr__(self, name: str):
+        from PIL import ImageFont
+
+        real = importlib.import_module("PIL._imagingft")
+        ImageFont.core = real
+        return getattr(real, name)
+
+
+def _image_draw_without_freetype() -> types.ModuleType:
+    """``PIL.ImageDraw``, without loading Pillow's font engine until a font is used.
+
+    ImageDraw imports ImageFont, which loads ``_imagingft`` and with it
+    FreeType, HarfBuzz and FriBiDi: 1.2 MiB resident in the agent (measured
+    under Xvfb, see benchmarks/agent.py) for text the tray icon never draws.
+    ImageFont is imported with the engine held back, then given a stand-in
+    that loads the engine on first use, so fonts and text work as before
+    (tests/test_tray_icon.py checks both). If Pillow ever imports its engine
+    differently, this is a plain import.
+    """
+    if "PIL.ImageDraw" in sys.modules or "PIL._imagingft" in sys.modules:
+        return importlib.import_module("PIL.ImageDraw")
+    sys.modules["PIL._imagingft"] = None  # type: ignore[assignment]  # makes `import` raise ImportError
+    try:
+        draw_module = importlib.import_module("PIL.ImageDraw")
+    finally:
+        del sys.modules["PIL._imagingft"]
+    from PIL import ImageFont, _util
+
+    engine_installed = importlib.util.find_spec("PIL._imagingft") is not None  # found, not loaded
+    if engine_installed and isinstance(getattr(ImageFont, "core", None), _util.DeferredError):
+        ImageFont.core = _FreeTypeOnDemand("PIL._imagingft")
+    return draw_module
+
+
+ImageDraw = _image_draw_without_freetype()
 
 STATES = ("working", "break_due", "paused", "standing", "away")
 
