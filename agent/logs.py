@@ -98,7 +98,7 @@ class _PrivateFile(logging.FileHandler):
 
     open() would follow the umask, hence our own `_open`. And our own rotation:
     `logging.handlers.RotatingFileHandler` does the same, but importing
-    `logging.handlers` loads pickle and the network handlers too, 0.3 MiB
+    `logging.handlers` loads pickle and the network handlers too, 0.4 MiB
     resident in the agent all day (measured under Xvfb, benchmarks/agent.py).
     """
 

@@ -6,9 +6,9 @@ on Xvfb, often more on a real Xorg with GLX) and a copy of the keyboard map
 (keycode -> keysym tables). Upright's own connections (the sensing queries,
 the RECORD control connection, the tray icon and its waker) read neither: their
 windows take the parent's visual and they never translate a key. `lighten`
-drops both right after connecting: 0.3 MiB of Python objects per connection,
-1.1 MiB less resident memory at start for the four (measured in the agent
-under Xvfb, see benchmarks/agent.py).
+drops both right after connecting: 0.3 MiB of Python objects per connection;
+for the four, 0.8 MiB less resident memory at start and 1.2 MiB while away
+(measured in the agent under Xvfb, three runs each way; see benchmarks/agent.py).
 
 Not for connections that translate keys (pynput's own): on a lightened
 connection `keycode_to_keysym` answers `NoSymbol` and `keysym_to_keycode` 0.

@@ -111,7 +111,7 @@ HEAVY = {
     "_hashlib": "OpenSSL: 3.6 MiB",
     "pyexpat": "an XML parser (with plistlib): 0.6 MiB",
     "PIL._imagingft": "Pillow's font engine (FreeType, HarfBuzz, FriBiDi): 1.2 MiB",
-    "pickle": "with logging.handlers, for the rotating log: 0.3 MiB",
+    "pickle": "with logging.handlers, for the rotating log: 0.4 MiB",
 }
 
 

@@ -5,8 +5,9 @@ thread with two X connections of its own and one RECORD context. Upright only
 needs to know *that* some input came, so while you are away it arms a single
 listener whose RECORD context spans both kinds of device event: key press and
 release, button press and release, pointer motion. Measured in the agent
-under Xvfb (benchmarks/agent.py): 0.9 MiB less resident memory while away than
-two listeners, one thread and two X connections fewer.
+under Xvfb (three runs each way, see benchmarks/agent.py): 0.7 MiB less
+resident memory while away than two listeners, one thread and two X
+connections fewer.
 
 It is pynput's own X11 mouse listener, with the two hooks pynput's
 `ListenerMixin` documents for its subclasses: `_EVENTS`, the device event
