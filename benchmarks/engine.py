@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from agent.cli.simulate import replay
 from agent.core import Engine, Rules
-from agent.simulate import replay
 from benchmarks.traces import week, write
 
 

@@ -8,18 +8,17 @@ in milliseconds and every wake-up is counted.
 from __future__ import annotations
 
 import logging
-
 from datetime import datetime, timedelta
 
 import pytest
 
-from agent import config
-from agent.live_settings import LiveSettings
-from agent.loop import WindowsUnavailable
-from agent.app import App, Windows
 from agent.core import Rules
+from agent.live.app import App, Windows
+from agent.live.loop import WindowsUnavailable
 from agent.sensing._dummy import DummySensing
 from agent.sensing.suspend import SuspendDetector
+from agent.settings import config
+from agent.settings.live_settings import LiveSettings
 from agent.tray import DummyTray
 from tests.test_layers import system_policy
 

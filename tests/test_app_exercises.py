@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from agent.exercise_choice import Rotation
-from agent.exercise_state import ExerciseStateStore
-from agent.exercises import load_library
+from agent.content.exercise_choice import Rotation
+from agent.content.exercise_state import ExerciseStateStore
+from agent.content.exercises import load_library
 from tests.test_app import MIN, Agent
 
 LIBRARY = load_library()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent import user_settings
-from agent.live_settings import LiveSettings
+from agent.settings import user_settings
+from agent.settings.live_settings import LiveSettings
 from tests.test_app import MIN, Agent
 from tests.test_layers import system_policy
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from agent import __version__, autostart
-from agent.autostart import LABEL, RUN_KEY, NeedsAdmin
+from agent import __version__
+from agent.it import autostart
+from agent.it.autostart import LABEL, RUN_KEY, NeedsAdmin
 
 UPRIGHT = Path(sys.executable).parent / "upright"  # the installed console script: .venv/bin/upright
 

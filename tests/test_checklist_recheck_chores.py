@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 import schedule
 
-from agent.calendar_chores import RECHECK_AT, CalendarChores, RecheckReminder, schedule_recheck
-from agent.checklist_state import ChecklistState, StateStore
+from agent.content.checklist_state import ChecklistState, StateStore
+from agent.live.calendar_chores import RECHECK_AT, CalendarChores, RecheckReminder, schedule_recheck
 
 
 class FakeCalendar:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import checklist_state
-from agent.checklist_state import ChecklistState, StateStore, add_months, needs_walkthrough, recheck_due
+from agent.content import checklist_state
+from agent.content.checklist_state import ChecklistState, StateStore, add_months, needs_walkthrough, recheck_due
 
 DAY = date(2025, 3, 2)
 STAMP = datetime(2025, 3, 4, 9, 30, 15)
@@ -264,7 +264,7 @@ def test_months_are_calendar_months():
 
 
 def test_a_mode_is_set_without_fchmod_as_on_windows(tmp_path, monkeypatch):
-    from agent import atomic
+    from agent.files import atomic
 
     monkeypatch.delattr(os, "fchmod")
     atomic.write_bytes(tmp_path / "entry.desktop", b"[Desktop Entry]\n", mode=0o644)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import config
-from agent.config import SCHEMA, ConfigError, Problem
 from agent.core.rules import MODES, Rules
-from agent.resources import config_file
+from agent.files.resources import config_file
+from agent.settings import config
+from agent.settings.config import SCHEMA, ConfigError, Problem
 
 
 def write(tmp_path, text, name="upright.toml"):

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import cli, config, layers
+from agent.cli import command as cli
+from agent.settings import config, layers
 from tests.test_layers import system_policy, user_settings
 
 UPRIGHT = [sys.executable, "-m", "agent"]

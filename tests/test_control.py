@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from agent import control
+from agent.live import control
 
 
 @pytest.fixture

@@ -21,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from agent import __version__, admx, config, layers, policy_example, tomlfile
+from agent import __version__
+from agent.files import tomlfile
+from agent.it import admx, policy_example
+from agent.settings import config, layers
 from tests.test_packaging import wheel  # noqa: F401  (the fixture: a wheel built once per module)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +43,7 @@ POLICIES = "SOFTWARE\\Policies\\Upright"
 
 def test_generated_files_match_the_schema():
     stale = [path.relative_to(ROOT).as_posix() for path in admx.outdated(DEPLOY)]
-    assert not stale, f"out of date: {stale}; run: python -m agent.admx"
+    assert not stale, f"out of date: {stale}; run: python -m agent.it.admx"
 
 
 def test_out_writes_the_templates_into_a_policy_definitions_folder(tmp_path):

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import config
-from agent.exercise_choice import Rotation, standing
-from agent.exercise_state import ExerciseStateStore
-from agent.exercises import load_library, packaged_folder
+from agent.content.exercise_choice import Rotation, standing
+from agent.content.exercise_state import ExerciseStateStore
+from agent.content.exercises import load_library, packaged_folder
+from agent.settings import config
 
 LIBRARY = load_library()
 STAMP = datetime(2025, 3, 4, 9, 30, 15)

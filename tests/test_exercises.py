@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import content
-from agent.exercise_file import read_exercise
-from agent.exercises import Exercise, load_library, packaged_folder, read_library
-from agent.tomlfile import FileProblems
-
+from agent.content import texts
+from agent.content.exercise_file import read_exercise
+from agent.content.exercises import Exercise, load_library, packaged_folder, read_library
+from agent.files.tomlfile import FileProblems
 from tests.reference import REFERENCE  # noqa: E402
+
 NEED_ARTICLES = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"source articles not found in {REFERENCE}")
 
 #: CONTENT.md's micro-exercises: the articles' own, and the desk variants (adapted from).
@@ -58,7 +58,7 @@ def test_every_exercise_is_complete(exercise: Exercise):
     assert exercise.name and exercise.steps and exercise.why and exercise.caution and exercise.region
     assert len(exercise.alt_text) > 40, "the alt text describes the picture"
     assert exercise.movement is not None
-    assert exercise.sources and set(exercise.sources) <= content.sources()
+    assert exercise.sources and set(exercise.sources) <= texts.sources()
     assert exercise.quotes
 
 
@@ -221,7 +221,7 @@ def test_it_can_add_a_folder_of_its_own(tmp_path):
 
 def test_problems_become_logged_warnings_not_crashes(tmp_path, caplog):
     write(tmp_path, "bad.toml", "id = [")
-    with caplog.at_level(logging.WARNING, logger="agent.exercises"):
+    with caplog.at_level(logging.WARNING, logger="agent.content.exercises"):
         assert load_library([tmp_path, tmp_path / "missing"]) == []
     assert len(caplog.records) == 2
     assert "bad.toml:1: TOML syntax error" in caplog.text and "no such folder of exercises" in caplog.text

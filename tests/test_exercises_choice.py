@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.exercise_choice import MOST, SLACK, choose, clean, favourite, fitting, hide, hurts, standing
-from agent.exercises import Exercise, load_library
+from agent.content.exercise_choice import MOST, SLACK, choose, clean, favourite, fitting, hide, hurts, standing
+from agent.content.exercises import Exercise, load_library
 
 TODAY = date(2024, 5, 2)
 LIBRARY = load_library()
@@ -192,8 +192,8 @@ def test_rotation_rules_hold_for_any_library(shape, break_s, allow_floor, hidden
 def test_the_agents_rotation_moves_on_from_break_to_break():
     from datetime import date
 
-    from agent.exercise_choice import Rotation
-    from agent.exercises import load_library
+    from agent.content.exercise_choice import Rotation
+    from agent.content.exercises import load_library
 
     library = load_library()
     rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)
@@ -205,8 +205,8 @@ def test_the_agents_rotation_moves_on_from_break_to_break():
 def test_this_hurts_takes_the_exercise_out_of_the_agents_rotation():
     from datetime import date
 
-    from agent.exercise_choice import Rotation
-    from agent.exercises import load_library
+    from agent.content.exercise_choice import Rotation
+    from agent.content.exercises import load_library
 
     library = load_library()
     rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)
@@ -220,8 +220,8 @@ def test_the_last_exercise_a_break_could_show_is_never_hidden():
     """Hiding (or "This hurts") everything would leave a break with nothing to offer."""
     from datetime import date
 
-    from agent.exercise_choice import Rotation
-    from agent.exercises import load_library
+    from agent.content.exercise_choice import Rotation
+    from agent.content.exercises import load_library
 
     library = load_library()
     rotation = Rotation(120, today=lambda: date(2026, 11, 23), load=lambda: library)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent import i18n, po, pot
-from agent.exercises import load_library, packaged_folder
+from agent import i18n
+from agent.content.exercises import load_library, packaged_folder
+from agent.i18n import po, pot
 from agent.ui.exercise import translated
 from tests.test_ui_strings import shouting_catalog
 

@@ -17,8 +17,8 @@ pytest.importorskip("PIL", reason="Pillow is not installed")
 from PIL import Image, ImageChops, ImageFilter, ImageSequence  # noqa: E402
 
 from agent.cli import main  # noqa: E402
-from agent.exercises import load_library  # noqa: E402
-from agent.pose import timeline  # noqa: E402
+from agent.content.exercises import load_library  # noqa: E402
+from agent.content.pose import timeline  # noqa: E402
 from agent.ui.exercise import draw_exercise  # noqa: E402
 from agent.ui.exercise_images import SIZE, flat, write_review  # noqa: E402
 from agent.ui.figure import BODY, FAR  # noqa: E402

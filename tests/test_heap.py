@@ -32,7 +32,7 @@ def test_freed_memory_goes_back_to_the_system():
     # 40 MB in blocks malloc keeps in its heap, pinned there by one block allocated after them:
     # freeing them leaves them resident until the trim.
     freed, trimmed = map(int, run(RSS + (
-        "from agent import heap\n"
+        "from agent.live import heap\n"
         "blocks = [bytes(100_000) for _ in range(400)]\n"
         "keeper = bytes(100_000)\n"
         "full = rss()\n"
@@ -46,7 +46,7 @@ def test_freed_memory_goes_back_to_the_system():
 
 ARENAS = (
     "import threading\n"
-    "from agent import heap\n"
+    "from agent.live import heap\n"
     "share = {share}\n"
     "if share:\n"
     "    assert heap.share_one_arena()\n"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import config, layers
+from agent.settings import config, layers
 
 # One setting of each kind, and a value for each layer that differs from the others.
 KINDS = {

@@ -20,7 +20,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from agent import config, logs
+from agent.live import logs
+from agent.settings import config
 from tests.test_agent_e2e import CONFIG, FULLSCREEN_WINDOW, Session, desktop, wait_for  # noqa: F401 (fixture)
 
 log = logging.getLogger("agent.test")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.loop import Loop, WindowsUnavailable
-from agent.mailbox import Mailbox
+from agent.live.loop import Loop, WindowsUnavailable
+from agent.live.mailbox import Mailbox
 from tests.xvfb import xvfb_display  # noqa: F401  (a fixture, found by name)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,11 +119,11 @@ def test_the_agent_starts_without_loading_tk_or_other_heavy_modules():
     """The modules `upright run` loads before a window, and a running loop, bring none of HEAVY."""
     probe = (
         "import sys\n"
-        "import agent.run, agent.app, agent.loop, agent.mailbox, agent.guides, agent.live_settings\n"
-        "import agent.exercise_choice, agent.logs, agent.heap, agent.sensing._xorg, agent.tray._pystray\n"
-        "from agent.mailbox import Mailbox\n"
-        "agent.live_settings.LiveSettings(None)\n"
-        "loop = agent.loop.Loop(); box = Mailbox(); box.attach(loop, print)\n"
+        "import agent.live.run, agent.live.app, agent.live.loop, agent.live.mailbox, agent.live.guides, agent.settings.live_settings\n"
+        "import agent.content.exercise_choice, agent.live.logs, agent.live.heap, agent.sensing._xorg, agent.tray._pystray\n"
+        "from agent.live.mailbox import Mailbox\n"
+        "agent.settings.live_settings.LiveSettings(None)\n"
+        "loop = agent.live.loop.Loop(); box = Mailbox(); box.attach(loop, print)\n"
         "loop.after(10, box.post, 'delivered'); loop.after(50, loop.quit); loop.mainloop()\n"
         f"print(sorted(name for name in {sorted(HEAVY)!r} if name in sys.modules))\n"
     )
@@ -259,7 +259,7 @@ def test_tk_without_file_handlers_is_woken_through_tcls_own_socket(xvfb_display,
 def test_tk_without_file_handlers_hangs_up_on_a_stranger(xvfb_display):  # noqa: F811
     import socket
 
-    from agent.doorbell import TclBell
+    from agent.live.doorbell import TclBell
 
     loop = Loop(file_handlers=False)
     rang = []

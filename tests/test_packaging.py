@@ -41,7 +41,7 @@ def test_installed_copy_replays_its_example_from_anywhere(wheel, tmp_path):
         result = subprocess.run([*command, "simulate", "--example"], cwd=elsewhere, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[-1].startswith('{"type": "summary"')
-    where = subprocess.run([venv / "bin" / "python", "-c", "import agent.resources as r; print(r.data_dir('config'))"],
+    where = subprocess.run([venv / "bin" / "python", "-c", "import agent.files.resources as r; print(r.data_dir('config'))"],
                            cwd=elsewhere, capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(venv)) and where.endswith("agent/data/config")
 
@@ -62,8 +62,8 @@ def test_pipx_installs_the_wheel_with_its_dependencies_in_a_fresh_venv(wheel, tm
     listed = subprocess.run([upright, "exercises", "list"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) >= 16, listed.stderr
     # pynput and pystray connect to a display on import: find them without importing
-    probe = ("import importlib.util as u, PIL, schedule, platformdirs, Xlib, agent.run\n"
-             "assert all(u.find_spec(m) for m in ('pynput', 'pystray', 'evdev'))\nprint(agent.run.__file__)")
+    probe = ("import importlib.util as u, PIL, schedule, platformdirs, Xlib, agent.live.run\n"
+             "assert all(u.find_spec(m) for m in ('pynput', 'pystray', 'evdev'))\nprint(agent.live.run.__file__)")
     python = next((tmp_path / "pipx" / "venvs" / "upright" / "bin").glob("python"))
     where = subprocess.run([python, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.startswith(str(tmp_path / "pipx"))  # its own copy, not the test venv's

@@ -27,10 +27,10 @@ from agent.sensing._dummy import DummySensing
 from tests.xvfb import xvfb_display  # noqa: F401  (fixture, found by name)
 
 pytest.importorskip("jeepney", reason="jeepney is not installed")
-from agent.sensing.dbus_lock import LOGIND, LOGIND_SESSION, PROPERTIES, LockWatch  # noqa: E402
-from jeepney import DBusAddress, HeaderFields, MessageType, message_bus  # noqa: E402
-from jeepney import new_error, new_method_return, new_signal  # noqa: E402
+from jeepney import DBusAddress, HeaderFields, MessageType, message_bus, new_error, new_method_return, new_signal  # noqa: E402  # noqa: E402
 from jeepney.io.blocking import open_dbus_connection  # noqa: E402
+
+from agent.sensing.dbus_lock import LOGIND, LOGIND_SESSION, PROPERTIES, LockWatch  # noqa: E402
 
 DEADLINE_S = 5.0
 QUIET_S = 0.5  # long enough for a signal already sent to have arrived

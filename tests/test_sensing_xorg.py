@@ -137,7 +137,7 @@ def test_a_new_round_frees_the_listener_that_fired(sensing, notes):
 
 
 def test_own_connections_keep_neither_visuals_nor_keymap(sensing):
-    """Parsed at connect, never read by Upright: 0.3 MiB per connection (agent.xconnection)."""
+    """Parsed at connect, never read by Upright: 0.3 MiB per connection (agent.sensing.xconnection)."""
     from Xlib import X
 
     for connection in (sensing._display, sensing._control):

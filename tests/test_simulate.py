@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import cli
+from agent.cli import command as cli
 from benchmarks.traces import EXAMPLE, WORKDAY, events
 
 ROOT = Path(__file__).resolve().parents[1]

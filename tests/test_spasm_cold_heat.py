@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from agent import cold_heat
-from agent.cold_heat import COLD, EITHER, HEAT, PackTimer, days_ago, phase, started_days_ago
+from agent.content import cold_heat
+from agent.content.cold_heat import COLD, EITHER, HEAT, PackTimer, days_ago, phase, started_days_ago
 
 START = datetime(2025, 3, 2, 8, 30)
 SECOND = timedelta(seconds=1)

@@ -10,12 +10,28 @@ import time
 
 import pytest
 
-from agent.exercises import Exercise, load_library
+from agent.content.exercises import Exercise, load_library
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from tests.ui_desktop import (
-    UI_DISPLAY, click, clipped_widgets, find_button, mapped_texts, move_pointer, press, pump, screen_rect, screenshot,
-    split_screen, type_text, typing_in_an_editor, upright_windows, wait_until, wrapper_id, x_focus, xdotool
+    UI_DISPLAY,
+    click,
+    clipped_widgets,
+    find_button,
+    mapped_texts,
+    move_pointer,
+    press,
+    pump,
+    screen_rect,
+    screenshot,
+    split_screen,
+    type_text,
+    typing_in_an_editor,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    x_focus,
+    xdotool,
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -9,13 +9,21 @@ from datetime import date
 
 import pytest
 
-from agent import content
-from agent.checklist_state import StateStore
+from agent.content import texts as content
+from agent.content.checklist_state import StateStore
 from agent.ui import strings
 from agent.ui.checklist_window import ChecklistWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.ui_desktop import (
-    click, move_pointer, press, screen_rect, screenshot, upright_windows, wait_until, wrapper_id, xdotool
+    click,
+    move_pointer,
+    press,
+    screen_rect,
+    screenshot,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    xdotool,
 )
 
 MONITOR = (0, 0, 1280, 800)

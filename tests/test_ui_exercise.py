@@ -16,7 +16,7 @@ pytest.importorskip("PIL", reason="Pillow is not installed")
 
 from PIL import ImageChops  # noqa: E402
 
-from agent.exercises import load_library  # noqa: E402
+from agent.content.exercises import load_library  # noqa: E402
 from agent.ui import strings, theme  # noqa: E402
 from agent.ui.exercise import STAND_AND_REACH, Exercise, draw_exercise  # noqa: E402
 

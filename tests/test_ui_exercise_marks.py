@@ -10,16 +10,26 @@ from datetime import date
 
 import pytest
 
-from agent.exercise_choice import Rotation
-from agent.exercise_state import ExerciseStateStore
-from agent.exercises import load_library
+from agent.content.exercise_choice import Rotation
+from agent.content.exercise_state import ExerciseStateStore
+from agent.content.exercises import load_library
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from agent.ui.exercises_window import ExercisesWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.ui_desktop import (
-    click, clipped_widgets, press, pump, screen_rect, screenshot, type_text, typing_in_an_editor, upright_windows,
-    wait_until, wrapper_id, x_focus
+    click,
+    clipped_widgets,
+    press,
+    pump,
+    screen_rect,
+    screenshot,
+    type_text,
+    typing_in_an_editor,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    x_focus,
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent import content
+from agent.content import texts as content
 from agent.ui import strings
 from agent.ui.red_flags import RedFlagsCard
 from tests.reading_windows import clipped, shown_texts

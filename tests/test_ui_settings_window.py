@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import pytest
 
-from agent import layers
+from agent.settings import layers
 from agent.ui import strings
 from agent.ui.settings_window import GROUPS, MANAGED, RECOMMENDED, RESET, SettingsWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.test_layers import system_policy, user_settings
 from tests.ui_desktop import (
-    click, press, screen_rect, screenshot, type_text, upright_windows, wait_until, wrapper_id, xdotool
+    click,
+    press,
+    screen_rect,
+    screenshot,
+    type_text,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    xdotool,
 )
 
 MONITOR = (0, 0, 1280, 800)

@@ -9,14 +9,22 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from agent import content
 from agent.clock import monotonic
-from agent.cold_heat import COLD, EITHER, HEAT
+from agent.content import texts as content
+from agent.content.cold_heat import COLD, EITHER, HEAT
 from agent.ui import strings
 from agent.ui.spasm_guide import SpasmGuideWindow
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.ui_desktop import (
-    click, find_button, press, pump, screen_rect, screenshot, upright_windows, wait_until, wrapper_id
+    click,
+    find_button,
+    press,
+    pump,
+    screen_rect,
+    screenshot,
+    upright_windows,
+    wait_until,
+    wrapper_id,
 )
 
 MONITOR = (0, 0, 1280, 800)

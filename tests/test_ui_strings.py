@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from agent import content, i18n, po, pot
+from agent import i18n
+from agent.content import texts as content
+from agent.i18n import po, pot
 from agent.ui import strings
 
-UI = Path(pot.__file__).resolve().parent / "ui"
+UI = Path(pot.__file__).resolve().parents[1] / "ui"
 
 
 def template_ids() -> set[str]:
@@ -31,7 +33,7 @@ def ui_modules():
 
 def test_the_template_and_english_catalog_are_up_to_date():
     stale = pot.outdated()
-    assert stale == [], f"run `python -m agent.pot` to update {', '.join(map(str, stale))}"
+    assert stale == [], f"run `python -m agent.i18n.pot` to update {', '.join(map(str, stale))}"
 
 
 def test_every_string_the_windows_use_is_in_the_template():

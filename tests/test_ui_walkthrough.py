@@ -10,13 +10,22 @@ from datetime import date
 
 import pytest
 
-from agent import content
-from agent.checklist_state import StateStore, needs_walkthrough
+from agent.content import texts as content
+from agent.content.checklist_state import StateStore, needs_walkthrough
 from agent.ui import strings
 from agent.ui.walkthrough import Walkthrough
 from tests.reading_windows import clipped, shown_texts
 from tests.ui_desktop import (
-    click, find_button, press, pump, screen_rect, screenshot, upright_windows, wait_until, wrapper_id, x_focus
+    click,
+    find_button,
+    press,
+    pump,
+    screen_rect,
+    screenshot,
+    upright_windows,
+    wait_until,
+    wrapper_id,
+    x_focus,
 )
 
 MONITOR = (0, 0, 1280, 800)

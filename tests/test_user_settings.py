@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent import config, layers, tomlfile
-from agent.config_cli import commented_settings
-from agent.user_settings import InvalidValue, SettingsFileError, reset, set_value
+from agent.files import tomlfile
+from agent.settings import config, layers
+from agent.settings.user_settings import InvalidValue, SettingsFileError, commented_settings, reset, set_value
 
 
 def write(path, text: str | bytes):

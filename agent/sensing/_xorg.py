@@ -39,7 +39,7 @@ from agent.sensing._base import Sensing, SensingUnavailable, either_locked
 from agent.sensing._listeners import TrapArming
 from agent.sensing._record_listener import keyboard_and_pointer
 from agent.sensing.do_not_disturb import Rect, covers_any
-from agent.xconnection import lighten
+from agent.sensing.xconnection import lighten
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def open_display() -> Any:
             "it (XAUTHORITY points at the session's cookie, or "
             "'xhost +si:localuser:$USER').",
         ) from err
-    return lighten(display)  # no visuals or keymap kept: Upright reads neither (agent.xconnection)
+    return lighten(display)  # no visuals or keymap kept: Upright reads neither (agent.sensing.xconnection)
 
 
 def require_record(display: Any) -> None:

@@ -68,9 +68,9 @@ from typing import Callable, Optional, Tuple
 
 from PIL import Image, ImageStat
 
+from agent.sensing.xconnection import lighten
 from agent.tray._base import ActionCallback, BaseTray, TrayUnavailable
 from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
-from agent.xconnection import lighten
 
 log = logging.getLogger("agent.tray")
 
@@ -154,7 +154,7 @@ def _build_xorg_class(xorg):
             self._waker_lock = threading.Lock()
             super().__init__(*args, **kwargs)
 
-            display = lighten(self._display)  # no visuals or keymap kept (agent.xconnection)
+            display = lighten(self._display)  # no visuals or keymap kept (agent.sensing.xconnection)
             self._root = display.screen().root
             self._manager_atom = display.intern_atom("MANAGER")
             self._net_wm_name = display.intern_atom("_NET_WM_NAME")

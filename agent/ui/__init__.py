@@ -50,12 +50,12 @@ def default_exercises() -> list:
 
     For a quick look (no state: the rotation turns with the date only); the
     agent's own rotation, with favourites, hidden exercises and today's
-    showings kept between runs, is :class:`agent.exercise_choice.Rotation`.
+    showings kept between runs, is :class:`agent.content.exercise_choice.Rotation`.
     """
     from datetime import date
 
-    from agent.exercise_choice import choose
-    from agent.exercises import load_library
+    from agent.content.exercise_choice import choose
+    from agent.content.exercises import load_library
 
     return choose(load_library(), {}, date.today())[0]
 

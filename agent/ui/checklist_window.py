@@ -3,7 +3,7 @@
 Each item shows a small picture, the thing to check (a tick box: click
 it, or Space when it has the keyboard), why it matters in one line, and
 the day it was ticked. Ticks go straight into the shared
-:class:`~agent.checklist_state.ChecklistState`, dated ``today()``, and
+:class:`~agent.content.checklist_state.ChecklistState`, dated ``today()``, and
 ``on_change(state)`` runs after each, for the app to save it
 (``store.save``). Up and Down move between items, Tab reaches the
 buttons; the red-flags card is one click (or key) away.
@@ -22,8 +22,8 @@ from typing import Callable, Optional
 
 from PIL import Image, ImageDraw
 
-from agent import content
-from agent.checklist_state import ChecklistState
+from agent.content import texts
+from agent.content.checklist_state import ChecklistState
 from agent.ui import desk_pictures, strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
@@ -68,7 +68,7 @@ class ChecklistView(tk.Frame):
     Used by :class:`ChecklistWindow` and the first-run walk-through.
     """
 
-    def __init__(self, parent: tk.Misc, fonts: theme.Fonts, width: int, checklist: content.Checklist,
+    def __init__(self, parent: tk.Misc, fonts: theme.Fonts, width: int, checklist: texts.Checklist,
                  state: ChecklistState, on_change: Callable[[ChecklistState], None], *,
                  today: Callable[[], date] = date.today, bg: str = theme.BACKGROUND) -> None:
         super().__init__(parent, bg=bg)
@@ -97,7 +97,7 @@ class ChecklistView(tk.Frame):
     def ticked_count(self) -> int:
         return sum(self.state.is_ticked(self.checklist.id, item.id) for item in self.checklist.items)
 
-    def _row(self, n: int, item: content.ChecklistItem) -> None:
+    def _row(self, n: int, item: texts.ChecklistItem) -> None:
         f, bg = self.fonts, self._bg
         row = tk.Frame(self, bg=bg)
         row.pack(fill="x", pady=(f.pad(0.75) if n else 0, 0))
@@ -126,7 +126,7 @@ class ChecklistView(tk.Frame):
         self._vars[item.id], self.boxes[item.id], self.dates[item.id] = var, box, when
         self._show_date(item, pack_padx=indent)
 
-    def _show_date(self, item: content.ChecklistItem, pack_padx: Optional[int] = None) -> None:
+    def _show_date(self, item: texts.ChecklistItem, pack_padx: Optional[int] = None) -> None:
         label = self.dates[item.id]
         text = ticked_text(self.state.ticked_on(self.checklist.id, item.id), self._today())
         label.configure(text=text)
@@ -138,7 +138,7 @@ class ChecklistView(tk.Frame):
         if pack_padx is not None:
             label._upright_padx = pack_padx  # type: ignore[attr-defined]
 
-    def _toggle(self, item: content.ChecklistItem) -> None:
+    def _toggle(self, item: texts.ChecklistItem) -> None:
         ticked = self._vars[item.id].get()
         self.state.set_ticked(self.checklist.id, item.id, ticked, self._today())
         self._show_date(item)
@@ -152,12 +152,12 @@ class ChecklistView(tk.Frame):
 class ChecklistWindow(InfoWindow):
     """One checklist in its own window: heading, items, red flags and Close."""
 
-    def __init__(self, root: tk.Misc, checklist: str | content.Checklist, state: ChecklistState,
+    def __init__(self, root: tk.Misc, checklist: str | texts.Checklist, state: ChecklistState,
                  on_change: Callable[[ChecklistState], None], geometry: Rect, *, font_scale: float = 1.0,
                  today: Callable[[], date] = date.today, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None,
-                 red_flags: Optional[content.RedFlags] = None) -> None:
-        self.checklist = content.checklist(checklist) if isinstance(checklist, str) else checklist
+                 red_flags: Optional[texts.RedFlags] = None) -> None:
+        self.checklist = texts.checklist(checklist) if isinstance(checklist, str) else checklist
         title, heading = TITLES.get(self.checklist.id, (strings.POSTURE_TITLE, strings.POSTURE_HEADING))
         super().__init__(root, title, geometry, font_scale=font_scale, focus=focus, on_close=on_close)
         f, width = self.fonts, self.content_width

@@ -1,7 +1,7 @@
 """The exercises a break window teaches, as the windows see them: with their illustration.
 
 The exercises themselves are data (``assets/exercises/``, loaded by
-:mod:`agent.exercises`); each file's ``[pose]`` says how its figure moves.
+:mod:`agent.content.exercises`); each file's ``[pose]`` says how its figure moves.
 This module draws that figure for a window, a review sheet or an
 animation, and gives its words in the user's language (:func:`translated`).
 """
@@ -13,9 +13,9 @@ from typing import Optional
 
 from PIL import Image
 
-from agent.exercises import Exercise
+from agent.content.exercises import Exercise
+from agent.content.pose import movement
 from agent.i18n import gettext as _
-from agent.pose import movement
 from agent.ui.figure import draw_figure
 
 __all__ = ["Exercise", "STAND_AND_REACH", "draw_exercise", "translated"]
@@ -42,7 +42,7 @@ def draw_exercise(exercise: Exercise, size: int, phase: float, *, ghost: Optiona
 
 def translated(exercise: Exercise) -> Exercise:
     """The exercise in the user's language, for showing: its words are data
-    (``python -m agent.pot`` puts them in the template), looked up here, at
+    (``python -m agent.i18n.pot`` puts them in the template), looked up here, at
     display time, so the language in force when a window opens is the one it shows."""
     return dataclasses.replace(
         exercise, name=_(exercise.name), steps=tuple(_(step) for step in exercise.steps), why=_(exercise.why),

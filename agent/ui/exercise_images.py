@@ -14,8 +14,8 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from agent.exercises import Exercise
-from agent.pose import timeline
+from agent.content.exercises import Exercise
+from agent.content.pose import timeline
 from agent.ui.exercise import draw_exercise
 from agent.ui.theme import BACKGROUND, INK, INK_SOFT
 

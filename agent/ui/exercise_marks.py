@@ -3,7 +3,7 @@
 The break window shows a :class:`MarkRow` under each exercise's picture
 and the exercises window one per exercise, so a mark set in one reads the
 same in the other. Marks go straight to ``marks`` (the agent's
-:class:`~agent.exercise_choice.Rotation`, which saves them at once).
+:class:`~agent.content.exercise_choice.Rotation`, which saves them at once).
 
 Both controls are in the Tab order and act on Space, and neither takes
 the keyboard when clicked: the break window opens without focus so that
@@ -19,7 +19,7 @@ from typing import Callable, Optional, Protocol, Sequence
 
 from PIL import Image, ImageDraw
 
-from agent.exercises import Exercise
+from agent.content.exercises import Exercise
 from agent.ui import strings, theme
 from agent.ui.info_window import photo
 
@@ -27,7 +27,7 @@ log = logging.getLogger("agent.ui")
 
 
 class Marks(Protocol):
-    """What the windows need of the rotation (:class:`agent.exercise_choice.Rotation` is one)."""
+    """What the windows need of the rotation (:class:`agent.content.exercise_choice.Rotation` is one)."""
 
     allow_floor: bool
     listeners: list  # called after a mark changes

@@ -1,6 +1,6 @@
 """A friendly stick figure doing an exercise, drawn with Pillow.
 
-The exercise file says how the figure moves (:mod:`agent.pose`); the
+The exercise file says how the figure moves (:mod:`agent.content.pose`); the
 skeleton says where every joint is at a moment of it
 (:mod:`agent.ui.skeleton`); this module draws that moment: the backdrop,
 the floor or mat, the chair or desk, the figure, and a soft glow on the
@@ -21,9 +21,19 @@ from typing import Iterable, Optional, Sequence
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from agent.pose import Movement
+from agent.content.pose import Movement
 from agent.ui.skeleton import (
-    HEAD_R, LIMB_W, MAT_H, SEAT_H, SIDES, TORSO_W, Camera, Joints, Skeleton, Vec, add,
+    HEAD_R,
+    LIMB_W,
+    MAT_H,
+    SEAT_H,
+    SIDES,
+    TORSO_W,
+    Camera,
+    Joints,
+    Skeleton,
+    Vec,
+    add,
 )
 
 BODY = (36, 83, 92, 255)  # deep teal-slate, the palette's ink

@@ -15,7 +15,7 @@ from __future__ import annotations
 import tkinter as tk
 from typing import Callable, Optional
 
-from agent import content
+from agent.content import texts
 from agent.ui import strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow
@@ -30,10 +30,10 @@ class RedFlagsView(tk.Frame):
     """
 
     def __init__(self, parent: tk.Misc, fonts: theme.Fonts, width: int,
-                 red_flags: Optional[content.RedFlags] = None) -> None:
+                 red_flags: Optional[texts.RedFlags] = None) -> None:
         f = fonts
         super().__init__(parent, bg=theme.WARN_TINT, padx=f.pad(1.25), pady=f.pad(1))
-        flags = red_flags or content.red_flags()
+        flags = red_flags or texts.red_flags()
         inner = width - 2 * f.pad(1.25) - f.pad(0.5)  # labels add a little border round their text
         self.heading = theme.label(self, _(flags.heading), f.heading, fg=theme.WARN, wraplength=inner)
         self.heading.pack(anchor="w", fill="x")
@@ -56,7 +56,7 @@ class RedFlagsCard(InfoWindow):
     WIDTH = 640
 
     def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float = 1.0,
-                 red_flags: Optional[content.RedFlags] = None, focus: bool = True,
+                 red_flags: Optional[texts.RedFlags] = None, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None, parent: Optional[tk.Toplevel] = None) -> None:
         super().__init__(root, strings.RED_FLAGS_TITLE, geometry, font_scale=font_scale, focus=focus,
                          on_close=on_close, parent=parent)
@@ -89,7 +89,7 @@ def red_flags_button(parent: tk.Misc, fonts: theme.Fonts, open_card: Callable[[]
 class RedFlagsOpener:
     """Opens the card for a window, one at a time: a second click brings it forward."""
 
-    def __init__(self, owner: InfoWindow, red_flags: Optional[content.RedFlags] = None) -> None:
+    def __init__(self, owner: InfoWindow, red_flags: Optional[texts.RedFlags] = None) -> None:
         self.owner, self.red_flags = owner, red_flags
         self.card: Optional[RedFlagsCard] = None
 

@@ -7,11 +7,11 @@ user set offers "Reset to default" (back to what the layers beneath say).
 A tick or a choice is saved at once; a number on Enter, when its field
 loses the keyboard, or on Close. A value the validator refuses is shown
 under its field in the validator's words, and not saved; a settings file
-with a mistake in it is never overwritten (:mod:`agent.user_settings`).
+with a mistake in it is never overwritten (:mod:`agent.settings.user_settings`).
 
     SettingsWindow(root, layers.load, app.settings_saved, monitor_at_pointer(root))
 
-``load()`` gives the settings in force (:class:`agent.layers.Effective`);
+``load()`` gives the settings in force (:class:`agent.settings.layers.Effective`);
 ``on_saved()`` runs after each save, for the agent to take the change up at
 once. Tab moves through the controls, Space ticks, Enter saves a number,
 Esc closes (a number typed but not yet saved is dropped). Tk thread only.
@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 
 from PIL import Image, ImageDraw
 
-from agent import config, layers, user_settings
+from agent.settings import config, layers, user_settings
 from agent.ui import strings, theme
 from agent.ui.checklist_window import tick_box
 from agent.ui.geometry import Rect

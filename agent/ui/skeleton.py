@@ -3,7 +3,7 @@
 The figure is a small 3-D skeleton so that one model serves every
 exercise: a side view shows most of them, and turning the camera shows
 the sideways ones (a seated twist, knees lowered to one side) without a
-second kind of drawing. Joints are computed from a :class:`~agent.pose.Keyframe`'s
+second kind of drawing. Joints are computed from a :class:`~agent.content.pose.Keyframe`'s
 angles (forward kinematics); a hand or foot with a target is placed by
 two-bone inverse kinematics, so a hand stays on the knee it hugs and a
 foot stays planted while the hips lift.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Dict, Iterable, Tuple
 
-from agent.pose import Keyframe, Movement
+from agent.content.pose import Keyframe, Movement
 
 Vec = Tuple[float, float, float]
 Joints = Dict[str, Vec]

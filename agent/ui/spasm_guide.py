@@ -2,7 +2,7 @@
 
 At the top, a card answers the two questions that come first. *Cold or
 heat?* The user says when the spasm started (today, yesterday, 2 or 3
-days ago) and :func:`agent.cold_heat.phase` says which. *How long does
+days ago) and :func:`agent.content.cold_heat.phase` says which. *How long does
 the pack stay on?* "Start a cold pack" counts down 15 minutes (the
 articles say 15 to 20; the card says "never more than 20") and says when
 to take it off. Below, the guide's sections from
@@ -28,8 +28,8 @@ import tkinter as tk
 from datetime import datetime
 from typing import Callable, Optional
 
-from agent import cold_heat, content
 from agent.clock import monotonic
+from agent.content import cold_heat, texts as content
 from agent.ui import desk_pictures, strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo

@@ -4,7 +4,7 @@ Each string goes through ``_()``, a gettext lookup (:mod:`agent.i18n`)
 that falls back to the English written here; the health content from
 ``assets/content/`` goes through it too, as the windows show it. Strings
 with numbers are ``str.format`` templates so that a translator can move
-the number. After changing any text, run ``python -m agent.pot``: it
+the number. After changing any text, run ``python -m agent.i18n.pot``: it
 rebuilds the template ``assets/locale/upright.pot`` and the English
 catalog, and a test fails until it is run.
 
@@ -15,7 +15,6 @@ content files do.
 from __future__ import annotations
 
 from agent.i18n import gettext as _
-
 
 APP = _("Upright")
 
@@ -97,7 +96,7 @@ TICKED_COUNT = _("{ticked} of {total} ticked")
 TICKED_TODAY = _("Ticked today")
 TICKED_ON = _("Ticked on {date}")
 RED_FLAGS_BUTTON = _("Red flags: when to get help now")
-# Shown by the monthly re-check reminder (agent/calendar_chores.py).
+# Shown by the monthly re-check reminder (agent/live/calendar_chores.py).
 RECHECK_REMINDER = _("A month since you checked your workstation: is everything you ticked still true?")
 
 # -- first-run walk-through ------------------------------------------------------

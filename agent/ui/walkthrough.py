@@ -23,8 +23,8 @@ import tkinter as tk
 from datetime import date
 from typing import Callable, Optional, Sequence
 
-from agent import content
-from agent.checklist_state import ChecklistState
+from agent.content import texts
+from agent.content.checklist_state import ChecklistState
 from agent.ui import strings, theme
 from agent.ui.checklist_window import TITLES, ChecklistView
 from agent.ui.geometry import Rect
@@ -41,15 +41,15 @@ class Walkthrough(InfoWindow):
     def __init__(self, root: tk.Misc, state: ChecklistState, on_change: Callable[[ChecklistState], None],
                  geometry: Rect, *, on_finish: Optional[Callable[[bool], None]] = None,
                  font_scale: float = 1.0, today: Callable[[], date] = date.today, focus: bool = False,
-                 checklists: Optional[Sequence[content.Checklist]] = None,
-                 red_flags: Optional[content.RedFlags] = None) -> None:
+                 checklists: Optional[Sequence[texts.Checklist]] = None,
+                 red_flags: Optional[texts.RedFlags] = None) -> None:
         super().__init__(root, strings.WALKTHROUGH_TITLE, geometry, font_scale=font_scale, focus=focus,
                          on_close=self._closed)
         self.state, self._on_change, self._today = state, on_change, today
         self._on_finish = on_finish
         self.completed = False
         self.checklists = list(checklists) if checklists is not None else \
-            [content.checklist(name) for name in content.CHECKLISTS]
+            [texts.checklist(name) for name in texts.CHECKLISTS]
         self.open_red_flags = RedFlagsOpener(self, red_flags)
         f, width = self.fonts, self.content_width
 

@@ -1,0 +1,542 @@
+"""The live agent: wires sensing, the engine, the tray and the windows together.
+
+Everything here runs on the Tk thread. Other threads (tray, listeners, the
+control socket, signals) only post messages through the `Mailbox`. The agent
+wakes up at computed deadlines — the engine's next decision, the pre-break
+notice, the next icon step — never on a fast tick, so it costs nothing while
+the user works. Its `root` is `agent.live.loop.Loop`, which starts Tk only when the
+first window opens (the window factories ask it for the real root).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Callable
+
+from agent.core import Decision, Engine, Rules
+from agent.core import events as ev
+from agent.live.activity import ActivityMonitor
+from agent.live.loop import WindowsUnavailable
+from agent.live.mailbox import Mailbox
+from agent.sensing.suspend import SuspendDetector
+from agent.tray import tooltip_text
+
+if TYPE_CHECKING:
+    import tkinter
+
+    from agent.live.loop import Loop
+
+log = logging.getLogger("agent")
+
+TICK_S = 120.0  # longest sleep while a bout runs: the tray ring moves in steps this long
+NOTICE_BEFORE_S = 60.0  # "Break in 1 min — finish your sentence"
+DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at most)
+FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
+SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
+REPLY_TIMEOUT_S = 5.0
+
+
+@dataclass
+class Windows:
+    """The Tk windows the agent shows; built by `agent.ui`, injected for tests."""
+
+    break_window: Callable[..., Any]
+    notice: Callable[..., Any]
+    panel: Callable[..., Any]
+    geometry: Callable[[tkinter.Tk], tuple[int, int, int, int]]
+    exercises: Callable[[], list]  # the rotation: each call, the next break's exercises
+    library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
+    settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
+    other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
+
+
+class App:
+    """One user's agent session."""
+
+    def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
+                 clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
+                 live=None) -> None:
+        self.root, self.rules, self.settings = root, rules, settings
+        self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
+        self.clock, self.mailbox, self.windows = clock, mailbox, windows
+        self.engine = Engine(rules, start=clock.monotonic())
+        self.sensing = sensing
+        self.monitor = ActivityMonitor(sensing, lambda t: mailbox.post(("input", t)),
+                                       arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
+        self.suspend = suspend or SuspendDetector()
+        self.guides = guides  # checklists, spasm guide, walk-through (agent.live.guides); None in some tests
+        self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
+        self._locked = False
+        self._timer: str | None = None
+        self._prompt_window = None  # the open break window
+        self._started = False  # the user pressed Start in it
+        self._held: Decision | None = None  # prompt held by do-not-disturb
+        self._noticed_at_sitting: float | None = None  # the threshold the pre-notice was shown for
+        self._panel = None
+        self._library = None  # the open exercises window
+        self._settings_window = None  # the open Settings window
+        self._window_error: str | None = None  # why the last window could not open, if it could not
+        self.on_quit: Callable[[], None] = root.quit
+
+    # --- lifetime ---------------------------------------------------------
+
+    def start(self) -> None:
+        self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+        self.mailbox.attach(self.root, self._receive)
+        self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
+        self.tray.start()
+        if self.guides is not None:
+            walkthrough = self.settings["checklists"]["first_run_walkthrough"]
+            self._window(lambda: self.guides.start(walkthrough=walkthrough))
+        self._wake()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self.root.after_cancel(self._timer)
+            self._timer = None
+        self._close_prompt()
+        self.tray.stop()
+        self.sensing.close()
+
+    # --- messages from other threads --------------------------------------
+
+    def _receive(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "input":
+            self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
+            self._reschedule()
+        elif kind == "lock":  # a locker announced a lock or unlock: follow it now, not at the next wake-up
+            self._catch_up()
+            self._reschedule()
+        elif kind == "action":
+            self.act(message[1])
+        elif kind == "control":
+            _, request, box = message
+            box.reply = self.control(request)
+            box.done.set()
+        elif kind == "quit":
+            self.on_quit()
+
+    # --- the one timer ----------------------------------------------------
+
+    def _wake(self) -> None:
+        """Read the sensors, let the engine catch up, show what fell due, sleep again."""
+        self._timer = None
+        now = self._catch_up()
+        self._follow_settings(now)
+        if self.guides is not None:
+            self._window(self.guides.run_chores)
+        if self._held is not None and not self._busy():
+            held, self._held = self._held, None
+            makeup = self.settings["do_not_disturb"]["makeup_break"]
+            log.info("do-not-disturb ended: %s", "make-up break" if makeup else "the held prompt is dropped")
+            if makeup:
+                self._show_prompt(held)
+        self._maybe_notice(self.engine.status(now))
+        self._reschedule()
+
+    def _catch_up(self) -> float:
+        """Read the sensors and let the engine reach the present; returns now."""
+        now = self.clock.monotonic()
+        slept = self.suspend.check()
+        seen = self.monitor.check(now, trust_idle=slept < SUSPEND_MIN_S)
+        if seen is not None:
+            self._apply(self.engine.input(self._engine_time(seen)))
+        self._follow_lock(now)
+        self._apply(self.engine.advance(now))
+        return now
+
+    def _reschedule(self) -> None:
+        now = self.clock.monotonic()
+        if self._timer is not None:
+            self.root.after_cancel(self._timer)
+            self._timer = None
+        status = self.engine.status(now)
+        wake = self._next_wake(now, status)
+        log.debug("%s, sitting %.0f s; next wake-up in %.1f s", status.state, status.sitting_s, wake - now)
+        if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
+            self._timer = self.root.after(int(max(0.05, wake - now) * 1000), self._wake)
+        self._refresh_tray(now, status)
+
+    def _next_wake(self, now: float, status) -> float:
+        """The earliest moment something could change, at most a tick away while a bout runs."""
+        deadline = self.engine.next_deadline()
+        candidates = [float("inf") if deadline is None else deadline]
+        if status.state == "working":
+            candidates.append(now + TICK_S)
+            if self._notice_pending(status):
+                candidates.append(now + max(0.0, status.next_break_in_s - NOTICE_BEFORE_S))
+        if self._held is not None:
+            candidates.append(now + min(DND_RECHECK_S, self.rules.sit_limit_s / 4))
+        if not self.sensing.armed and status.state != "working":
+            candidates.append(now + TICK_S)  # e.g. a listener that could not arm
+        chore_in = self.guides.seconds_until_chore() if self.guides is not None else None
+        if chore_in is not None:
+            candidates.append(now + chore_in)
+        return max(now, min(candidates))
+
+    def _engine_time(self, t: float) -> float:
+        return max(t, self.engine.now)
+
+    def _follow_lock(self, now: float) -> None:
+        locked = bool(self.sensing.screen_locked())
+        if locked != self._locked:
+            self._locked = locked
+            self._apply(self.engine.feed(now, ev.LOCK if locked else ev.UNLOCK))
+
+    # --- decisions --------------------------------------------------------
+
+    def _apply(self, decisions) -> None:
+        for decision in decisions:
+            log.info("decision %s %s", decision.type, decision.fields)
+            if decision.type in ev.PROMPTS:
+                self._noticed_at_sitting = None
+                if self._busy():
+                    log.info("break prompt held: do not disturb (full screen or camera)")
+                    self._held = decision
+                else:
+                    self._show_prompt(decision)
+            elif decision.type == ev.NATURAL_BREAK:
+                self._held = None
+                if not self._started:
+                    self._close_prompt()
+            elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
+                log.info("standing reminder not shown: turned off")
+            elif decision.type in (ev.POSITION_CHANGE_DUE, ev.MOVE_DUE, ev.SIT_DUE):
+                self._notice(_NOTICES[decision.type])
+
+    def _feature(self, name: str) -> bool:
+        return bool(self.settings["features"][name])
+
+    def _follow_settings(self, now: float) -> None:
+        """Take up a changed policy or settings file: new limits count the sitting so far."""
+        if self.live is None or not self.live.changed():
+            return
+        self.settings = self.live.values
+        if self._settings_window is not None and self._settings_window.is_open:
+            self._settings_window.refresh()  # e.g. a policy changed while it is open
+        rules = Rules.from_config(self.settings)
+        if rules != self.rules:
+            self.rules = rules
+            self._apply(self.engine.set_rules(now, rules))
+        follow = getattr(self.windows.exercises, "follow", None)  # a test's plain list has none
+        if follow is not None:
+            follow(self.settings, rules.break_s)
+
+    def _busy(self) -> bool:
+        """Do not disturb: a presentation, a video, a call."""
+        dnd = self.settings["do_not_disturb"]
+        return bool((dnd["fullscreen"] and self.sensing.fullscreen_active())
+                    or (dnd["camera"] and self.sensing.camera_in_use()))
+
+    def _notice_pending(self, status) -> bool:
+        """A pre-break notice is still owed for the coming prompt.
+
+        A minute's warning makes sense only before a limit several minutes long,
+        and once per prompt: the prompt is known by the sitting it falls due at.
+        """
+        return (status.next_break_in_s is not None and self.rules.sit_limit_s >= 3 * NOTICE_BEFORE_S
+                and self._noticed_at_sitting != _due_at_sitting(status))
+
+    def _maybe_notice(self, status) -> None:
+        if status.state != "working" or not self._notice_pending(status):
+            return
+        if 0 < status.next_break_in_s <= NOTICE_BEFORE_S + 0.5:
+            self._noticed_at_sitting = _due_at_sitting(status)
+            self._notice("Break in 1 min — finish your sentence")
+
+    # --- windows ----------------------------------------------------------
+
+    def _show_prompt(self, decision: Decision | None) -> None:
+        """Open the break window (a due prompt, or the user asked for a break)."""
+        self._close_prompt()
+        log.info("break prompt shown (%s)", "due" if decision else "asked for")
+        can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
+        self._started = False
+        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone))
+        if self._prompt_window is not None:
+            self._offer_focus()
+
+    def _open_break_window(self, can_postpone: bool):
+        """The break window on the monitor with the pointer, the others dimmed if so set."""
+        monitor, dim = self.windows.geometry(self.root), []
+        if self.windows.other_monitors is not None and self.settings["breaks"]["dim_other_monitors"]:
+            dim = self.windows.other_monitors(self.root, monitor)
+        return self.windows.break_window(
+            self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
+            can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
+            geometry=monitor, marks=self._marks(), dim=dim)
+
+    def _window(self, open_window: Callable[[], Any]) -> Any:
+        """The window `open_window` makes, or None when no window can open.
+
+        Tk starts at the first window, maybe hours after the display was
+        checked; if it cannot, the agent keeps counting, the tray still shows
+        a due break, and the log says why, once until a window opens again.
+        """
+        try:
+            window = open_window()
+        except WindowsUnavailable as err:
+            (log.debug if self._window_error == str(err) else log.error)("%s", err)
+            self._window_error = str(err)
+            return None
+        self._window_error = None
+        return window
+
+    def _marks(self):
+        """The rotation, if it keeps favourites and hidden exercises (a test's list does not)."""
+        return self.windows.exercises if hasattr(self.windows.exercises, "favourite") else None
+
+    def _open_library(self) -> None:
+        """The exercises window; a second click raises the open one."""
+        if self._library is not None and self._library.is_open:
+            self._library.focus()
+        elif self.windows.library is not None and self._marks() is not None:
+            self._library = self._window(
+                lambda: self.windows.library(self.root, self._marks(), self.windows.geometry(self.root)))
+
+    def _may(self, answer: str) -> bool:
+        """Whether the user may put a break off ("postpone") or drop it ("skip")."""
+        if self._feature("strict_breaks"):
+            return False
+        return answer != "skip" or bool(self.settings["breaks"]["allow_skip"])
+
+    def _refused(self, answer: str) -> str | None:
+        """Why `answer` is not offered, in the user's words; None if it is."""
+        if self._may(answer):
+            return None
+        managed = self.live is not None and (self.live.locked("features.strict_breaks")
+                                             or (answer == "skip" and self.live.locked("breaks.allow_skip")))
+        what = "Postponing" if answer == "postpone" else "Skipping"
+        return f"{what} a break is turned off" + (" (managed by your organization)." if managed else ".")
+
+    def _offer_focus(self) -> None:
+        """Take the keyboard only when the user has paused typing."""
+        if self._prompt_window is None:
+            return
+        idle = self.sensing.idle_seconds()
+        if idle is None or idle >= FOCUS_IDLE_S:
+            self._prompt_window.offer_focus()
+        else:
+            self.root.after(int((FOCUS_IDLE_S - idle) * 1000) + 50, self._offer_focus)
+
+    def _close_prompt(self) -> None:
+        if self._prompt_window is not None:
+            import tkinter  # loaded already: a window is open
+
+            window, self._prompt_window = self._prompt_window, None
+            try:
+                window.destroy()
+            except tkinter.TclError:
+                pass
+
+    def _choose(self, choice: str) -> None:
+        """The user's answer in the break window."""
+        now = self._engine_time(self.clock.monotonic())
+        log.info("break window: %s", _CHOICES_LOGGED.get(choice, "other choice"))
+        if choice == "start":
+            self._started = True
+            self._apply(self.engine.feed(now, ev.BREAK_START))
+        elif choice == "done":
+            if not self._started:
+                self._apply(self.engine.feed(now, ev.BREAK_START))
+            self._apply(self.engine.feed(now, ev.BREAK_END))
+            self._started = False
+            self._close_prompt()
+        elif choice == "hurts":
+            hurt = getattr(self.windows.exercises, "hurt", None)
+            if hurt is not None and self._prompt_window is not None:
+                hurt(self._prompt_window.exercise.id)  # never shown again; the window shows the caution
+        elif choice in ("postpone", "skip") and self._refused(choice):
+            log.info("break window: %s refused by settings", choice)
+        elif choice in ("postpone", "skip"):
+            if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
+                self._apply(self.engine.feed(now, choice))
+            self._close_prompt()
+        self._reschedule()
+
+    def _notice(self, text: str) -> None:
+        self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), 8))
+
+    # --- actions from the tray, the panel and the command line ------------
+
+    def act(self, action: str) -> None:
+        now = self._engine_time(self.clock.monotonic())
+        log.info("action: %s", action)
+        if action == "open_panel":
+            self._open_panel(now)
+        elif action == "break_now":
+            self._show_prompt(None)
+        elif action == "postpone" and (refusal := self._refused("postpone")):
+            self._notice(refusal)
+        elif action == "today" and not self._feature("statistics"):
+            self._notice("Today's totals are turned off.")
+        elif action in ("postpone", "standing", "sitting"):
+            self._apply(self.engine.feed(now, action))
+            if action == "postpone":
+                self._close_prompt()
+        elif action.startswith("pause_"):
+            self.pause(now, _pause_seconds(action[6:], self.clock.wall()))
+        elif action == "resume":
+            self._apply(self.engine.resume(now))
+        elif action == "today":
+            self._notice(_today_text(self.engine.totals_at(now)))
+        elif action == "exercises":
+            self._open_library()
+        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
+            self._window(lambda: self.guides.open(action))
+        elif action == "settings" and self.windows.settings is not None:
+            self._open_settings()
+        elif action == "quit":
+            self.on_quit()
+        else:
+            self._notice("This part of Upright is coming in a later version.")
+        self._reschedule()
+
+    def pause(self, now: float, seconds: float) -> None:
+        log.info("paused for %.1f min", seconds / 60)
+        self._close_prompt()
+        self._held = None
+        self._apply(self.engine.pause(now, now + seconds))
+
+    def _open_panel(self, now: float) -> None:
+        status = self.engine.status(now)
+        if self._panel is not None:
+            import tkinter  # loaded already: a window is open
+
+            try:
+                self._panel.destroy()
+            except tkinter.TclError:
+                pass
+        self._panel = self._window(lambda: self.windows.panel(
+            self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
+            standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
+        ))
+
+    def _open_settings(self) -> None:
+        """The Settings window, one at a time: a second click raises it."""
+        window = self._settings_window
+        if window is not None and window.is_open:
+            window.focus()
+            return
+        self._follow_settings(self._catch_up())  # show the files as they are now
+        self._settings_window = self._window(lambda: self.windows.settings(
+            self.root, lambda: self.live.effective if self.live is not None else _load_layers(),
+            self.settings_saved, self.windows.geometry(self.root)))
+
+    def settings_saved(self) -> None:
+        """The Settings window wrote the user's file: take the change up now, not at the next wake-up."""
+        self._follow_settings(self._catch_up())
+        self._reschedule()
+
+    def control(self, request: dict) -> dict:
+        """A command from `upright status|break|pause|...`, on the Tk thread."""
+        command = request["command"]
+        now = self._catch_up()
+        self._follow_settings(now)
+        if command == "status":
+            return {"ok": True, **self.status(now)}
+        if command == "pause":
+            minutes = request.get("minutes")
+            if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
+                return {"ok": False, "error": "pause takes minutes between 0 and 1440"}
+            self.pause(now, minutes * 60)
+        elif command in _CONTROL_ACTIONS:
+            self._window_error = None
+            self.act(_CONTROL_ACTIONS[command])
+            if command == "break" and self._window_error is not None:
+                return {"ok": False, "error": self._window_error}
+        elif command == "quit":
+            self.mailbox.post(("quit",))  # after this reply is sent
+        else:
+            return {"ok": False, "error": f"unknown command {command!r}"}
+        self._reschedule()
+        return {"ok": True, **self.status(now)}
+
+    def _paused_until(self, status, now: float) -> datetime | None:
+        """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""
+        if status.paused_until is None:
+            return None
+        return self.clock.wall() + timedelta(seconds=status.paused_until - now)
+
+    def status(self, now: float) -> dict:
+        status = self.engine.status(now)
+        paused_until = self._paused_until(status, now)
+        if paused_until is not None:
+            paused_until = paused_until.isoformat(timespec="seconds")
+        return {
+            "state": status.state,
+            "sitting_s": round(status.sitting_s, 1),
+            "next_break_in_s": None if status.next_break_in_s is None else round(status.next_break_in_s, 1),
+            "standing": status.standing,
+            "paused_until": paused_until,
+            **({"today": {k: round(v, 1) for k, v in self.engine.totals_at(now).as_dict().items()}}
+               if self._feature("statistics") else {}),
+        }
+
+    def _refresh_tray(self, now: float, status) -> None:
+        limit = self.rules.sit_limit_s
+        progress = min(1.0, status.sitting_s / limit) if limit else 0.0
+        state = _TRAY_STATE.get(status.state, "working")
+        if state == "working" and status.standing:
+            state = "standing"
+        tooltip = tooltip_text(status.sitting_s, status.next_break_in_s, state, status.standing,
+                               standing_s=status.standing_s, paused_until=self._paused_until(status, now),
+                               now=self.clock.wall())
+        self.tray.update(progress, state, tooltip)
+
+
+class Reply:
+    """A control request waiting for the Tk thread's answer."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: dict | None = None
+
+
+def ask(mailbox: Mailbox, request: dict) -> dict:
+    """Called on the control socket's thread: hand over and wait, bounded."""
+    box = Reply()
+    mailbox.post(("control", request, box))
+    if not box.done.wait(REPLY_TIMEOUT_S):
+        return {"ok": False, "error": "the agent did not answer in time"}
+    return box.reply
+
+
+_CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": "break postponed",
+                   "skip": "break skipped", "hurts": "an exercise hurts; it leaves the rotation"}
+_CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
+_TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
+               "paused": "paused"}
+_NOTICES = {
+    ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
+    ev.MOVE_DUE: "Time to move: walk around for two minutes",
+    ev.SIT_DUE: "You can sit down again",
+}
+
+
+def _load_layers():
+    from agent.settings import layers
+
+    return layers.load()
+
+
+def _due_at_sitting(status) -> float:
+    """The sitting (in the bout) at which the next prompt falls due."""
+    return round(status.sitting_s + (status.next_break_in_s or 0.0))
+
+
+def _pause_seconds(what: str, wall: datetime) -> float:
+    """30, 60 (minutes) or "tomorrow": until the next local midnight."""
+    if what == "tomorrow":
+        midnight = (wall + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return (midnight - wall).total_seconds()
+    return float(what) * 60
+
+
+def _today_text(totals) -> str:
+    return (f"Today: sitting {round(totals.sitting_s / 60)} min, longest bout {round(totals.longest_bout_s / 60)} min; "
+            f"{totals.breaks_taken} breaks taken, {totals.natural_breaks} natural breaks")

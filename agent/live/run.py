@@ -1,0 +1,140 @@
+"""`upright run`: check the session, build the real pieces, run the agent's loop.
+
+This is the composition root: the only place that knows which backend, tray
+and windows are real. A missing piece (display, X RECORD, another agent) ends
+here with a message and a fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import signal
+import sys
+
+from agent import __version__
+from agent.clock import SystemClock
+from agent.live import control, heap, logs
+
+log = logging.getLogger("agent")
+
+EXIT_MISSING = 2
+
+
+class Missing(Exception):
+    """The session lacks something Upright needs: what, and how to fix it."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(f"{what}\nFix: {fix}")
+        self.what, self.fix = what, fix  # apart, for `upright doctor`'s table
+
+
+def check_display(platform: str = sys.platform) -> None:
+    """An X11 session is what Upright needs on Linux; Windows and macOS always have their desktop."""
+    if os.environ.get("DISPLAY") or platform.startswith("win") or platform == "darwin":
+        return
+    if os.environ.get("WAYLAND_DISPLAY"):
+        raise Missing("This is a Wayland session without X11 compatibility (no DISPLAY).",
+                      "Enable XWayland, or log in to an X11 session, and start Upright from it.")
+    raise Missing("No display: Upright is a desktop agent and needs a graphical session (DISPLAY is not set).",
+                  "Start it from your desktop session (autostart does this), or set DISPLAY, e.g. DISPLAY=:0.")
+
+
+def run(config_path: str | None) -> int:
+    """Start the agent; returns the exit status."""
+    from agent.settings.live_settings import LiveSettings
+
+    live = LiveSettings(config_path)
+    check_display()
+    try:
+        server = control.Server()
+    except control.AlreadyRunning:
+        print("Upright is already running in this session.")
+        return 0
+    logs.start(live.values["logging"]["level"])  # only the agent that runs writes the log
+    live.report()
+    live.listeners.append(lambda values: logs.set_level(values["logging"]["level"]))
+    try:
+        return _run_with(server, live)
+    finally:
+        server.close()
+
+
+def _answer(mailbox, request: dict) -> dict:
+    """The control socket's handler: answer pings here, hand the rest to the Tk thread."""
+    if request.get("command") == "ping":
+        return {"ok": True, "pid": os.getpid()}
+    from agent.live.app import ask
+
+    return ask(mailbox, request)
+
+
+def _run_with(server: control.Server, live) -> int:
+    from agent.content.exercise_choice import Rotation
+    from agent.live.app import App, Windows
+    from agent.live.loop import Loop
+    from agent.live.mailbox import Mailbox
+    from agent.sensing import SensingUnavailable, backend
+    from agent.tray import Tray
+
+    settings, rules = live.values, live.rules()
+    heap.share_one_arena()  # before the tray, socket and listener threads: 0.5 MiB while away
+    clock = SystemClock()
+    try:
+        sensing = backend(clock=clock.monotonic)
+    except SensingUnavailable as error:
+        raise Missing(error.message, error.fix) from None
+    if importlib.util.find_spec("_tkinter") is None:  # Tk itself starts with the first window
+        sensing.close()
+        raise Missing("Python's Tk support (tkinter), which draws Upright's windows, is not installed.",
+                      "Install it (Debian/Ubuntu: sudo apt install python3-tk) and start Upright again.")
+    root = Loop(class_name="Upright")
+    mailbox = Mailbox()
+    windows = Windows(_on_first_use("BreakWindow", root), _on_first_use("Notice", root),
+                      _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
+                      Rotation.from_settings(settings, rules.break_s),
+                      library=_on_first_use("ExercisesWindow", root),
+                      settings=_on_first_use("SettingsWindow", root),
+                      other_monitors=_on_first_use("other_monitors", root))
+    from agent.live.guides import Guides
+
+    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
+    app.start()
+    server.start(lambda request: _answer(mailbox, request))
+    docked = app.tray.docked()
+    if docked is False:
+        print("Upright: no system tray found; running without an icon (use `upright status`).", file=sys.stderr)
+    log.info("started: version %s, sensing %s, tray %s, tray docked %s",
+             __version__, sensing.NAME, app.tray.BACKEND, {True: "yes", False: "no"}.get(docked, "unknown"))
+    print(f"Upright is running (pid {os.getpid()}); `upright status` tells how long you have been sitting.",
+          flush=True)
+    heap.release_free_memory()  # what starting up freed: 1.2 MiB
+    try:
+        root.mainloop()
+    finally:
+        log.info("stopping")
+        app.stop()
+        mailbox.close(root)
+        root.destroy()
+    return 0
+
+
+def _on_first_use(name: str, loop):
+    """A window factory that imports its module (Tk, Tk images, Pillow) only when first called.
+
+    Most of a day no window is open; not loading them keeps the agent small.
+    App hands over its `loop` as the root; the window gets the real Tk root,
+    which the loop creates for the first window.
+    """
+    def make(_loop, *args, **kwargs):
+        from agent import ui
+
+        return getattr(ui, name)(loop.tk_root(), *args, **kwargs)
+
+    return make
+
