@@ -16,6 +16,8 @@ MENU_ACTIONS = (
     "lumbar",
     "exercises",
     "spasm_guide",
+    "lifting",
+    "red_flags",
     "today",
     "settings",
     "quit",

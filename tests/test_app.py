@@ -350,9 +350,9 @@ def test_content_entries_and_chores_go_to_the_guides():
     agent.app.guides = guides  # swap in the guides, then start again as the agent would
     agent.app.start()
     assert guides.started is True  # first-run walk-through on by default
-    for action in ("posture", "lumbar", "spasm_guide"):
+    for action in ("posture", "lumbar", "spasm_guide", "lifting", "red_flags"):
         agent.app.act(action)
-    assert guides.opened == ["posture", "lumbar", "spasm_guide"]
+    assert guides.opened == ["posture", "lumbar", "spasm_guide", "lifting", "red_flags"]
     agent.away(90 * MIN)  # away: only the daily chore can wake the agent now
     assert guides.chores_run >= 1
     assert agent.root.timers  # a timer stays set for the next chore

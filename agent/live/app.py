@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
 from agent.live.activity import ActivityMonitor
+from agent.live.guides import ACTIONS as GUIDE_ACTIONS
 from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
 from agent.sensing.suspend import SuspendDetector
@@ -386,7 +387,7 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._open_library()
-        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
+        elif self.guides is not None and action in GUIDE_ACTIONS:
             self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
             self._open_settings()

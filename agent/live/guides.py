@@ -1,5 +1,6 @@
-"""The agent's teaching side: checklists, the spasm guide, the first-run walk-through
-and the monthly re-check reminder, opened from the tray or panel.
+"""The agent's teaching side: checklists, the spasm guide, the lifting and red-flags
+cards, the first-run walk-through and the monthly re-check reminder, opened from
+the tray or panel.
 
 Kept apart from `app.App` (which times breaks) so each stays small. Lives on
 the Tk thread; windows and Pillow load on first use.
@@ -16,7 +17,7 @@ from agent.live.calendar_chores import CalendarChores, schedule_recheck
 
 log = logging.getLogger("agent")
 
-ACTIONS = ("posture", "lumbar", "spasm_guide")
+ACTIONS = ("posture", "lumbar", "spasm_guide", "lifting", "red_flags")
 
 
 class Guides:
@@ -43,8 +44,11 @@ class Guides:
             self._recheck()
 
     def open(self, action: str) -> None:
-        """A tray or panel entry: posture, lumbar or spasm_guide."""
-        if action == "spasm_guide":
+        """A tray or panel entry: one of :data:`ACTIONS`."""
+        if action in ("lifting", "red_flags"):
+            make = {"lifting": "LiftingCard", "red_flags": "RedFlagsCard"}[action]
+            self._show(action, lambda ui: getattr(ui, make)(self._tk(), self.geometry(self.root)))
+        elif action == "spasm_guide":
             self._show(action, lambda ui: ui.SpasmGuideWindow(
                 self._tk(), self.geometry(self.root), spasm_start=self._spasm_start,
                 on_spasm_start=self._remember_start))

@@ -523,6 +523,8 @@ _MENU: Tuple = (
         ("Lumbar support", "lumbar", None),
         ("Exercises", "exercises", None),
         ("Back spasm guide", "spasm_guide", None),
+        ("Lifting safely", "lifting", None),
+        ("When to get medical help", "red_flags", None),
     ), None),
     ("Today", "today", None),
     ("Settings", "settings", None),

@@ -4,7 +4,8 @@ What ``on_choice`` receives, in order, for one window:
 
 * ``"start"``    at most once: the user began the break (Start or Enter);
 * ``"hurts"``    at most once: the user stopped the exercise because it
-  hurts; the window then shows the caution text and a Close button;
+  hurts; the window then shows the caution text, a Close button and the
+  red flags (which open the red-flags card, as the link under an exercise does);
 * then exactly one of ``"done"`` (Done, Enter after Start, or Close after
   "hurts"), ``"postpone"`` or ``"skip"``, after which the window closes.
 
@@ -47,6 +48,7 @@ from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
 from agent.ui.own_window import OwnWindow
+from agent.ui.red_flags import RedFlagsOpener, red_flags_button
 
 log = logging.getLogger("agent.ui")
 
@@ -81,12 +83,14 @@ class BreakWindow(OwnWindow):
         if not self.exercises:
             raise ValueError("a break window needs at least one exercise")
         self._on_choice = on_choice
+        self.root = root
         self.marks = marks
         self.mark_row: Optional[MarkRow] = None
         self._clock = clock  # a test passes a fake one to run a countdown in no time
         self.can_postpone, self.can_skip = can_postpone, can_skip
         self.break_s = break_s
         self.monitor = geometry
+        self.open_red_flags = RedFlagsOpener(self)
         self.index = 0
         self.started = False
         self.in_caution = False
@@ -137,8 +141,17 @@ class BreakWindow(OwnWindow):
         f = self.fonts
         self.frame = tk.Frame(self.top, bg=theme.BACKGROUND, padx=f.pad(2), pady=f.pad(1.5))
         self.frame.pack(fill="both", expand=True)
-        self.heading = theme.label(self.frame, strings.BREAK_HEADING, f.heading)
-        self.heading.pack(anchor="w")
+        # The top: the heading and, while an exercise shows, the red flags at its
+        # right (the "This hurts" view has its own, next to its Close button).
+        self.head = tk.Frame(self.frame, bg=theme.BACKGROUND)
+        self.head.pack(fill="x")
+        self.heading = theme.label(self.head, strings.BREAK_HEADING, f.heading)
+        self.red_flags_button = red_flags_button(self.head, f, self.open_red_flags)
+        # In the disclaimer's small type: the prompt must not grow taller for it.
+        self._link_font = f.small.copy()
+        self._link_font.configure(underline=True)
+        self.red_flags_button.configure(font=self._link_font, pady=0, text=strings.PANEL_RED_FLAGS)  # short: beside the heading
+        self._head_row = [self.heading, self.red_flags_button]
 
         self.exercise_view = tk.Frame(self.frame, bg=theme.BACKGROUND)
         self.exercise_view.pack(fill="both", expand=True, pady=(f.pad(1.25), 0))
@@ -197,8 +210,12 @@ class BreakWindow(OwnWindow):
         ]
         for n, lbl in enumerate(self._caution_labels):
             lbl.pack(anchor="w", pady=(f.pad(0.5) if n else 0, 0))
-        self.close_button = theme.button(view, strings.CLOSE, lambda: self._choose("done"), f, "primary")
-        self.close_button.pack(anchor="w", pady=(f.pad(1.25), 0))
+        self.caution_buttons = tk.Frame(view, bg=theme.WARN_TINT)
+        self.caution_buttons.pack(fill="x", pady=(f.pad(1.25), 0))
+        self.close_button = theme.button(self.caution_buttons, strings.CLOSE, lambda: self._choose("done"), f,
+                                         "primary")
+        self.caution_red_flags_button = red_flags_button(self.caution_buttons, f, self.open_red_flags)
+        self._caution_row = [self.close_button, self.caution_red_flags_button]
 
     def _show_exercise(self) -> None:
         """Fill the text column and picture for the current exercise, then size the window."""
@@ -307,8 +324,12 @@ class BreakWindow(OwnWindow):
 
     def _place(self) -> None:
         """Size the window to its content (within the monitor) and centre it."""
-        theme.flow(self.buttons, self._button_row, self._window_width() - 2 * self.fonts.pad(2),
-                   self.fonts.pad(0.75))
+        inner = self._window_width() - 2 * self.fonts.pad(2)
+        theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
+        _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
+        if self.in_caution:
+            theme.flow(self.caution_buttons, self._caution_row, inner - 2 * self.fonts.pad(1.5),
+                       self.fonts.pad(0.75))
         self.top.update_idletasks()
         width = max(self._window_width(), self.top.winfo_reqwidth())
         height = self.top.winfo_reqheight()
@@ -369,6 +390,8 @@ class BreakWindow(OwnWindow):
         for lbl in self._caution_labels:
             lbl.configure(wraplength=wrap)
         self.caution_view.pack(fill="x", pady=(self.fonts.pad(1.25), 0), before=self.rule)
+        self.red_flags_button.pack_forget()
+        self._head_row = [self.heading]
         self._place()
         if self._has_focus():  # only move the keyboard if it was already here
             self.close_button.focus_set()
@@ -417,6 +440,16 @@ class BreakWindow(OwnWindow):
         if self._tick_id is not None and self.top is not None:
             self.top.after_cancel(self._tick_id)
         self._tick_id = None
+
+
+def _flow_spread(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:
+    """Like :func:`theme.flow`, but a second widget that fits on the first row
+    goes to its right edge, centred on the first one (the heading's link)."""
+    theme.flow(parent, widgets, width, gap)
+    row = widgets[0].pack_info()["in"]
+    if len(widgets) > 1 and widgets[1].pack_info()["in"] == row:
+        row.pack_configure(fill="x")
+        widgets[1].pack_configure(side="right")
 
 
 def _set_text(label: tk.Label, text: str) -> bool:

@@ -7,8 +7,9 @@ an action is chosen, on Esc, and when the focus goes elsewhere. Up and
 Down move between entries; Enter or Space chooses.
 
 ``on_action`` receives exactly one of :data:`ACTIONS`. Entries whose
-content is not built yet (posture, lumbar, exercises, spasm_guide, today,
-settings) still report their action: the app decides what they do.
+content is not built yet (posture, lumbar, exercises, spasm_guide, lifting,
+red_flags, today, settings) still report their action: the app decides what
+they do. "red_flags" is the red-flags card, so it is one click from the tray.
 Tk thread only.
 """
 
@@ -53,6 +54,8 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("lumbar", strings.PANEL_LUMBAR),
         ("exercises", strings.PANEL_EXERCISES),
         ("spasm_guide", strings.PANEL_SPASM_GUIDE),
+        ("lifting", strings.PANEL_LIFTING),
+        ("red_flags", strings.PANEL_RED_FLAGS),
     ]
     app = [("today", strings.PANEL_TODAY), ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]
@@ -125,10 +128,11 @@ class Panel(OwnWindow):
 
     def _entry(self, parent: tk.Frame, action: str, text: str) -> tk.Button:
         f = self.fonts
+        ink = theme.WARN if action == "red_flags" else theme.INK  # the red flags are easy to find
         entry = tk.Button(
             parent, text=text, command=lambda: self._choose(action), font=f.body, anchor="w",
             relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.375), cursor="hand2",
-            fg=theme.INK, bg=theme.SURFACE, activeforeground=theme.INK, activebackground=theme.ACCENT_TINT,
+            fg=ink, bg=theme.SURFACE, activeforeground=ink, activebackground=theme.ACCENT_TINT,
             highlightthickness=max(2, round(2 * f.scale)), highlightbackground=theme.SURFACE,
             highlightcolor=theme.ACCENT,
         )

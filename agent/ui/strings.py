@@ -57,12 +57,15 @@ FLOOR_OFF = _("Not offered at the desk: floor exercises are turned off in the se
 CAUTION_HEADING = _("Stop here")
 # 000: "Avoid any movement that increases pain"; 002: slowly, "without ... bouncing".
 CAUTION = _("Stop any movement that increases pain. Move slowly; never bounce.")
-# Worsening pain is a reason for care in 001, 002 and 004.
-CAUTION_WORSE = _("If the pain keeps getting worse, seek medical care.")
+# 001 lists "Worsening pain" among the signs to "seek emergency medical care" for
+# (002 "significantly worsens", 004 "progressively worsens"); the red flags list the rest.
+CAUTION_WORSE = _("If the pain keeps getting worse, get medical help now. The red flags list the other signs.")
 CLOSE = _("Close")
 
 #: Shown at the bottom of every window that gives health information.
 NOT_MEDICAL_ADVICE = _("Upright gives general information, not medical advice.")
+#: The same, short enough for a notice and the Settings window's foot.
+NOT_MEDICAL_ADVICE_SHORT = _("General information, not medical advice.")
 
 # -- notice --------------------------------------------------------------------
 NOTICE_TITLE = _("Upright — notice")
@@ -82,6 +85,8 @@ PANEL_POSTURE = _("Posture checklist")
 PANEL_LUMBAR = _("Lumbar support")
 PANEL_EXERCISES = _("Exercises")
 PANEL_SPASM_GUIDE = _("My back is in spasm now")
+PANEL_LIFTING = _("Lifting safely")
+PANEL_RED_FLAGS = _("When to get medical help")
 PANEL_TODAY = _("Today")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
@@ -95,21 +100,24 @@ CHECKLIST_INTRO = _("Tick what is already true for you; the rest is worth changi
 TICKED_COUNT = _("{ticked} of {total} ticked")
 TICKED_TODAY = _("Ticked today")
 TICKED_ON = _("Ticked on {date}")
-RED_FLAGS_BUTTON = _("Red flags: when to get help now")
+RED_FLAGS_BUTTON = _("Red flags: when to get medical help")
 # Shown by the monthly re-check reminder (agent/live/calendar_chores.py).
 RECHECK_REMINDER = _("A month since you checked your workstation: is everything you ticked still true?")
 
 # -- first-run walk-through ------------------------------------------------------
 WALKTHROUGH_TITLE = _("Upright — set up your workstation")
 WALKTHROUGH_HEADING = _("Set up your workstation")
-WALKTHROUGH_INTRO = _("Two short checklists, then the signs that need medical care now.")
+WALKTHROUGH_INTRO = _("Two short checklists, then the signs that need medical help.")
 STEP = _("Step {number} of {total}")
 BACK = _("Back")
 NEXT = _("Next")
 FINISH = _("Finish")
 
 # -- red flags -------------------------------------------------------------------
-RED_FLAGS_TITLE = _("Upright — red flags: seek medical care now")
+RED_FLAGS_TITLE = _("Upright — red flags: when to get medical help")
+
+# -- lifting ---------------------------------------------------------------------
+LIFTING_TITLE = _("Upright — lifting safely")
 
 # -- spasm guide -------------------------------------------------------------------
 GUIDE_TITLE = _("Upright — my back is in spasm")
