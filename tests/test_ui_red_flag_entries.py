@@ -5,8 +5,8 @@ the red-flags card (CONTENT.md: "Reachable in one click from every window
 that shows an exercise or advice, including the break window and its 'This
 hurts — stop' view, and from the tray panel"). If an entry disappears from
 any of them, its case here fails. Screenshots: tests/artifacts/
-red_flags_from_hurts (the card over the hurts view), break_foot (the break
-window's foot with its link), lifting_card, panel_red_flags.
+red_flags_from_hurts (the card over the hurts view), break_head_link (the break
+window with the link beside its heading), lifting_card, panel_red_flags.
 """
 
 from __future__ import annotations
@@ -118,11 +118,11 @@ def test_the_card_stays_above_the_break_window(root, shown, tmp_path):
     window.open_red_flags.close()
 
 
-def test_the_break_windows_foot_has_the_link_and_the_hurts_view_moves_it_next_to_close(root, shown, tmp_path):
+def test_the_break_windows_head_has_the_link_and_the_hurts_view_moves_it_next_to_close(root, shown, tmp_path):
     window, _entry = break_window(root, tmp_path)
     shown(window, "the break window")
     assert window.red_flags_button.winfo_viewable() and not window.caution_red_flags_button.winfo_viewable()
-    screenshot("break_foot", screen_rect(window.top))
+    screenshot("break_head_link", screen_rect(window.top))
     click(root, find_button(window.top, strings.HURTS))
     assert wait_until(root, lambda: window.caution_red_flags_button.winfo_viewable())
     assert not window.red_flags_button.winfo_ismapped(), "one red-flags link in the hurts view, not two"

@@ -11,12 +11,15 @@ import pytest
 
 from agent.settings import layers
 from agent.ui import strings
-from agent.ui.settings_window import GROUPS, MANAGED, RECOMMENDED, RESET, SettingsWindow
+from agent.ui.settings_window import (
+    DEFAULTS_NOTE, GROUPS, MANAGED, RECOMMENDED, RESET, SITTING_BEYOND, SettingsWindow
+)
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.test_layers import system_policy, user_settings
 from tests.ui_desktop import (
     click,
     press,
+    pump,
     screen_rect,
     screenshot,
     type_text,
@@ -125,6 +128,33 @@ def test_a_typed_number_is_saved_on_enter_and_the_settings_in_force_follow(root,
     assert root.focus_get() is window.row("breaks.natural_break_min").entry
 
 
+def test_beyond_an_hour_of_sitting_it_warns_and_still_saves(root, open_settings, saves):
+    """000's "take breaks every hour" is the articles' loosest bound: a warning, not a refusal."""
+    window = open_settings()
+    row = window.row("breaks.sitting_limit_min")
+    postpone = window.row("breaks.postpone_min")
+    assert not row.advice.winfo_ismapped()
+    assert postpone.advice.cget("text") == "Postponing 3 times in a row puts a break at 45 min of sitting."
+    retype(root, window, "breaks.sitting_limit_min", "75")
+    assert wait_until(root, lambda: saves == [1])
+    assert in_force("breaks.sitting_limit_min") == (75, "user"), "a warning, not a refusal"
+    assert wait_until(root, lambda: row.advice.winfo_ismapped())
+    assert row.advice.cget("text") == SITTING_BEYOND and row.error.cget("text") == ""
+    assert postpone.advice.cget("text") == "Postponing 3 times in a row puts a break at 90 min of sitting."
+    window.scroller.canvas.yview_moveto(0)  # the sitting limit is the first row
+    pump(root, 0.1)
+    screenshot("settings_sitting_warning", screen_rect(window.top))
+    retype(root, window, "breaks.sitting_limit_min", "60")
+    assert wait_until(root, lambda: not row.advice.winfo_ismapped())
+
+
+def test_it_says_what_is_advice_and_what_is_upright_s_own_and_is_not_medical_advice(root, open_settings):
+    texts = shown_texts(open_settings().top)
+    assert strings.NOT_MEDICAL_ADVICE in texts
+    assert DEFAULTS_NOTE in texts
+    assert not any("Cornell" in text for text in texts), "no outside source shown without its citation"
+
+
 @pytest.mark.parametrize("typed, says", [
     ("0", "must be greater than 0 and at most 480, got 0"),
     ("soon", 'expected a number, got a string ("soon")'),
@@ -151,6 +181,7 @@ def test_a_tick_saves_at_once_and_reset_goes_back_to_the_default(root, open_sett
     assert wait_until(root, lambda: saves == [1])
     assert in_force("do_not_disturb.camera") == (False, "user") and row.var.get() is False
     assert wait_until(root, lambda: row.reset_button.winfo_ismapped())
+    window.scroller.see(row.reset_button)  # it appears under the tick: near the area's edge, scroll it in
     click(root, row.reset_button)
     assert wait_until(root, lambda: saves == [1, 1])
     assert in_force("do_not_disturb.camera") == (True, "default") and row.var.get() is True

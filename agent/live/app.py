@@ -514,7 +514,8 @@ _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "
                "paused": "paused"}
 _NOTICES = {
     ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
-    ev.MOVE_DUE: "Time to move: walk around for two minutes",
+    # 001: "get up and walk around"; how long is the cycle's move_min, Upright's own default.
+    ev.MOVE_DUE: "Time to move: get up and walk around",
     ev.SIT_DUE: "You can sit down again",
 }
 

@@ -101,7 +101,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("breaks", "allow_skip", BOOLEAN, "Offer Skip on a break prompt."),
     Key("breaks", "dim_other_monitors", BOOLEAN, "Dim the other monitors while the break window is open."),
     _minutes("standing", "limit_min", 480, "Standing before a change of position is suggested."),
-    Key("pattern", "mode", CHOICE, "sitting-limit: a break per sitting limit; sit-stand-move: the Cornell cycle.",
+    Key("pattern", "mode", CHOICE, "sitting-limit: a break per sitting limit; sit-stand-move: Upright's sit, stand, move cycle.",
         choices=("sitting-limit", "sit-stand-move")),
     _minutes("pattern", "sit_min", 240, "Sitting part of the sit-stand-move cycle."),
     _minutes("pattern", "stand_min", 240, "Standing part of the sit-stand-move cycle."),

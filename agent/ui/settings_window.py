@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 
 from PIL import Image, ImageDraw
 
-from agent.settings import config, layers, user_settings
+from agent.settings import advice, config, layers, user_settings
 from agent.ui import strings, theme
 from agent.ui.checklist_window import tick_box
 from agent.ui.geometry import Rect
@@ -45,6 +45,13 @@ RECOMMENDED = _("Recommended by your organization")
 RESET = _("Reset to default")
 UNIT_MINUTES = _("min")
 FILE_PROBLEM = _("Your settings file has a mistake, so changes here cannot be saved until it is fixed: {problem}")
+#: Which numbers are health advice and which are Upright's own (CONTENT.md, "Facts from outside the articles").
+DEFAULTS_NOTE = _("The 30-minute sitting limit follows the health articles; the other numbers here are "
+                  "Upright's own defaults, not health advice.")
+#: 004 "every 30 minutes", 001 "every 30 minutes or so"; 000, the loosest: "Take breaks every hour".
+SITTING_BEYOND = _("Longer than the health articles advise: a break every 30 minutes, at most every hour. "
+                   "Allowed, but consider 60 min or less.")
+POSTPONES_REACH = _("Postponing {count} times in a row puts a break at {minutes} min of sitting.")
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("breaks.natural_break_min", _("Away this long counts as a break"), UNIT_MINUTES),
         Setting("pattern.mode", _("Rhythm"), options=(
             ("sitting-limit", _("A break after each sitting limit")),
-            ("sit-stand-move", _("Sit, stand, move: the Cornell cycle of sitting, standing, then moving")),
+            ("sit-stand-move", _("Sit, stand, move: Upright's cycle of sitting, standing, then moving")),
         )),
         Setting("features.strict_breaks", _("Strict breaks: no Postpone and no Skip")),
         Setting("breaks.dim_other_monitors", _("Dim my other monitors during a break")),
@@ -160,6 +167,8 @@ class SettingRow:
             highlightbackground=bg, highlightcolor=theme.INK,
         )
         self.error = theme.label(self.notes, "", f.small, fg=theme.WARN, wraplength=wrap)
+        # What the health articles say about the value in force (SettingsWindow.refresh fills it).
+        self.advice = theme.label(self.notes, "", f.small, fg=theme.INK_SOFT, wraplength=wrap)
         self.displayed = ""  # the number last put in the field: anything else is the user's typing
         self.origin = "default"
 
@@ -239,7 +248,7 @@ class SettingRow:
                               cursor="" if locked else ("xterm" if control is self.entry else "hand2"))
         note = {"enforced": MANAGED, "recommended": RECOMMENDED}.get(self.origin, "")
         self.note.configure(text=note)
-        for widget in (self.line, self.note, self.reset_button, self.error):
+        for widget in (self.line, self.note, self.reset_button, self.error, self.advice):
             widget.pack_forget()
         if note:
             self.note.pack(side="left", anchor="w")
@@ -249,6 +258,12 @@ class SettingRow:
             self.line.pack(anchor="w")
         if self.error.cget("text"):
             self.error.pack(anchor="w")
+        if self.advice.cget("text"):
+            self.advice.pack(anchor="w")
+
+    def set_advice(self, text: str, warn: bool = False) -> None:
+        """A note on the value in force; ``warn`` for one beyond what the articles advise."""
+        self.advice.configure(text=text, fg=theme.WARN if warn else theme.INK_SOFT)
 
     def show_error(self, message: str) -> None:
         self.error.configure(text=message)
@@ -305,6 +320,8 @@ class SettingsWindow(InfoWindow):
         theme.label(self.frame, HEADING, f.heading, wraplength=width).pack(anchor="w")
         theme.label(self.frame, INTRO.format(file=_home_short(layers.user_file())), f.small, fg=theme.INK_SOFT,
                     wraplength=width).pack(anchor="w", pady=(f.pad(0.25), 0))
+        self.defaults_note = theme.label(self.frame, DEFAULTS_NOTE, f.small, fg=theme.INK_SOFT, wraplength=width)
+        self.defaults_note.pack(anchor="w")
         self.banner = theme.label(self.frame, "", f.body, fg=theme.INK, bg=theme.WARN_TINT, wraplength=width,
                                   padx=f.pad(0.75), pady=f.pad(0.5))
         self.banner_slot = tk.Frame(self.frame, bg=theme.BACKGROUND)
@@ -320,7 +337,7 @@ class SettingsWindow(InfoWindow):
 
         self.close_button = theme.button(self.frame, strings.CLOSE, self.finish, f, "primary")
         self.close_button.bind("<Return>", lambda _e: self.finish())
-        self.footer([self.close_button], note=False)
+        self.footer([self.close_button])  # with the "not medical advice" line
         self.scroller.bind_keys(self.top)
         self.refresh()
         self._fit()
@@ -349,6 +366,7 @@ class SettingsWindow(InfoWindow):
         if not self.is_open:
             return
         self.effective = self._load()
+        self._advise(self.effective.values)
         for row in self.rows.values():
             row.show(self.effective, saved=row is saved)
         user_file = str(layers.user_file())
@@ -374,6 +392,18 @@ class SettingsWindow(InfoWindow):
             log.exception("settings: on_saved raised")
         self.refresh(saved=row)
         return True
+
+    def _advise(self, values: dict) -> None:
+        """Warn under the sitting limit beyond an hour; say where the postpones lead."""
+        breaks = values["breaks"]
+        limit = breaks["sitting_limit_min"]
+        self.rows["breaks.sitting_limit_min"].set_advice(
+            SITTING_BEYOND if advice.sitting_beyond_advice(limit) else "", warn=True)
+        count = 0 if values["features"]["strict_breaks"] else breaks["max_postpones"]
+        latest = advice.latest_break_min(limit, breaks["postpone_min"], count)
+        self.rows["breaks.postpone_min"].set_advice(
+            POSTPONES_REACH.format(count=count, minutes=shown_number(latest)) if count else "",
+            warn=advice.sitting_beyond_advice(latest))
 
     def finish(self) -> None:
         """Close, saving a number still being typed; stay open if it is refused."""
