@@ -512,7 +512,10 @@ _CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": 
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
                "paused": "paused"}
+# Each notice also carries Upright's "not medical advice" line (agent/ui/notice.py).
 _NOTICES = {
+    # 001: "avoid sitting or standing in one position for too long", "short walks several times a day";
+    # when it comes ([standing] limit_min, 45 min) is Upright's own default.
     ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
     # 001: "get up and walk around"; how long is the cycle's move_min, Upright's own default.
     ev.MOVE_DUE: "Time to move: get up and walk around",
