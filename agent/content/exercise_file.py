@@ -168,7 +168,8 @@ POSE_FIELDS: dict[str, tuple[Check, bool]] = {
     "hold": (_boolean, False),
     "focus": (_choice(pose.FOCUS), False),
     "start": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", True),
-    "via": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", False),
+    "via": (lambda v: None if isinstance(v, dict) or (isinstance(v, list) and v and all(isinstance(t, dict) for t in v))
+            else f"expected a table or a list of tables, got {describe(v)}", False),
     "end": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", True),
 }
 
@@ -186,8 +187,11 @@ def _findings(doc: dict, known_sources: frozenset[str]) -> Iterator[Finding]:
     if isinstance(table, dict):
         yield from _table(table, POSE_FIELDS, ("pose",))
         for name in ("start", "via", "end"):
-            if isinstance(table.get(name), dict):
-                yield from _table(table[name], KEYFRAME_FIELDS, ("pose", name))
+            value = table.get(name)
+            for n, keyframe in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(keyframe, dict):
+                    where = (name, n) if isinstance(value, list) else (name,)
+                    yield from _table(keyframe, KEYFRAME_FIELDS, ("pose", *where))
     yield from _cross_findings(doc)
 
 
