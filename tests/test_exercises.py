@@ -294,3 +294,22 @@ def test_several_via_poses_in_order_and_a_bad_one_is_named(tmp_path):
     bad = two.replace("hip_r = 60\nknee_r = 105", "hipr = 60")
     _, problems = read_library([write(tmp_path / "bad", "bad.toml", bad).parent])
     assert [(p.key, p.line) for p in problems] == [("pose.via[2].hipr", line_with(bad, "hipr = 60"))]
+
+
+@NEED_ARTICLES
+def test_each_source_title_is_the_articles_own_words():
+    """The Exercises window names each exercise's articles by title: the article's first
+    line where it has a title line, else a short description every word of which is the
+    article's own."""
+    from agent.content.texts import source_titles
+
+    titles = source_titles()
+    assert set(titles) == set(texts.sources())
+    for name, title in titles.items():
+        article = (REFERENCE / name).read_text(encoding="utf-8")
+        first = article.split("\n", 1)[0].strip()
+        if len(first) <= 120:
+            assert title == first, name
+        else:
+            words = set(re.findall(r"[a-z]+", article.lower()))
+            assert set(re.findall(r"[a-z]+", title.lower())) <= words, name

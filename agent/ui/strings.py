@@ -52,6 +52,11 @@ POSITION_SEATED = _("Seated")
 POSITION_STANDING = _("Standing")
 POSITION_FLOOR = _("On the floor, on a mat")
 FLOOR_OFF = _("Not offered at the desk: floor exercises are turned off in the settings.")
+EXERCISE_STEPS = _("How to do it")
+EXERCISE_CAUTION = _("Take care: {caution}")
+#: Where an exercise's words come from: the articles' titles, and their numbers in the reference folder.
+EXERCISE_SOURCE = _("Source: {titles}")
+EXERCISE_SOURCES = _("Sources: {titles}")
 
 # -- caution view --------------------------------------------------------------
 CAUTION_HEADING = _("Stop here")
