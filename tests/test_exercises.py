@@ -27,7 +27,7 @@ from tests.reference import REFERENCE  # noqa: E402
 NEED_ARTICLES = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"source articles not found in {REFERENCE}")
 
 #: CONTENT.md's micro-exercises: the articles' own, and the desk variants (adapted from).
-ARTICLE_EXERCISES = {"knee_to_chest", "cobra", "pelvic_tilt", "cat_cow", "bridge",
+ARTICLE_EXERCISES = {"knee_to_chest", "cobra", "pelvic_tilt", "cat_cow", "bridge", "change_position",
                      "knees_side_to_side", "short_walk", "slow_breathing"}
 DESK_VARIANTS = {"seated_knee_hug": "knee_to_chest", "seated_pelvic_tilt": "pelvic_tilt",
                  "seated_cat_cow": "cat_cow", "standing_back_extension": "cobra",

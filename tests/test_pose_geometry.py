@@ -68,8 +68,9 @@ def sit_to_stand_problems(movement) -> list[str]:
     return problems
 
 
-def test_sit_to_stand_feet_under_knees_lean_forward_rise_over_the_feet():
-    assert sit_to_stand_problems(LIBRARY["sit_to_stand"].movement) == []
+@pytest.mark.parametrize("exercise_id", ["sit_to_stand", "change_position"])
+def test_getting_up_feet_under_knees_lean_forward_rise_over_the_feet(exercise_id):
+    assert sit_to_stand_problems(LIBRARY[exercise_id].movement) == []
 
 
 OLD_SIT_TO_STAND = make_movement(  # the drawing issue 16 found: feet ahead, rising leaning back

@@ -153,6 +153,7 @@ def _fields(known_sources: frozenset[str]) -> dict[str, tuple[Check, bool]]:
         "quotes": (_texts(1000, 20), True),
         "adapted_for_desk": (_boolean, True),
         "adapted_from": (_ident, False),
+        "during_spasm": (_boolean, False),
         "alt_text": (_text(400), True),
         "takes_s": (_number(5, 600), True),
         "pose": (lambda v: None if isinstance(v, dict) else f"expected a [pose] table, got {describe(v)}", True),
@@ -243,5 +244,6 @@ def _build(doc: dict, path: str) -> Exercise:
         caution=doc["caution"], sources=doc["sources"], alt_text=doc["alt_text"], hold_s=low,
         hold_max_s=high if high != low else None, reps=doc.get("reps"), adapted_from=doc.get("adapted_from"),
         region=doc["region"], quotes=doc["quotes"], takes_s=float(doc["takes_s"]), path=path,
+        during_spasm=doc.get("during_spasm", False),
         movement=pose.movement(table["base"], table["start"], table["end"], table.get("via"), **options),
     )
