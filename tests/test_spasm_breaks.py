@@ -104,3 +104,17 @@ def test_a_bad_spasm_start_in_the_file_is_named_and_dropped():
     state, problems = parse(b'{"version": 1, "day": "", "spasm_start": 5}', "exercises.json")
     assert "spasm_start" not in state
     assert [(p.key, p.line) for p in problems] == [("spasm_start", 1)]
+
+
+def test_the_guides_hand_the_start_the_spasm_guide_records_to_the_rotation(tmp_path):
+    from agent.content.checklist_state import StateStore
+    from agent.live.calendar_chores import CalendarChores
+    from agent.live.guides import Guides
+
+    rotation = Rotation(120, today=lambda: TODAY, load=lambda: LIBRARY, store=ExerciseStateStore(tmp_path),
+                        now=lambda: NOW)
+    guides = Guides(None, lambda root: (0, 0, 1280, 800), lambda text: None, store=StateStore(tmp_path),
+                    chores=CalendarChores(), spasm=rotation)
+    assert guides.spasm_start is None
+    guides._remember_start(NOW - timedelta(hours=3))  # what SpasmGuideWindow calls on "Today"
+    assert rotation.in_spasm and guides.spasm_start == NOW - timedelta(hours=3)

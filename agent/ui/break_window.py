@@ -26,6 +26,11 @@ opens *without* focus, so a user typing elsewhere never presses one of
 these by accident; the app calls :meth:`BreakWindow.offer_focus` once
 the user has been idle for a moment.
 
+With ``spasm_guide`` (the user's back is in spasm, and the rotation offers
+only gentle movement), the heading says "a gentle break", a note says why,
+and the spasm guide is one click away; ``end_spasm`` adds "My back is
+better", which turns the usual breaks back on.
+
 Tk thread only. The countdown runs on ``after`` callbacks that exist
 only while the window is open.
 """
@@ -76,6 +81,8 @@ class BreakWindow(OwnWindow):
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
         dim: Sequence[Rect] = (),
+        spasm_guide: Optional[Callable[[], None]] = None,
+        end_spasm: Optional[Callable[[], None]] = None,
     ) -> None:
         self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
         if not self.exercises:
@@ -95,6 +102,8 @@ class BreakWindow(OwnWindow):
         self._animate_id: Optional[str] = None
         self._images: list = []  # PhotoImages must outlive the labels showing them
         self._animation = Animation()
+        self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
+        self.spasm_note: Optional[tk.Frame] = None
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -137,8 +146,12 @@ class BreakWindow(OwnWindow):
         f = self.fonts
         self.frame = tk.Frame(self.top, bg=theme.BACKGROUND, padx=f.pad(2), pady=f.pad(1.5))
         self.frame.pack(fill="both", expand=True)
-        self.heading = theme.label(self.frame, strings.BREAK_HEADING, f.heading)
+        gentle = self._spasm_guide is not None
+        self.heading = theme.label(self.frame, strings.GENTLE_BREAK_HEADING if gentle else strings.BREAK_HEADING,
+                                   f.heading)
         self.heading.pack(anchor="w")
+        if gentle:
+            self._build_spasm_note()
 
         self.exercise_view = tk.Frame(self.frame, bg=theme.BACKGROUND)
         self.exercise_view.pack(fill="both", expand=True, pady=(f.pad(1.25), 0))
@@ -150,6 +163,35 @@ class BreakWindow(OwnWindow):
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
         theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
             anchor="w", pady=(f.pad(0.5), 0))
+
+    def _build_spasm_note(self) -> None:
+        """During a spasm: why the break is gentle, the guide a click away, and "My back is better"."""
+        f = self.fonts
+        self.spasm_note = note = tk.Frame(self.frame, bg=theme.ACCENT_TINT, padx=f.pad(1), pady=f.pad(0.5))
+        note.pack(fill="x", pady=(f.pad(0.75), 0))
+        theme.label(note, strings.GENTLE_BREAK_NOTE, f.body, wraplength=f.pad(36)).pack(anchor="w", fill="x")
+        links = tk.Frame(note, bg=theme.ACCENT_TINT)
+        links.pack(anchor="w", pady=(f.pad(0.25), 0))
+        self.spasm_guide_button = theme.button(links, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
+        self.spasm_guide_button.pack(side="left")
+        self.end_spasm_button = None
+        if self._end_spasm is not None:
+            self.end_spasm_button = theme.button(links, strings.SPASM_END, self._on_end_spasm, f, "link")
+            self.end_spasm_button.pack(side="left", padx=(f.pad(1), 0))
+
+    def _on_spasm_guide(self) -> None:
+        """Open the guide; the break window stops keeping itself on top, so the guide shows over it."""
+        if self.is_open:
+            self.top.attributes("-topmost", False)
+        if self._spasm_guide is not None:
+            self._spasm_guide()
+
+    def _on_end_spasm(self) -> None:
+        """The user's back is better: say so to the rotation, and drop the note."""
+        if self._end_spasm is not None:
+            self._end_spasm()
+        if self.end_spasm_button is not None:
+            self.end_spasm_button.pack_forget()
 
     def _build_exercise_view(self, postpone_min: float) -> None:
         f, view = self.fonts, self.exercise_view

@@ -119,6 +119,16 @@ RED_FLAGS_TITLE = _("Upright — red flags: seek medical care now")
 # -- spasm guide -------------------------------------------------------------------
 GUIDE_TITLE = _("Upright — my back is in spasm")
 GUIDE_HEADING = _("My back is in spasm")
+# -- spasm-aware breaks ------------------------------------------------------------
+# 001: "avoid twisted positions", "if walking is too painful"; 000: "avoid heavy lifting and
+# strenuous activities temporarily".
+GENTLE_BREAK_HEADING = _("Time for a gentle break")
+GENTLE_BREAK_NOTE = _("Your back is in spasm, so breaks offer only gentle movement for now. "
+                      "Avoid twisted positions, heavy lifting and strenuous activities.")
+OPEN_SPASM_GUIDE = _("Open the spasm guide")
+SPASM_END = _("My back is better: usual breaks again")
+GUIDE_GENTLE_BREAKS = _("For {hours} hours after it started, breaks offer only gentle movement: "
+                        "a short walk if it is not too painful, slow breathing or a change of position.")
 COLD_OR_HEAT = _("Cold or heat?")
 STARTED_WHEN = _("When did it start?")
 STARTED_TODAY = _("Today")
