@@ -156,3 +156,53 @@ def test_the_old_view_from_the_feet_fails():
 @pytest.mark.parametrize("exercise_id", ["sit_to_stand", "cobra", "knees_side_to_side"])
 def test_checked_exercises_are_in_the_library(exercise_id):
     assert exercise_id in LIBRARY
+
+
+# --- the log roll (the spasm guide's picture) ----------------------------------------
+
+def angle_at(b, a, c) -> float:
+    """Degrees of the angle a-b-c (at b), in the picture."""
+    u, v = (a[0] - b[0], a[1] - b[1]), (c[0] - b[0], c[1] - b[1])
+    cos = (u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def on_side_problems(at) -> list[str]:
+    """Lying on the side, as a viewer sees it from above: curled (hips and knees bent, where
+    a body face down lies straight), and facing the edge: nose, knees and the top hand all on
+    the same side of the trunk (picture y grows downwards, towards the edge)."""
+    problems = []
+    if (hip := angle_at(at["hip"], at["shoulder"], at["knee"])) > 120:
+        problems.append(f"hips nearly straight ({hip:.0f} deg): reads as lying face down")
+    if (knee := angle_at(at["knee"], at["hip"], at["ankle"])) > 120:
+        problems.append(f"knees nearly straight ({knee:.0f} deg)")
+    trunk_y = (at["shoulder"][1] + at["hip"][1]) / 2
+    for part in ("nose", "knee", "hand"):
+        if at[part][1] <= trunk_y + 0.03:
+            problems.append(f"the {part} is not towards the edge the person faces")
+    return problems
+
+
+def test_the_log_roll_starts_clearly_on_the_side_not_face_down():
+    from agent.ui.desk_pictures import LOG_ROLL
+
+    assert on_side_problems(LOG_ROLL["on_side"]) == []
+
+
+def test_the_old_log_roll_picture_fails_as_side_lying():
+    """The picture issue 16 found: a straight body tilted up from the bed on an arm under
+    the shoulder, no face, legs off the foot end: a push-up from lying face down."""
+    old = {"shoulder": (0.26, 0.38), "hip": (0.52, 0.48), "knee": (0.68, 0.56), "ankle": (0.70, 0.78),
+           "nose": (0.17, 0.33), "hand": (0.30, 0.52)}
+    assert any("reads as lying face down" in p for p in on_side_problems(old))
+
+
+def test_the_log_roll_then_pushes_up_with_the_legs_over_the_edge():
+    from agent.ui.desk_pictures import LOG_ROLL
+
+    at = LOG_ROLL["push_up"]
+    edge = at["bed_near"][1]
+    assert at["ankle"][1] > edge + 0.08 and at["far_ankle"][1] > edge + 0.08, "the legs hang over the edge"
+    assert at["shoulder"][1] < at["hip"][1] - 0.1, "the trunk rises from the bed"
+    assert at["bed_far"][1] <= at["hand"][1] <= edge + 0.01, "the hands push on the bed"
+    assert abs(at["hip"][1] - edge) < 0.02, "sitting at the edge"

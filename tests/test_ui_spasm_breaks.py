@@ -87,3 +87,15 @@ def test_the_guide_records_the_start_says_breaks_are_gentle_and_ends_it(root, sh
     assert not rotation.in_spasm and guide.spasm_start is None
     pump(root, 0.1)
     assert gentle not in shown_texts(guide.top)
+
+
+def test_the_guide_shows_the_log_roll_picture(root, shown):
+    """For a person to look at: tests/artifacts/spasm_guide_log_roll_100.png (issue 16: lying on
+    the side must not read as lying face down)."""
+    guide = shown(SpasmGuideWindow(root, MONITOR, now=lambda: NOW), "the guide")
+    section = guide.sections["log_roll"]
+    guide.scroller.see(section)
+    pump(root, 0.2)
+    pictures = [w for w in section.winfo_children() if w.winfo_class() == "Label" and str(w.cget("image"))]
+    assert pictures and pictures[0].winfo_ismapped()
+    screenshot("spasm_guide_log_roll_100", screen_rect(section))
