@@ -62,6 +62,18 @@ def test_a_gentle_break_says_why_and_opens_the_guide_in_one_click(root, shown, t
     assert not Rotation(120, store=ExerciseStateStore(tmp_path), now=lambda: NOW).in_spasm, "kept for the next run"
 
 
+def test_the_gentle_break_fits_at_200_percent(root, shown, tmp_path):
+    """One exercise, as the break window's own 200 % test has (a two-exercise break at 200 %
+    did not fit 1280 x 800 before this change either)."""
+    rotation = rotation_in_spasm(tmp_path)
+    walk = next(e for e in LIBRARY if e.id == "short_walk")
+    window = shown(BreakWindow(root, walk, lambda choice: None, can_postpone=True, can_skip=True,
+                               break_s=120, geometry=MONITOR, marks=rotation, font_scale=2.0,
+                               spasm_guide=lambda: None, end_spasm=rotation.end_spasm), "the break window")
+    assert clipped_widgets(window.top) == []
+    screenshot("break_spasm_200", screen_rect(window.top))
+
+
 def test_a_usual_break_has_no_spasm_note(root, shown):
     window = shown(BreakWindow(root, LIBRARY[0], lambda choice: None, can_postpone=True, can_skip=True,
                                break_s=120, geometry=MONITOR), "the break window")

@@ -150,8 +150,6 @@ class BreakWindow(OwnWindow):
         self.heading = theme.label(self.frame, strings.GENTLE_BREAK_HEADING if gentle else strings.BREAK_HEADING,
                                    f.heading)
         self.heading.pack(anchor="w")
-        if gentle:
-            self._build_spasm_note()
 
         self.exercise_view = tk.Frame(self.frame, bg=theme.BACKGROUND)
         self.exercise_view.pack(fill="both", expand=True, pady=(f.pad(1.25), 0))
@@ -164,20 +162,21 @@ class BreakWindow(OwnWindow):
         theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
             anchor="w", pady=(f.pad(0.5), 0))
 
-    def _build_spasm_note(self) -> None:
-        """During a spasm: why the break is gentle, the guide a click away, and "My back is better"."""
+    def _build_spasm_note(self, parent: tk.Frame) -> None:
+        """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
         f = self.fonts
-        self.spasm_note = note = tk.Frame(self.frame, bg=theme.ACCENT_TINT, padx=f.pad(1), pady=f.pad(0.5))
-        note.pack(fill="x", pady=(f.pad(0.75), 0))
-        theme.label(note, strings.GENTLE_BREAK_NOTE, f.body, wraplength=f.pad(36)).pack(anchor="w", fill="x")
-        links = tk.Frame(note, bg=theme.ACCENT_TINT)
-        links.pack(anchor="w", pady=(f.pad(0.25), 0))
-        self.spasm_guide_button = theme.button(links, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
-        self.spasm_guide_button.pack(side="left")
+        wrap = self._column_widths()[0] - 2 * f.pad(0.75)
+        self.spasm_note = note = tk.Frame(parent, bg=theme.ACCENT_TINT, padx=f.pad(0.75), pady=f.pad(0.375))
+        note.pack(fill="x", pady=(f.pad(0.5), 0))
+        self.spasm_text = theme.label(note, strings.GENTLE_BREAK_NOTE, f.small, wraplength=wrap)
+        self.spasm_guide_button = theme.button(note, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
+        parts = [self.spasm_text, self.spasm_guide_button]
         self.end_spasm_button = None
         if self._end_spasm is not None:
-            self.end_spasm_button = theme.button(links, strings.SPASM_END, self._on_end_spasm, f, "link")
-            self.end_spasm_button.pack(side="left", padx=(f.pad(1), 0))
+            self.end_spasm_button = theme.button(note, strings.SPASM_END, self._on_end_spasm, f, "link")
+            parts.append(self.end_spasm_button)
+        self.top.update_idletasks()  # their sizes, for the flow
+        theme.flow(note, parts, wrap, f.pad(0.25))
 
     def _on_spasm_guide(self) -> None:
         """Open the guide; the break window stops keeping itself on top, so the guide shows over it."""
@@ -211,8 +210,12 @@ class BreakWindow(OwnWindow):
         self.marks_slot = tk.Frame(left, bg=theme.BACKGROUND)
         if self.marks is not None:
             self.marks_slot.pack(side="bottom", fill="x", pady=(f.pad(0.75), 0))
-        self.text = tk.Frame(body, bg=theme.BACKGROUND)
-        self.text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        column = tk.Frame(body, bg=theme.BACKGROUND)
+        column.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        self.text = tk.Frame(column, bg=theme.BACKGROUND)
+        self.text.pack(fill="x")
+        if self._spasm_guide is not None:  # under the steps, where the picture's column leaves room
+            self._build_spasm_note(column)
 
         self.buttons = tk.Frame(view, bg=theme.BACKGROUND)
         self.buttons.pack(fill="x", pady=(f.pad(1.25), 0))

@@ -123,10 +123,9 @@ GUIDE_HEADING = _("My back is in spasm")
 # 001: "avoid twisted positions", "if walking is too painful"; 000: "avoid heavy lifting and
 # strenuous activities temporarily".
 GENTLE_BREAK_HEADING = _("Time for a gentle break")
-GENTLE_BREAK_NOTE = _("Your back is in spasm, so breaks offer only gentle movement for now. "
-                      "Avoid twisted positions, heavy lifting and strenuous activities.")
+GENTLE_BREAK_NOTE = _("Your back is in spasm: gentle movement only. Avoid twisted positions and heavy lifting.")
 OPEN_SPASM_GUIDE = _("Open the spasm guide")
-SPASM_END = _("My back is better: usual breaks again")
+SPASM_END = _("My back is better now")
 GUIDE_GENTLE_BREAKS = _("For {hours} hours after it started, breaks offer only gentle movement: "
                         "a short walk if it is not too painful, slow breathing or a change of position.")
 COLD_OR_HEAT = _("Cold or heat?")
