@@ -32,6 +32,7 @@ from typing import Callable, Optional
 
 from agent.clock import monotonic
 from agent.content import cold_heat, texts as content
+from agent.content.exercise_choice import SPASM_GENTLE_HOURS
 from agent.ui import desk_pictures, strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
@@ -186,7 +187,8 @@ class SpasmGuideWindow(InfoWindow):
                                 f.small, fg=theme.INK_SOFT, wraplength=inner)
         self.note.pack(anchor="w", pady=(f.pad(0.5), 0))
         self.gentle_row = tk.Frame(card, bg=tint)
-        theme.label(self.gentle_row, strings.GUIDE_GENTLE_BREAKS.format(hours=_number(self.pack.cold_until_hours)),
+        hours = _number(SPASM_GENTLE_HOURS)  # the chooser's own figure, so the two never disagree
+        theme.label(self.gentle_row, strings.GUIDE_GENTLE_BREAKS.format(hours=hours),
                     f.small, wraplength=inner).pack(anchor="w", fill="x")
         self.end_spasm_button = theme.button(self.gentle_row, strings.SPASM_END, self.end_spasm, f, "link")
         self.end_spasm_button.bind("<Return>", lambda _e: self.end_spasm())
