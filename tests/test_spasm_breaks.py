@@ -118,3 +118,23 @@ def test_the_guides_hand_the_start_the_spasm_guide_records_to_the_rotation(tmp_p
     assert guides.spasm_start is None
     guides._remember_start(NOW - timedelta(hours=3))  # what SpasmGuideWindow calls on "Today"
     assert rotation.in_spasm and guides.spasm_start == NOW - timedelta(hours=3)
+
+
+def test_opening_the_open_guide_again_brings_it_forward(tmp_path):
+    """The gentle break's link opens the spasm guide; if it is open already (perhaps behind),
+    it comes forward rather than doing nothing, and no twin opens."""
+    from agent.content.checklist_state import StateStore
+    from agent.live.calendar_chores import CalendarChores
+    from agent.live.guides import Guides
+
+    class OpenGuide:
+        is_open, raised = True, 0
+
+        def focus(self) -> None:
+            self.raised += 1
+
+    guides = Guides(None, lambda root: (0, 0, 1280, 800), lambda text: None, store=StateStore(tmp_path),
+                    chores=CalendarChores())
+    guides._open["spasm_guide"] = window = OpenGuide()
+    guides.open("spasm_guide")  # would need a real Tk to make a new one
+    assert window.raised == 1

@@ -63,9 +63,13 @@ class Guides:
         self.chores.run_pending()
 
     def _show(self, name: str, make) -> None:
-        """One window of each kind: a second click brings no twin."""
+        """One window of each kind: a second click brings no twin, but the open one forward
+        (it may be behind the break window, whose gentle-break link opens the spasm guide)."""
         window = self._open.get(name)
         if window is not None and getattr(window, "is_open", False):
+            raise_window = getattr(window, "focus", None)
+            if raise_window is not None:
+                raise_window()
             return
         from agent import ui
 
