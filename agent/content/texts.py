@@ -161,6 +161,12 @@ def sources() -> frozenset[str]:
     return load_sources(content_dir() / "sources.toml")
 
 
+@functools.lru_cache(maxsize=1)
+def source_titles() -> dict[str, str]:
+    """The articles' titles by file name, so a window can say where advice comes from."""
+    return load_source_titles(content_dir() / "sources.toml")
+
+
 @functools.lru_cache(maxsize=None)
 def checklist(name: str) -> Checklist:
     """The packaged checklist ``name``, one of :data:`CHECKLISTS`."""
@@ -201,7 +207,7 @@ CARD = {"heading": LINE, "intro": LINE, **_CITED}
 LEVEL = {"id": ID, "heading": LINE, "intro": LINE, **_CITED}
 FLAG = {"id": ID, "level": ID, "text": LINE, **_CITED}
 TIP = {"id": ID, "text": LINE, **_CITED}
-SOURCE = {"file": FILE, "sha256": SHA256}
+SOURCE = {"file": FILE, "sha256": SHA256, "title?": LINE}
 
 #: Layouts: top-level name -> ("table" | "array", fields).
 CHECKLIST_FILE = {"item": ("array", ITEM)}
@@ -220,6 +226,12 @@ _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 def load_sources(path: str | Path) -> frozenset[str]:
     doc = _read(path, SOURCES_FILE, frozenset())
     return frozenset(source["file"] for source in doc["source"])
+
+
+def load_source_titles(path: str | Path) -> dict[str, str]:
+    """File name -> the article's title, for the sources that give one."""
+    doc = _read(path, SOURCES_FILE, frozenset())
+    return {source["file"]: source["title"] for source in doc["source"] if "title" in source}
 
 
 def load_checklist(path: str | Path, known_sources: frozenset[str]) -> Checklist:

@@ -269,7 +269,16 @@ class App:
         return self.windows.break_window(
             self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
             can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=monitor, marks=self._marks(), dim=dim)
+            geometry=monitor, marks=self._marks(), dim=dim, **self._spasm_links())
+
+    def _spasm_links(self) -> dict:
+        """During a recorded spasm (the rotation then offers only gentle movement): the
+        spasm guide one click from the break window, and "My back is better"."""
+        rotation = self._marks()
+        if rotation is None or self.guides is None or not getattr(rotation, "in_spasm", False):
+            return {}
+        return {"spasm_guide": lambda: self._window(lambda: self.guides.open("spasm_guide")),
+                "end_spasm": rotation.end_spasm}
 
     def _window(self, open_window: Callable[[], Any]) -> Any:
         """The window `open_window` makes, or None when no window can open.

@@ -24,8 +24,11 @@ class Guides:
     """Opens the content windows and runs the wall-clock chores that belong to them."""
 
     def __init__(self, root, geometry: Callable, notice: Callable[[str], None], *,
-                 store: StateStore | None = None, chores: CalendarChores | None = None) -> None:
+                 store: StateStore | None = None, chores: CalendarChores | None = None, spasm=None) -> None:
+        """``spasm``: the exercise rotation, which keeps when a spasm began (so that breaks
+        turn gentle, :mod:`agent.content.exercise_choice`); without it the start lives here."""
         self.root, self.geometry, self.notice = root, geometry, notice
+        self.spasm = spasm
         self.store = store or StateStore()
         self.chores = chores or CalendarChores()
         self._spasm_start: datetime | None = None
@@ -50,8 +53,9 @@ class Guides:
             self._show(action, lambda ui: getattr(ui, make)(self._tk(), self.geometry(self.root)))
         elif action == "spasm_guide":
             self._show(action, lambda ui: ui.SpasmGuideWindow(
-                self._tk(), self.geometry(self.root), spasm_start=self._spasm_start,
-                on_spasm_start=self._remember_start))
+                self._tk(), self.geometry(self.root), spasm_start=self.spasm_start,
+                on_spasm_start=self._remember_start,
+                on_spasm_end=self.spasm.end_spasm if self.spasm is not None else None))
         else:
             self._show(action, lambda ui: ui.ChecklistWindow(self._tk(), action, self.store.state, self.store.save,
                                                              self.geometry(self.root)))
@@ -63,9 +67,13 @@ class Guides:
         self.chores.run_pending()
 
     def _show(self, name: str, make) -> None:
-        """One window of each kind: a second click brings no twin."""
+        """One window of each kind: a second click brings no twin, but the open one forward
+        (it may be behind the break window, whose gentle-break link opens the spasm guide)."""
         window = self._open.get(name)
         if window is not None and getattr(window, "is_open", False):
+            raise_window = getattr(window, "focus", None)
+            if raise_window is not None:
+                raise_window()
             return
         from agent import ui
 
@@ -75,8 +83,15 @@ class Guides:
         """The Tk root a window belongs to: the agent's loop starts Tk for the first window."""
         return self.root.tk_root()
 
+    @property
+    def spasm_start(self) -> datetime | None:
+        """When the user said their back went into spasm, if they did."""
+        return self.spasm.spasm_start if self.spasm is not None else self._spasm_start
+
     def _remember_start(self, when: datetime) -> None:
         self._spasm_start = when
+        if self.spasm is not None:
+            self.spasm.spasm_started(when)
 
     def _remind(self) -> None:
         from agent.ui import strings

@@ -91,15 +91,17 @@ def _run_with(server: control.Server, live) -> int:
                       "Install it (Debian/Ubuntu: sudo apt install python3-tk) and start Upright again.")
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
+    rotation = Rotation.from_settings(settings, rules.break_s)
     windows = Windows(_on_first_use("BreakWindow", root), _on_first_use("Notice", root),
                       _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
-                      Rotation.from_settings(settings, rules.break_s),
+                      rotation,
                       library=_on_first_use("ExercisesWindow", root),
                       settings=_on_first_use("SettingsWindow", root),
                       other_monitors=_on_first_use("other_monitors", root))
     from agent.live.guides import Guides
 
-    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
+    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
+                    spasm=rotation)
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):

@@ -27,6 +27,11 @@ opens *without* focus, so a user typing elsewhere never presses one of
 these by accident; the app calls :meth:`BreakWindow.offer_focus` once
 the user has been idle for a moment.
 
+With ``spasm_guide`` (the user's back is in spasm, and the rotation offers
+only gentle movement), the heading says "a gentle break", a note says why,
+and the spasm guide is one click away; ``end_spasm`` adds "My back is
+better", which turns the usual breaks back on.
+
 Tk thread only. The countdown runs on ``after`` callbacks that exist
 only while the window is open.
 """
@@ -78,6 +83,8 @@ class BreakWindow(OwnWindow):
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
         dim: Sequence[Rect] = (),
+        spasm_guide: Optional[Callable[[], None]] = None,
+        end_spasm: Optional[Callable[[], None]] = None,
     ) -> None:
         self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
         if not self.exercises:
@@ -99,6 +106,8 @@ class BreakWindow(OwnWindow):
         self._animate_id: Optional[str] = None
         self._images: list = []  # PhotoImages must outlive the labels showing them
         self._animation = Animation()
+        self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
+        self.spasm_note: Optional[tk.Frame] = None
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -145,7 +154,9 @@ class BreakWindow(OwnWindow):
         # right (the "This hurts" view has its own, next to its Close button).
         self.head = tk.Frame(self.frame, bg=theme.BACKGROUND)
         self.head.pack(fill="x")
-        self.heading = theme.label(self.head, strings.BREAK_HEADING, f.heading)
+        gentle = self._spasm_guide is not None
+        self.heading = theme.label(self.head, strings.GENTLE_BREAK_HEADING if gentle else strings.BREAK_HEADING,
+                                   f.heading)
         self.red_flags_button = red_flags_button(self.head, f, self.open_red_flags)
         # In the disclaimer's small type: the prompt must not grow taller for it.
         self._link_font = f.small.copy()
@@ -163,6 +174,36 @@ class BreakWindow(OwnWindow):
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
         theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
             anchor="w", pady=(f.pad(0.5), 0))
+
+    def _build_spasm_note(self, parent: tk.Frame) -> None:
+        """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
+        f = self.fonts
+        wrap = self._column_widths()[0] - 2 * f.pad(0.75)
+        self.spasm_note = note = tk.Frame(parent, bg=theme.ACCENT_TINT, padx=f.pad(0.75), pady=f.pad(0.375))
+        note.pack(fill="x", pady=(f.pad(0.5), 0))
+        self.spasm_text = theme.label(note, strings.GENTLE_BREAK_NOTE, f.small, wraplength=wrap)
+        self.spasm_guide_button = theme.button(note, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
+        parts = [self.spasm_text, self.spasm_guide_button]
+        self.end_spasm_button = None
+        if self._end_spasm is not None:
+            self.end_spasm_button = theme.button(note, strings.SPASM_END, self._on_end_spasm, f, "link")
+            parts.append(self.end_spasm_button)
+        self.top.update_idletasks()  # their sizes, for the flow
+        theme.flow(note, parts, wrap, f.pad(0.25))
+
+    def _on_spasm_guide(self) -> None:
+        """Open the guide; the break window stops keeping itself on top, so the guide shows over it."""
+        if self.is_open:
+            self.top.attributes("-topmost", False)
+        if self._spasm_guide is not None:
+            self._spasm_guide()
+
+    def _on_end_spasm(self) -> None:
+        """The user's back is better: say so to the rotation, and drop the note."""
+        if self._end_spasm is not None:
+            self._end_spasm()
+        if self.end_spasm_button is not None:
+            self.end_spasm_button.pack_forget()
 
     def _build_exercise_view(self, postpone_min: float) -> None:
         f, view = self.fonts, self.exercise_view
@@ -182,8 +223,12 @@ class BreakWindow(OwnWindow):
         self.marks_slot = tk.Frame(left, bg=theme.BACKGROUND)
         if self.marks is not None:
             self.marks_slot.pack(side="bottom", fill="x", pady=(f.pad(0.75), 0))
-        self.text = tk.Frame(body, bg=theme.BACKGROUND)
-        self.text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        column = tk.Frame(body, bg=theme.BACKGROUND)
+        column.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        self.text = tk.Frame(column, bg=theme.BACKGROUND)
+        self.text.pack(fill="x")
+        if self._spasm_guide is not None:  # under the steps, where the picture's column leaves room
+            self._build_spasm_note(column)
 
         self.buttons = tk.Frame(view, bg=theme.BACKGROUND)
         self.buttons.pack(fill="x", pady=(f.pad(1.25), 0))

@@ -52,6 +52,11 @@ POSITION_SEATED = _("Seated")
 POSITION_STANDING = _("Standing")
 POSITION_FLOOR = _("On the floor, on a mat")
 FLOOR_OFF = _("Not offered at the desk: floor exercises are turned off in the settings.")
+EXERCISE_STEPS = _("How to do it")
+EXERCISE_CAUTION = _("Take care: {caution}")
+#: Where an exercise's words come from: the articles' titles, and their numbers in the reference folder.
+EXERCISE_SOURCE = _("Source: {titles}")
+EXERCISE_SOURCES = _("Sources: {titles}")
 
 # -- caution view --------------------------------------------------------------
 CAUTION_HEADING = _("Stop here")
@@ -122,6 +127,15 @@ LIFTING_TITLE = _("Upright — lifting safely")
 # -- spasm guide -------------------------------------------------------------------
 GUIDE_TITLE = _("Upright — my back is in spasm")
 GUIDE_HEADING = _("My back is in spasm")
+# -- spasm-aware breaks ------------------------------------------------------------
+# 001: "avoid twisted positions", "if walking is too painful"; 000: "avoid heavy lifting and
+# strenuous activities temporarily".
+GENTLE_BREAK_HEADING = _("Time for a gentle break")
+GENTLE_BREAK_NOTE = _("Your back is in spasm: gentle movement only. Avoid twisted positions and heavy lifting.")
+OPEN_SPASM_GUIDE = _("Open the spasm guide")
+SPASM_END = _("My back is better now")
+GUIDE_GENTLE_BREAKS = _("For {hours} hours after it started, breaks offer only gentle movement: "
+                        "a short walk if it is not too painful, slow breathing or a change of position.")
 COLD_OR_HEAT = _("Cold or heat?")
 STARTED_WHEN = _("When did it start?")
 STARTED_TODAY = _("Today")
