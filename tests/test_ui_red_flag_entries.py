@@ -17,11 +17,14 @@ import pytest
 
 from agent.content import texts as content
 from agent.content.checklist_state import StateStore
+from agent.content.exercise_choice import Rotation
+from agent.content.exercise_state import ExerciseStateStore
 from agent.content.exercises import load_library
 from agent.live.guides import Guides
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from agent.ui.checklist_window import ChecklistWindow
+from agent.ui.exercises_window import ExercisesWindow
 from agent.ui.lifting import LiftingCard
 from agent.ui.panel import Panel
 from agent.ui.red_flags import RedFlagsCard
@@ -74,8 +77,13 @@ def lifting(root, tmp_path):
     return window, lambda: window.red_flags_button
 
 
-#: Every window with a red-flags entry. The Exercises window gets its own
-#: (issue 16, the pictures half): add ``"exercises": exercises_window`` here.
+def exercises(root, tmp_path):
+    rotation = Rotation(120, today=lambda: TODAY, load=load_library, store=ExerciseStateStore(tmp_path))
+    window = ExercisesWindow(root, rotation, MONITOR)
+    return window, lambda: window.red_flags_button
+
+
+#: Every window with a red-flags entry.
 WINDOWS = {
     "break window": break_window,
     "this hurts view": hurts_view,
@@ -83,6 +91,7 @@ WINDOWS = {
     "spasm guide": spasm_guide,
     "walk-through": walkthrough,
     "lifting card": lifting,
+    "exercises": exercises,
 }
 
 
