@@ -58,7 +58,7 @@ class App:
 
     def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
                  clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
-                 live=None) -> None:
+                 live=None, history=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
@@ -80,6 +80,9 @@ class App:
         self._settings_window = None  # the open Settings window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self.on_quit: Callable[[], None] = root.quit
+        self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
+        if history is not None:
+            history.follow(settings, self.engine.now, self.engine)
 
     # --- lifetime ---------------------------------------------------------
 
@@ -98,6 +101,8 @@ class App:
             self.root.after_cancel(self._timer)
             self._timer = None
         self._close_prompt()
+        if self.history is not None:
+            self.history.wake(self._engine_time(self.clock.monotonic()), self.engine, final=True)
         self.tray.stop()
         self.sensing.close()
 
@@ -106,6 +111,7 @@ class App:
     def _receive(self, message: tuple) -> None:
         kind = message[0]
         if kind == "input":
+            self._roll_day(self._engine_time(self.clock.monotonic()))
             self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
             self._reschedule()
         elif kind == "lock":  # a locker announced a lock or unlock: follow it now, not at the next wake-up
@@ -137,10 +143,18 @@ class App:
                 self._show_prompt(held)
         self._maybe_notice(self.engine.status(now))
         self._reschedule()
+        if self.history is not None:
+            self.history.wake(now, self.engine)
+
+    def _roll_day(self, now: float) -> None:
+        """Local midnight passed: the engine starts a new day's totals (and the history a new row)."""
+        if self.history is not None:
+            self.history.roll_day(now, self.engine)
 
     def _catch_up(self) -> float:
         """Read the sensors and let the engine reach the present; returns now."""
         now = self.clock.monotonic()
+        self._roll_day(self._engine_time(now))
         slept = self.suspend.check()
         seen = self.monitor.check(now, trust_idle=slept < SUSPEND_MIN_S)
         if seen is not None:
@@ -155,6 +169,8 @@ class App:
             self.root.after_cancel(self._timer)
             self._timer = None
         status = self.engine.status(now)
+        if self.history is not None:
+            self.history.observe(now, self.engine, status.state)
         wake = self._next_wake(now, status)
         log.debug("%s, sitting %.0f s; next wake-up in %.1f s", status.state, status.sitting_s, wake - now)
         if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
@@ -197,10 +213,14 @@ class App:
                 if self._busy():
                     log.info("break prompt held: do not disturb (full screen or camera)")
                     self._held = decision
+                    if self.history is not None:
+                        self.history.held(self.engine.now)
                 else:
                     self._show_prompt(decision)
             elif decision.type == ev.NATURAL_BREAK:
                 self._held = None
+                if self.history is not None:
+                    self.history.natural_break(decision, self.engine.now)
                 if not self._started:
                     self._close_prompt()
             elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
@@ -218,6 +238,8 @@ class App:
         self.settings = self.live.values
         if self._settings_window is not None and self._settings_window.is_open:
             self._settings_window.refresh()  # e.g. a policy changed while it is open
+        if self.history is not None:
+            self.history.follow(self.settings, now, self.engine)
         rules = Rules.from_config(self.settings)
         if rules != self.rules:
             self.rules = rules
@@ -449,6 +471,9 @@ class App:
             self.act(_CONTROL_ACTIONS[command])
             if command == "break" and self._window_error is not None:
                 return {"ok": False, "error": self._window_error}
+        elif command == "history_forget":
+            if self.history is not None:
+                self.history.forget(now, self.engine)
         elif command == "quit":
             self.mailbox.post(("quit",))  # after this reply is sent
         else:

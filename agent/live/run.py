@@ -100,7 +100,8 @@ def _run_with(server: control.Server, live) -> int:
     from agent.live.guides import Guides
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
-    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
+              history=_history(root, clock))
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
@@ -122,6 +123,18 @@ def _run_with(server: control.Server, live) -> int:
         mailbox.close(root)
         root.destroy()
     return 0
+
+
+def _history(root, clock):
+    """The history recorder: SQLite loads only once Tk has (or something else loaded it)."""
+    from agent.content.checklist_state import data_dir
+    from agent.history.journal import Journal
+    from agent.history.store import HistoryStore
+    from agent.live.history_recorder import HistoryRecorder
+
+    folder = data_dir()
+    return HistoryRecorder(HistoryStore(folder), Journal(folder), clock.wall,
+                           may_load_sqlite=lambda: root.has_tk or "sqlite3" in sys.modules)
 
 
 def _on_first_use(name: str, loop):
