@@ -38,9 +38,8 @@ DAY_COLUMNS = ("day", "sitting_min", "longest_bout_min", "standing_min", "prompt
 
 def export_command(args: argparse.Namespace) -> int:
     from agent.content.checklist_state import data_dir
-    from agent.history import reader
 
-    history = _read(reader, data_dir())
+    history = read_history(data_dir())
     out = csv.writer(sys.stdout, lineterminator="\n")
     if args.breaks:
         out.writerow(("time", "outcome", "length_min"))
@@ -77,12 +76,14 @@ def forget_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(reader, folder):
+def read_history(folder, first=None, last=None):
     """The history; a file set aside on the way is said on stderr, never a traceback."""
     import sqlite3
 
+    from agent.history import reader
+
     try:
-        history = reader.read(folder)
+        history = reader.read(folder, first, last)
     except (OSError, sqlite3.Error) as error:
         raise UserError(f"cannot read the history in {folder}: {error}") from None
     for problem in history.problems:
