@@ -17,6 +17,7 @@ MENU_ACTIONS = (
     "exercises",
     "spasm_guide",
     "today",
+    "this_week",
     "settings",
     "quit",
 )

@@ -170,3 +170,23 @@ def test_the_times_are_local_wall_times_to_the_second(tmp_path):
     assert natural.outcome == "natural"
     assert natural.at == started.isoformat(timespec="seconds") == "2026-11-23T09:10:00"
     assert natural.length_s == pytest.approx(20 * MIN, abs=1)  # to the first keystroke back
+
+
+def test_this_week_opens_the_window_with_the_day_so_far(tmp_path):
+    recording = Recording(tmp_path)  # SQLite not yet allowed: the day so far is only in the pending file
+    agent = Agent(history=recording)
+    opened = []
+    agent.app.windows.week = lambda root, load, geometry: opened.append(load("week")) or object()
+    agent.work(10 * MIN)
+    agent.app.act("this_week")
+    [report] = opened
+    assert report.span == "week" and report.last.isoformat() == "2026-11-23"
+    assert report.days[-1].sitting_s == pytest.approx(10 * MIN, abs=2)  # written just before, not 2 min ago
+    assert HistoryStore(tmp_path).path.exists()  # the window loads Tk anyway: into the history file
+
+
+def test_this_week_with_statistics_off_says_so(tmp_path):
+    agent = Agent(history=Recording(tmp_path), features__statistics=False)
+    agent.app.windows.week = lambda *a: pytest.fail("no history window with statistics off")
+    agent.app.act("this_week")
+    assert [w.kwargs["args"][1] for w in agent.windows("notice")] == ["The history is turned off."]

@@ -51,6 +51,7 @@ class Windows:
     library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
     settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
+    week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
 
 
 class App:
@@ -78,6 +79,7 @@ class App:
         self._panel = None
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
+        self._week = None  # the open "This week" window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self.on_quit: Callable[[], None] = root.quit
         self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
@@ -394,8 +396,8 @@ class App:
             self._show_prompt(None)
         elif action == "postpone" and (refusal := self._refused("postpone")):
             self._notice(refusal)
-        elif action == "today" and not self._feature("statistics"):
-            self._notice("Today's totals are turned off.")
+        elif action in ("today", "this_week") and not self._feature("statistics"):
+            self._notice("Today's totals are turned off." if action == "today" else "The history is turned off.")
         elif action in ("postpone", "standing", "sitting"):
             self._apply(self.engine.feed(now, action))
             if action == "postpone":
@@ -408,6 +410,8 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._open_library()
+        elif action == "this_week" and self.windows.week is not None and self.history is not None:
+            self._open_week(now)
         elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
             self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
@@ -437,6 +441,23 @@ class App:
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
         ))
+
+    def _open_week(self, now: float) -> None:
+        """The "This week" window, one at a time; the day so far is written first, so it shows."""
+        if self._week is not None and self._week.is_open:
+            self._week.focus()
+            return
+        self.history.write_now(now, self.engine)
+        self._week = self._window(lambda: self.windows.week(self.root, self._history_report,
+                                                            self.windows.geometry(self.root)))
+
+    def _history_report(self, span: str):
+        """The last 7 ("week") or 30 ("month") days from the history, for the window."""
+        from agent.history import reader, summary
+
+        today = self.clock.wall().date()
+        first, last = summary.span_dates(span, today)
+        return summary.build(span, today, reader.read(self.history.store.path.parent, first, last).days)
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""

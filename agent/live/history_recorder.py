@@ -111,10 +111,19 @@ class HistoryRecorder:
             return
         if final:
             self._close_break(now)
-        totals = engine.totals_at(now)
-        self.rows[self.day] = self._row(self.day, totals, totals.longest_bout_s, engine)
+        self._update_row(now, engine)
         if final or self._state() != self._written:
             self.write(final)
+
+    def write_now(self, now: float, engine) -> None:
+        """Before the history is shown: the day so far into the history file (Tk is loading anyway)."""
+        if self.enabled and self.day is not None:
+            self._update_row(now, engine)
+            self.write(final=True)
+
+    def _update_row(self, now: float, engine) -> None:
+        totals = engine.totals_at(now)
+        self.rows[self.day] = self._row(self.day, totals, totals.longest_bout_s, engine)
 
     def write(self, final: bool = False) -> None:
         """Into the history file when SQLite may load (or at the end), else into the pending file."""

@@ -96,7 +96,8 @@ def _run_with(server: control.Server, live) -> int:
                       Rotation.from_settings(settings, rules.break_s),
                       library=_on_first_use("ExercisesWindow", root),
                       settings=_on_first_use("SettingsWindow", root),
-                      other_monitors=_on_first_use("other_monitors", root))
+                      other_monitors=_on_first_use("other_monitors", root),
+                      week=_on_first_use("WeekWindow", root))
     from agent.live.guides import Guides
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))

@@ -525,6 +525,7 @@ _MENU: Tuple = (
         ("Back spasm guide", "spasm_guide", None),
     ), None),
     ("Today", "today", None),
+    ("This week", "this_week", None),
     ("Settings", "settings", None),
     (None, None, None),
     ("Quit Upright", "quit", None),

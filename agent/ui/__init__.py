@@ -40,6 +40,7 @@ _EXPORTS = {
     "RedFlagsCard": "agent.ui.red_flags",
     "ExercisesWindow": "agent.ui.exercises_window",
     "SettingsWindow": "agent.ui.settings_window",
+    "WeekWindow": "agent.ui.week_window",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]

@@ -54,7 +54,8 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("exercises", strings.PANEL_EXERCISES),
         ("spasm_guide", strings.PANEL_SPASM_GUIDE),
     ]
-    app = [("today", strings.PANEL_TODAY), ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
+    app = [("today", strings.PANEL_TODAY), ("this_week", strings.PANEL_THIS_WEEK),
+           ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]
 
 
