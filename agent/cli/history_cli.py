@@ -31,6 +31,14 @@ def add_parser(commands) -> None:
                                             "drops what it holds and counts afresh from now.")
     forget.set_defaults(handler=forget_command)
 
+    aggregate = commands.add_parser("aggregate", help="what the anonymous daily summary for IT sent",
+                                    description="Show, exactly, every anonymous daily summary this user's "
+                                                "Upright wrote for the organisation (aggregate_export).")
+    actions = aggregate.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="every file written, as it was written")
+    show.add_argument("--json", action="store_true", help="a JSON list of the files' contents")
+    show.set_defaults(handler=aggregate_show_command)
+
 
 DAY_COLUMNS = ("day", "sitting_min", "longest_bout_min", "standing_min", "prompts", "taken", "postponed",
                "skipped", "natural_breaks", "natural_break_min", "held_for_presentation", "sitting_limit_min")
@@ -73,6 +81,35 @@ def forget_command(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"cannot delete {error.filename}: {error.strerror}") from None
     print("Deleted " + ", ".join(str(p) for p in gone) if gone else f"No history in {folder}")
+    return 0
+
+
+def aggregate_show_command(args: argparse.Namespace) -> int:
+    import json
+    import sqlite3
+
+    from agent.content.checklist_state import data_dir
+    from agent.history.store import HistoryStore
+    from agent.settings import layers
+
+    values = layers.load().values
+    store = HistoryStore(data_dir())
+    try:
+        sent = store.sent()
+    except (OSError, sqlite3.Error) as error:
+        raise UserError(f"cannot read {store.path}: {error}") from None
+    for problem in store.problems:
+        print(f"upright: {problem}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([json.loads(text) for _, _, text, _ in sent], indent=1))
+        return 0
+    folder = values["aggregate"]["folder"]
+    if values["features"]["aggregate_export"] and folder:
+        print(f"Aggregate export is on: one anonymous file a day into {folder}")
+    else:
+        print("Aggregate export is off" + ("" if sent else "; nothing has been written."))
+    for day, file, text, sent_at in sent:
+        print(f"\n{day}: {file} (written {sent_at})\n{text.rstrip()}")
     return 0
 
 

@@ -46,6 +46,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             length_s REAL NOT NULL)""",
         "CREATE INDEX breaks_at ON breaks (at)",
     ),
+    (  # 2: what the anonymous daily summary for IT sent, and when it was last tried
+        """CREATE TABLE aggregate_sent (
+            day TEXT PRIMARY KEY, file TEXT NOT NULL, json TEXT NOT NULL, sent_at TEXT NOT NULL)""",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 )
 VERSION = len(MIGRATIONS)
 
@@ -86,6 +91,30 @@ class HistoryStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    def record_sent(self, day: str, file: str, text: str, sent_at: str) -> None:
+        """An aggregate file written for ``day``: where, and exactly what (for `upright aggregate show`)."""
+        with self._open(create=True) as db:
+            db.execute("INSERT OR REPLACE INTO aggregate_sent (day, file, json, sent_at) VALUES (?, ?, ?, ?)",
+                       (day, file, text, sent_at))
+
+    def sent(self) -> list[tuple[str, str, str, str]]:
+        """(day, file, json, sent_at) of every aggregate file written, oldest first."""
+        with self._open(create=False) as db:
+            if db is None:
+                return []
+            return list(db.execute("SELECT day, file, json, sent_at FROM aggregate_sent ORDER BY day"))
+
+    def get_meta(self, key: str) -> str | None:
+        with self._open(create=False) as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._open(create=True) as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def forget(self) -> list[Path]:
         """Delete the history (and SQLite's side files); returns what was deleted."""
@@ -198,6 +227,7 @@ def _forget_before(db, first_kept: date) -> None:
     cutoff = first_kept.isoformat()
     db.execute("DELETE FROM days WHERE day < ?", (cutoff,))
     db.execute("DELETE FROM breaks WHERE at < ?", (cutoff,))
+    db.execute("DELETE FROM aggregate_sent WHERE day < ?", (cutoff,))
 
 
 def _between(column: str, first: date | None, last: date | None) -> tuple[str, list]:

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+import threading
+from datetime import date, datetime, timedelta
 from typing import Callable
 
+from agent import __version__
+
 from agent.core.totals import Totals
+from agent.history import aggregate
 from agent.history.days import BreakRow, DayRow
 from agent.history.journal import Journal, Pending
 from agent.history.store import HistoryStore
@@ -35,8 +39,10 @@ class HistoryRecorder:
     """Notes the day's totals and breaks; see the module docstring."""
 
     def __init__(self, store: HistoryStore, journal: Journal, wall: Callable[[], datetime], *,
-                 may_load_sqlite: Callable[[], bool], session: str | None = None) -> None:
+                 may_load_sqlite: Callable[[], bool], session: str | None = None,
+                 policy: Callable[[], dict] = dict) -> None:
         self.store, self.journal, self.wall = store, journal, wall
+        self.policy = policy  # the settings the organisation's policy sets, for the aggregate
         self.may_load_sqlite = may_load_sqlite
         self.session = session or os.urandom(8).hex()  # this run's rows; never leaves the machine
         self.enabled = False
@@ -51,6 +57,8 @@ class HistoryRecorder:
         self._break_since: float | None = None  # a taken break in progress (monotonic)
         self._written: tuple | None = None
         self._write_failed = False
+        self._aggregate_tried: str | None = None  # the day the aggregate export was last tried
+        self.exporting: threading.Thread | None = None
 
     # --- called by the app ---------------------------------------------------
 
@@ -188,6 +196,29 @@ class HistoryRecorder:
         self.journal.delete()
         self.rows = {self.day: self.rows[self.day]} if self.day in self.rows else {}  # past days are final
         self._written, self._write_failed = self._state(), False
+        self._maybe_export(today)
+
+    def _maybe_export(self, today: date) -> None:
+        """Once a day, at a write: yesterday's (and missed days') anonymous summary, on a thread.
+
+        A share that hangs never holds up the agent; a failed write is tried
+        again the next day (the attempt is noted first).
+        """
+        folder = self.settings["aggregate"]["folder"]
+        if not (self.settings["features"]["aggregate_export"] and folder):
+            return
+        if self._aggregate_tried == today.isoformat() or (self.exporting is not None and self.exporting.is_alive()):
+            return
+        self._aggregate_tried = today.isoformat()
+        if self.store.get_meta(aggregate.TRIED) == today.isoformat():
+            return
+        self.store.set_meta(aggregate.TRIED, today.isoformat())
+        rows = aggregate.due(self.store, today)
+        if rows:
+            self.exporting = threading.Thread(target=_export, args=(self.store.path.parent, folder, rows,
+                                                                    self.policy()),
+                                              name="upright-aggregate", daemon=True)
+            self.exporting.start()
 
     def _write_journal(self) -> None:
         pending = Pending({**self.earlier.rows, self.session: list(self.rows.values())},
@@ -198,3 +229,11 @@ class HistoryRecorder:
             log.warning("%s: pending history not written (%s)", self.journal.path, error.strerror or error)
             return
         self._written = self._state()
+
+
+def _export(directory, folder: str, rows: list, policy: dict) -> None:
+    """The aggregate thread: its own connection to the history file; nothing it meets stops the agent."""
+    try:
+        aggregate.export(HistoryStore(directory), folder, rows, __version__, policy)
+    except Exception:  # noqa: BLE001 - e.g. the history file busy: tried again tomorrow
+        log.warning("aggregate export failed; tried again tomorrow", exc_info=True)
