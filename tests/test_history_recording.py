@@ -190,3 +190,13 @@ def test_this_week_with_statistics_off_says_so(tmp_path):
     agent.app.windows.week = lambda *a: pytest.fail("no history window with statistics off")
     agent.app.act("this_week")
     assert [w.kwargs["args"][1] for w in agent.windows("notice")] == ["The history is turned off."]
+
+
+def test_the_history_adds_no_wake_ups(tmp_path):
+    """The same morning with and without the recorder: the same timers fire, no more."""
+    plain, recorded = Agent(), Agent(history=Recording(tmp_path))
+    for agent in (plain, recorded):
+        a_morning(agent)
+        agent.away(60 * MIN)
+    assert recorded.root.fired == plain.root.fired
+    assert recorded.root.timers == plain.root.timers == {}  # away: nothing polls, with a history or without
