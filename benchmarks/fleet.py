@@ -28,14 +28,15 @@ QUERIES = ("share_taken_by_week.sql", "median_longest_bout.sql", "machines_repor
 POLICY = {"breaks.sitting_limit_min": 30, "features.aggregate_export": True, "features.statistics": True}
 
 
-def write_fleet(folder: Path, machines: int, days: int, first: date = date(2026, 11, 30), seed: int = 13) -> list:
-    """One file per machine and day (a machine is off on some days); returns the documents written."""
+def write_fleet(folder: Path, machines: int, days: int, first: date = date(2026, 11, 30), seed: int = 13,
+                absent: float = 0.1) -> list:
+    """One file per machine and day (a machine is off on a share ``absent`` of days); returns the documents."""
     rng = random.Random(seed)
     docs = []
     for n in range(days):
         day = first + timedelta(days=n)
         for _ in range(machines):
-            if rng.random() < 0.1:
+            if rng.random() < absent:
                 continue  # away that day: no file
             prompts = rng.randint(0, 16)
             row = DayRow(day.isoformat(), sitting_s=rng.uniform(1, 9) * 3600, longest_bout_s=rng.uniform(10, 120) * 60,
@@ -79,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        docs = write_fleet(Path(folder), args.machines, args.days)
+        docs = write_fleet(Path(folder), args.machines, args.days, absent=0.0)
         size = sum(p.stat().st_size for p in Path(folder).iterdir())
         print(f"{len(docs):,} files ({size / 1024 / 1024:.1f} MiB) written in {time.perf_counter() - start:.1f} s")
         for run in (1, 2):  # the second run has the files in the page cache
