@@ -62,8 +62,10 @@ class Unusable(Exception):
 class HistoryStore:
     """Reads and writes the history file in ``directory``."""
 
-    def __init__(self, directory: str | Path, *, now: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(self, directory: str | Path, *, now: Callable[[], datetime] = datetime.now,
+                 busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(directory) / FILE_NAME
+        self.busy_timeout_s = busy_timeout_s
         self._now = now  # names a file set aside
         self.problems: list[str] = []  # what was set aside, and why, in this process
 
@@ -169,7 +171,7 @@ class HistoryStore:
 
     def _connect(self, sqlite3):
         """Connect and check; a bad file is set aside once and a fresh one made."""
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         try:
             _check_and_migrate(db)
             return db
@@ -180,7 +182,7 @@ class HistoryStore:
                 raise  # busy, not bad: the caller retries
             self._set_aside(reason)
         _create_private(self.path)
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         _check_and_migrate(db)
         return db
 

@@ -234,6 +234,7 @@ class HistoryRecorder:
 def _export(directory, folder: str, rows: list, policy: dict) -> None:
     """The aggregate thread: its own connection to the history file; nothing it meets stops the agent."""
     try:
-        aggregate.export(HistoryStore(directory), folder, rows, __version__, policy)
+        # A file written but not noted would be sent again tomorrow: wait out the agent's own writes.
+        aggregate.export(HistoryStore(directory, busy_timeout_s=30.0), folder, rows, __version__, policy)
     except Exception:  # noqa: BLE001 - e.g. the history file busy: tried again tomorrow
         log.warning("aggregate export failed; tried again tomorrow", exc_info=True)
