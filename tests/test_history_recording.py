@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 
-from agent.history.journal import Journal
 from agent.history.store import HistoryStore
 from agent.live.history_recorder import HistoryRecorder
 from tests.test_app import MIN, Agent
@@ -27,8 +26,7 @@ class Recording:
         self.recorder: HistoryRecorder | None = None
 
     def __call__(self, clock) -> HistoryRecorder:
-        self.recorder = HistoryRecorder(HistoryStore(self.folder), Journal(self.folder), clock.wall,
-                                        may_load_sqlite=lambda: self.sqlite)
+        self.recorder = HistoryRecorder(self.folder, clock.wall, may_load_sqlite=lambda: self.sqlite)
         return self.recorder
 
 

@@ -457,7 +457,7 @@ class App:
 
         today = self.clock.wall().date()
         first, last = summary.span_dates(span, today)
-        return summary.build(span, today, reader.read(self.history.store.path.parent, first, last).days)
+        return summary.build(span, today, reader.read(self.history.directory, first, last).days)
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""

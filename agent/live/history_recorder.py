@@ -24,11 +24,11 @@ from typing import Callable
 
 from agent import __version__
 
+from pathlib import Path
+
 from agent.core.totals import Totals
-from agent.history import aggregate
 from agent.history.days import BreakRow, DayRow
 from agent.history.journal import Journal, Pending
-from agent.history.store import HistoryStore
 
 log = logging.getLogger("agent.history")
 
@@ -38,10 +38,12 @@ _ANSWERS = (("postponed", "postponed"), ("skipped", "skipped"))  # Totals counte
 class HistoryRecorder:
     """Notes the day's totals and breaks; see the module docstring."""
 
-    def __init__(self, store: HistoryStore, journal: Journal, wall: Callable[[], datetime], *,
+    def __init__(self, directory: str | Path, wall: Callable[[], datetime], *,
                  may_load_sqlite: Callable[[], bool], session: str | None = None,
                  policy: Callable[[], dict] = dict) -> None:
-        self.store, self.journal, self.wall = store, journal, wall
+        self.directory, self.wall = Path(directory), wall
+        self.journal = Journal(directory)
+        self._store = None  # the history file's module loads only when it is first written
         self.policy = policy  # the settings the organisation's policy sets, for the aggregate
         self.may_load_sqlite = may_load_sqlite
         self.session = session or os.urandom(8).hex()  # this run's rows; never leaves the machine
@@ -49,7 +51,7 @@ class HistoryRecorder:
         self.day: str | None = None
         self.rows: dict[str, DayRow] = {}  # this session's rows not yet final in the history file
         self.breaks: list[BreakRow] = []  # noted, not yet written
-        self.earlier = journal.load()  # what a run that ended abruptly left pending
+        self.earlier = self.journal.load()  # what a run that ended abruptly left pending
         self._offset = Totals()  # counted before recording began (statistics turned on, history forgotten)
         self._natural_s = 0.0
         self._held = 0
@@ -153,6 +155,15 @@ class HistoryRecorder:
         self.rows, self.breaks, self.earlier = {}, [], Pending()
         self._restart(engine.totals_at(now))
 
+    @property
+    def store(self):
+        """The history file (:class:`agent.history.store.HistoryStore`), its module imported on first use."""
+        if self._store is None:
+            from agent.history.store import HistoryStore
+
+            self._store = HistoryStore(self.directory)
+        return self._store
+
     # --- inside --------------------------------------------------------------
 
     def _restart(self, counted: Totals) -> None:
@@ -207,6 +218,8 @@ class HistoryRecorder:
         folder = self.settings["aggregate"]["folder"]
         if not (self.settings["features"]["aggregate_export"] and folder):
             return
+        from agent.history import aggregate
+
         if self._aggregate_tried == today.isoformat() or (self.exporting is not None and self.exporting.is_alive()):
             return
         self._aggregate_tried = today.isoformat()
@@ -215,7 +228,7 @@ class HistoryRecorder:
         self.store.set_meta(aggregate.TRIED, today.isoformat())
         rows = aggregate.due(self.store, today)
         if rows:
-            self.exporting = threading.Thread(target=_export, args=(self.store.path.parent, folder, rows,
+            self.exporting = threading.Thread(target=_export, args=(self.directory, folder, rows,
                                                                     self.policy()),
                                               name="upright-aggregate", daemon=True)
             self.exporting.start()
@@ -233,6 +246,9 @@ class HistoryRecorder:
 
 def _export(directory, folder: str, rows: list, policy: dict) -> None:
     """The aggregate thread: its own connection to the history file; nothing it meets stops the agent."""
+    from agent.history import aggregate
+    from agent.history.store import HistoryStore
+
     try:
         # A file written but not noted would be sent again tomorrow: wait out the agent's own writes.
         aggregate.export(HistoryStore(directory, busy_timeout_s=30.0), folder, rows, __version__, policy)

@@ -129,17 +129,14 @@ def _run_with(server: control.Server, live) -> int:
 def _history(root, clock, live):
     """The history recorder: SQLite loads only once Tk has (or something else loaded it)."""
     from agent.content.checklist_state import data_dir
-    from agent.history.journal import Journal
-    from agent.history.store import HistoryStore
     from agent.live.history_recorder import HistoryRecorder
 
-    folder = data_dir()
     def policy() -> dict:  # what the organisation sets: the same on every machine it covers
         effective = live.effective
         return {dotted: _value(effective.values, dotted) for dotted, layer in effective.origins.items()
                 if layer in ("recommended", "enforced")}
 
-    return HistoryRecorder(HistoryStore(folder), Journal(folder), clock.wall, policy=policy,
+    return HistoryRecorder(data_dir(), clock.wall, policy=policy,
                            may_load_sqlite=lambda: root.has_tk or "sqlite3" in sys.modules)
 
 
