@@ -198,3 +198,15 @@ def test_the_history_adds_no_wake_ups(tmp_path):
         agent.away(60 * MIN)
     assert recorded.root.fired == plain.root.fired
     assert recorded.root.timers == plain.root.timers == {}  # away: nothing polls, with a history or without
+
+
+def test_this_week_with_an_unreadable_history_shows_an_empty_week(tmp_path, caplog):
+    recording = Recording(tmp_path)
+    agent = Agent(history=recording)
+    (tmp_path / "history.sqlite3").mkdir()  # cannot be opened
+    opened = []
+    agent.app.windows.week = lambda root, load, geometry: opened.append(load("week")) or object()
+    with caplog.at_level(logging.WARNING, logger="agent"):
+        agent.app.act("this_week")
+    assert opened[0].sentence == "No sitting recorded this week."
+    assert "history not read" in caplog.text

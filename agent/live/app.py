@@ -457,7 +457,12 @@ class App:
 
         today = self.clock.wall().date()
         first, last = summary.span_dates(span, today)
-        return summary.build(span, today, reader.read(self.history.directory, first, last).days)
+        try:
+            days = reader.read(self.history.directory, first, last).days
+        except Exception as error:  # noqa: BLE001 - e.g. the file busy or unreadable: show an empty chart, say why
+            log.warning("%s: history not read (%s)", self.history.directory, error)
+            days = []
+        return summary.build(span, today, days)
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""
