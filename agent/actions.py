@@ -19,6 +19,7 @@ MENU_ACTIONS = (
     "lifting",
     "red_flags",
     "today",
+    "this_week",
     "settings",
     "quit",
 )

@@ -306,6 +306,56 @@ def test_nothing_leaves_the_machine(session):
     assert not inodes & network
 
 
+TYPING_APP = """
+import tkinter
+root = tkinter.Tk(className="QuokkaLedger")
+root.title("Quokka-Secret-Title")
+entry = tkinter.Entry(root, width=40)
+entry.pack()
+entry.focus_force()
+root.mainloop()
+"""
+
+
+def test_the_history_keeps_only_that_and_when(session):
+    """After real typing in a titled app, a break and a natural break, the history holds no key, title or app."""
+    app = subprocess.Popen([sys.executable, "-c", TYPING_APP], env=session.env)
+    try:
+        window = wait_for(lambda: session.xdotool("search", "--name", "^Quokka-Secret-Title$"), 10, "the app")
+        session.xdotool("windowfocus", "--sync", window.split()[0])
+        session.xdotool("type", "--delay", "40", "zebrapassword hunter2")
+        assert session.upright("break").returncode == 0  # a window: Tk loads, so SQLite may
+        wait_for(session.windows, 10, "the break window", session)
+        session.click(session.primary_button())  # Start
+        wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
+        session.click(session.primary_button())  # Done
+        wait_for(lambda: not session.windows(), 5, "the break window to close", session)
+        time.sleep(9)  # away longer than the 8 s natural break
+        session.xdotool("type", "--delay", "40", "zebrapassword again")
+        wait_for(lambda: session.status()["today"]["natural_breaks"] == 1, 10, "the natural break", session)
+    finally:
+        app.terminate()
+        app.wait(5)
+    assert session.upright("quit").returncode == 0
+    assert session.agent.wait(10) == 0
+    data = session.runtime / "data"
+    db_path = data / "history.sqlite3"
+    blob = b"".join(p.read_bytes() for p in data.iterdir() if p.is_file())
+    for secret in (b"zebra", b"hunter", b"Quokka", b"quokka", b"Secret", b"Ledger", b"python", b"Entry"):
+        assert secret not in blob and secret.lower() not in blob.lower()
+    import sqlite3
+
+    db = sqlite3.connect(db_path)
+    [(taken, natural)] = db.execute("SELECT sum(taken), sum(natural_breaks) FROM days").fetchall()
+    assert (taken, natural) == (1, 1)  # it did record: the scan above is not of an empty file
+    texts = {value for table in ("days", "breaks") for row in db.execute(f"SELECT * FROM {table}")
+             for value in row if isinstance(value, str)}
+    import re
+
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held",
+                            text) for text in texts), texts  # dates, times, session ids, outcomes: nothing else
+
+
 def test_quit_stops_the_agent_and_removes_the_socket(session):
     assert session.upright("quit").returncode == 0
     assert session.agent.wait(10) == 0

@@ -106,7 +106,7 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, live=None, **overrides) -> None:
+    def __init__(self, live=None, history=None, **overrides) -> None:
         settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
@@ -121,7 +121,8 @@ class Agent:
                           lambda root: (0, 0, 1280, 800), lambda: ["exercise"])
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
-                       self.clock, self.mailbox, suspend=suspend, live=live)
+                       self.clock, self.mailbox, suspend=suspend, live=live,
+                       history=history(self.clock) if history else None)
         self.app.start()
 
     def _window(self, kind):

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from agent import __version__
-from agent.cli import config_cli, doctor
+from agent.cli import config_cli, doctor, history_cli, report_cli
 from agent.cli.errors import EXIT_NOT_RUNNING, EXIT_USAGE, UserError
 from agent.cli.simulate import replay, write_json_lines, write_timeline
 from agent.cli.trace import TraceError
@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     _autostart_parser(commands)
     config_cli.add_parser(commands)
     doctor.add_parser(commands)
+    history_cli.add_parser(commands)
+    report_cli.add_parser(commands)
     for name, text in (("break", "take a break now"), ("resume", "end a pause"),
                        ("standing", "tell Upright you are standing at the desk"),
                        ("sitting", "tell Upright you are sitting again"), ("quit", "stop the agent")):

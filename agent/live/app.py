@@ -52,6 +52,7 @@ class Windows:
     library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
     settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
+    week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
 
 
 class App:
@@ -59,7 +60,7 @@ class App:
 
     def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
                  clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
-                 live=None) -> None:
+                 live=None, history=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
@@ -79,8 +80,12 @@ class App:
         self._panel = None
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
+        self._week = None  # the open "This week" window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self.on_quit: Callable[[], None] = root.quit
+        self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
+        if history is not None:
+            history.follow(settings, self.engine.now, self.engine)
 
     # --- lifetime ---------------------------------------------------------
 
@@ -99,6 +104,8 @@ class App:
             self.root.after_cancel(self._timer)
             self._timer = None
         self._close_prompt()
+        if self.history is not None:
+            self.history.wake(self._engine_time(self.clock.monotonic()), self.engine, final=True)
         self.tray.stop()
         self.sensing.close()
 
@@ -107,6 +114,7 @@ class App:
     def _receive(self, message: tuple) -> None:
         kind = message[0]
         if kind == "input":
+            self._roll_day(self._engine_time(self.clock.monotonic()))
             self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
             self._reschedule()
         elif kind == "lock":  # a locker announced a lock or unlock: follow it now, not at the next wake-up
@@ -138,10 +146,18 @@ class App:
                 self._show_prompt(held)
         self._maybe_notice(self.engine.status(now))
         self._reschedule()
+        if self.history is not None:
+            self.history.wake(now, self.engine)
+
+    def _roll_day(self, now: float) -> None:
+        """Local midnight passed: the engine starts a new day's totals (and the history a new row)."""
+        if self.history is not None:
+            self.history.roll_day(now, self.engine)
 
     def _catch_up(self) -> float:
         """Read the sensors and let the engine reach the present; returns now."""
         now = self.clock.monotonic()
+        self._roll_day(self._engine_time(now))
         slept = self.suspend.check()
         seen = self.monitor.check(now, trust_idle=slept < SUSPEND_MIN_S)
         if seen is not None:
@@ -156,6 +172,8 @@ class App:
             self.root.after_cancel(self._timer)
             self._timer = None
         status = self.engine.status(now)
+        if self.history is not None:
+            self.history.observe(now, self.engine, status.state)
         wake = self._next_wake(now, status)
         log.debug("%s, sitting %.0f s; next wake-up in %.1f s", status.state, status.sitting_s, wake - now)
         if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
@@ -198,10 +216,14 @@ class App:
                 if self._busy():
                     log.info("break prompt held: do not disturb (full screen or camera)")
                     self._held = decision
+                    if self.history is not None:
+                        self.history.held(self.engine.now)
                 else:
                     self._show_prompt(decision)
             elif decision.type == ev.NATURAL_BREAK:
                 self._held = None
+                if self.history is not None:
+                    self.history.natural_break(decision, self.engine.now)
                 if not self._started:
                     self._close_prompt()
             elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
@@ -219,6 +241,8 @@ class App:
         self.settings = self.live.values
         if self._settings_window is not None and self._settings_window.is_open:
             self._settings_window.refresh()  # e.g. a policy changed while it is open
+        if self.history is not None:
+            self.history.follow(self.settings, now, self.engine)
         rules = Rules.from_config(self.settings)
         if rules != self.rules:
             self.rules = rules
@@ -382,8 +406,8 @@ class App:
             self._show_prompt(None)
         elif action == "postpone" and (refusal := self._refused("postpone")):
             self._notice(refusal)
-        elif action == "today" and not self._feature("statistics"):
-            self._notice("Today's totals are turned off.")
+        elif action in ("today", "this_week") and not self._feature("statistics"):
+            self._notice("Today's totals are turned off." if action == "today" else "The history is turned off.")
         elif action in ("postpone", "standing", "sitting"):
             self._apply(self.engine.feed(now, action))
             if action == "postpone":
@@ -396,6 +420,8 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._open_library()
+        elif action == "this_week" and self.windows.week is not None and self.history is not None:
+            self._open_week(now)
         elif self.guides is not None and action in GUIDE_ACTIONS:
             self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
@@ -425,6 +451,28 @@ class App:
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
         ))
+
+    def _open_week(self, now: float) -> None:
+        """The "This week" window, one at a time; the day so far is written first, so it shows."""
+        if self._week is not None and self._week.is_open:
+            self._week.focus()
+            return
+        self.history.write_now(now, self.engine)
+        self._week = self._window(lambda: self.windows.week(self.root, self._history_report,
+                                                            self.windows.geometry(self.root)))
+
+    def _history_report(self, span: str):
+        """The last 7 ("week") or 30 ("month") days from the history, for the window."""
+        from agent.history import reader, summary
+
+        today = self.clock.wall().date()
+        first, last = summary.span_dates(span, today)
+        try:
+            days = reader.read(self.history.directory, first, last).days
+        except Exception as error:  # noqa: BLE001 - e.g. the file busy or unreadable: show an empty chart, say why
+            log.warning("%s: history not read (%s)", self.history.directory, error)
+            days = []
+        return summary.build(span, today, days)
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""
@@ -459,6 +507,9 @@ class App:
             self.act(_CONTROL_ACTIONS[command])
             if command == "break" and self._window_error is not None:
                 return {"ok": False, "error": self._window_error}
+        elif command == "history_forget":
+            if self.history is not None:
+                self.history.forget(now, self.engine)
         elif command == "quit":
             self.mailbox.post(("quit",))  # after this reply is sent
         else:

@@ -97,12 +97,14 @@ def _run_with(server: control.Server, live) -> int:
                       rotation,
                       library=_on_first_use("ExercisesWindow", root),
                       settings=_on_first_use("SettingsWindow", root),
-                      other_monitors=_on_first_use("other_monitors", root))
+                      other_monitors=_on_first_use("other_monitors", root),
+                      week=_on_first_use("WeekWindow", root))
     from agent.live.guides import Guides
 
     guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
                     spasm=rotation)
-    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
+              history=_history(root, clock, live))
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
@@ -124,6 +126,25 @@ def _run_with(server: control.Server, live) -> int:
         mailbox.close(root)
         root.destroy()
     return 0
+
+
+def _history(root, clock, live):
+    """The history recorder: SQLite loads only once Tk has (or something else loaded it)."""
+    from agent.content.checklist_state import data_dir
+    from agent.live.history_recorder import HistoryRecorder
+
+    def policy() -> dict:  # what the organisation sets: the same on every machine it covers
+        effective = live.effective
+        return {dotted: _value(effective.values, dotted) for dotted, layer in effective.origins.items()
+                if layer in ("recommended", "enforced")}
+
+    return HistoryRecorder(data_dir(), clock.wall, policy=policy,
+                           may_load_sqlite=lambda: root.has_tk or "sqlite3" in sys.modules)
+
+
+def _value(values: dict, dotted: str):
+    section, name = dotted.split(".", 1)
+    return values[section][name]
 
 
 def _on_first_use(name: str, loop):

@@ -527,6 +527,7 @@ _MENU: Tuple = (
         ("When to get medical help", "red_flags", None),
     ), None),
     ("Today", "today", None),
+    ("This week", "this_week", None),
     ("Settings", "settings", None),
     (None, None, None),
     ("Quit Upright", "quit", None),

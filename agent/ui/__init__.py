@@ -41,6 +41,7 @@ _EXPORTS = {
     "LiftingCard": "agent.ui.lifting",
     "ExercisesWindow": "agent.ui.exercises_window",
     "SettingsWindow": "agent.ui.settings_window",
+    "WeekWindow": "agent.ui.week_window",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]

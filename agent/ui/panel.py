@@ -57,7 +57,8 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("lifting", strings.PANEL_LIFTING),
         ("red_flags", strings.PANEL_RED_FLAGS),
     ]
-    app = [("today", strings.PANEL_TODAY), ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
+    app = [("today", strings.PANEL_TODAY), ("this_week", strings.PANEL_THIS_WEEK),
+           ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]
 
 

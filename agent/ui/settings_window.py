@@ -91,7 +91,8 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
     )),
     (_("More"), (
         Setting("features.standing_reminders", _("At a sit-stand desk, remind me to change position")),
-        Setting("features.statistics", _("Keep today's statistics")),
+        Setting("features.statistics", _("Keep statistics of my sitting and breaks (only on this computer)")),
+        Setting("features.aggregate_export", _("Add an anonymous daily summary to my organisation's roll-up")),
         Setting("exercises.floor_at_desk", _("Offer floor exercises at the desk (on a mat)")),
     )),
 )

@@ -93,6 +93,14 @@ PANEL_SPASM_GUIDE = _("My back is in spasm now")
 PANEL_LIFTING = _("Lifting safely")
 PANEL_RED_FLAGS = _("When to get medical help")
 PANEL_TODAY = _("Today")
+PANEL_THIS_WEEK = _("This week")
+
+# The "This week" window (the chart itself is drawn in English for now, like `upright report`).
+WEEK_TITLE = _("Upright — This week")
+WEEK_SHOW_WEEK = _("Last 7 days")
+WEEK_SHOW_MONTH = _("Last 30 days")
+WEEK_PRIVACY = _("Kept only on this computer. Settings → statistics turns it off; "
+                 "`upright history forget` deletes it.")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
 
