@@ -180,6 +180,7 @@ def test_break_window_opens_at_the_limit_and_done_restarts_the_clock():
     assert window.kwargs["can_postpone"] is True and window.kwargs["can_skip"] is True
     window.kwargs["args"][2]("start")
     assert agent.status()["state"] == "on_break"
+    agent.away(100)  # most of the 2-minute break: "Done" sooner is an early end (test_ui_break_keys)
     window.kwargs["args"][2]("done")
     assert agent.windows() == []
     agent.work(10)

@@ -257,19 +257,23 @@ class App:
         log.info("break prompt shown (%s)", "due" if decision else "asked for")
         can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
-        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone))
+        postponed = self.engine.postpones if decision else 0
+        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone, postponed))
         if self._prompt_window is not None:
             self._offer_focus()
 
-    def _open_break_window(self, can_postpone: bool):
-        """The break window on the monitor with the pointer, the others dimmed if so set."""
+    def _open_break_window(self, can_postpone: bool, postponed: int = 0):
+        """The break window on the monitor with the pointer, the others dimmed if so set.
+
+        ``postponed``: the postpones in a row before it, which it shows when none is left.
+        """
         monitor, dim = self.windows.geometry(self.root), []
         if self.windows.other_monitors is not None and self.settings["breaks"]["dim_other_monitors"]:
             dim = self.windows.other_monitors(self.root, monitor)
         return self.windows.break_window(
             self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
             can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=monitor, marks=self._marks(), dim=dim)
+            postponed=postponed, geometry=monitor, marks=self._marks(), dim=dim)
 
     def _window(self, open_window: Callable[[], Any]) -> Any:
         """The window `open_window` makes, or None when no window can open.
@@ -344,7 +348,9 @@ class App:
         elif choice == "done":
             if not self._started:
                 self._apply(self.engine.feed(now, ev.BREAK_START))
+            early = self.engine.totals.ended_early
             self._apply(self.engine.feed(now, ev.BREAK_END))
+            log.info("break %s", "ended early" if self.engine.totals.ended_early > early else "taken")
             self._started = False
             self._close_prompt()
         elif choice == "hurts":
@@ -507,7 +513,7 @@ def ask(mailbox: Mailbox, request: dict) -> dict:
     return box.reply
 
 
-_CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": "break postponed",
+_CHOICES_LOGGED = {"start": "break started", "done": "break done", "postpone": "break postponed",
                    "skip": "break skipped", "hurts": "an exercise hurts; it leaves the rotation"}
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
