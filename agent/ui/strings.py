@@ -100,6 +100,9 @@ PANEL_RED_FLAGS = _("When to get medical help")
 PANEL_TODAY = _("Today")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
+#: Shown for two seconds after the action, so the user sees it took.
+CONFIRM_POSTPONED = _("Postponed: next break in {duration}")
+CONFIRM_SKIPPED = _("Break skipped: next break in {duration}")
 
 # -- checklists ------------------------------------------------------------------
 POSTURE_TITLE = _("Upright — posture checklist")
