@@ -115,6 +115,9 @@ class Session:
                 if run == 40:
                     centres.append((x - 20, y))
         assert centres, "no primary button on screen"
+        # Once started, the time-left bar above it is teal too: keep the lowest teal block only.
+        bottom = max(y for _, y in centres)
+        centres = [(x, y) for x, y in centres if y >= bottom - 40]
         return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
     def click(self, where: tuple[int, int]) -> None:
@@ -196,7 +199,32 @@ def test_break_window_appears_after_the_sitting_limit_and_done_resets(session):
     session.wiggle(1)
     status = session.status()
     assert status["state"] == "working" and status["sitting_s"] < 5
-    assert status["today"]["breaks_taken"] == 1
+    # Done within seconds of Start: an early end, counted apart from the breaks taken.
+    assert status["today"]["breaks_taken"] == 0 and status["today"]["ended_early"] == 1
+
+
+def test_keys_in_the_break_window_as_status_json_sees_them(session):
+    """Real keys (XTEST, to the focused window) in the real agent's window: Esc postpones a due
+    break; an asked-for break starts on Enter, ignores Esc once on, and Enter a moment later is an
+    early end, not a break taken (tests/test_ui_break_keys.py drives every case on the App)."""
+    wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    time.sleep(3)  # hands off: the window takes the keyboard once typing has paused
+    session.xdotool("key", "Escape")
+    wait_for(lambda: not session.windows(), 5, "Esc to postpone", session)
+    status = session.status()
+    assert status["state"] == "working" and status["today"]["postponed"] == 1
+    assert session.upright("break").returncode == 0
+    wait_for(session.windows, 10, "the break window", session)
+    time.sleep(3)
+    session.xdotool("key", "Return")  # the offered focus: Start
+    wait_for(lambda: session.status()["state"] == "on_break", 5, "Enter to start the break", session)
+    session.xdotool("key", "Escape")
+    time.sleep(0.5)
+    assert session.status()["state"] == "on_break" and session.windows()
+    session.xdotool("key", "Return")  # Done, seconds into a 2-minute break
+    wait_for(lambda: not session.windows(), 5, "Enter to finish", session)
+    today = session.status()["today"]
+    assert today["ended_early"] == 1 and today["breaks_taken"] == 0
 
 
 def tk_loaded(pid: int) -> bool:

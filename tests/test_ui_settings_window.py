@@ -156,8 +156,8 @@ def test_it_says_what_is_advice_and_what_is_upright_s_own_and_is_not_medical_adv
 
 
 @pytest.mark.parametrize("typed, says", [
-    ("0", "must be greater than 0 and at most 480, got 0"),
-    ("soon", 'expected a number, got a string ("soon")'),
+    ("0", "Choose between 1 and 480 minutes (a fraction such as 0.5 is fine too)."),
+    ("soon", "Type a number, such as 30."),
 ])
 def test_an_invalid_number_is_refused_where_it_was_typed(root, open_settings, saves, typed, says):
     window = open_settings()
@@ -256,3 +256,76 @@ def test_readable_at_100_and_200_percent(root, open_settings, scale):
         screenshot(f"settings_{round(scale * 100)}_end", screen_rect(window.top))
     texts = shown_texts(window.top)
     assert strings.CLOSE in texts
+
+
+def test_ctrl_a_selects_the_whole_field_so_typing_replaces_it(root, open_settings, saves):
+    window = open_settings()
+    entry = window.row("breaks.sitting_limit_min").entry
+    window.scroller.see(entry)
+    click(root, entry)
+    assert wait_until(root, lambda: root.focus_get() is entry)
+    xdotool("key", "ctrl+a")
+    pump(root, 0.1)
+    assert entry.selection_present() and entry.selection_get() == "30"
+    type_text(root, "25")
+    press(root, wrapper_id(window.top), "Return")
+    assert wait_until(root, lambda: saves == [1])
+    assert field_says(window, "breaks.sitting_limit_min") == "25" and in_force("breaks.sitting_limit_min") == (25, "user")
+
+
+def _entry_file(scope_env: str):
+    import os
+    from pathlib import Path
+
+    return Path(os.environ[scope_env].split(":")[0]) / "autostart" / "upright.desktop"
+
+
+def test_start_at_login_is_a_tick_that_writes_and_removes_the_entry(root, open_settings, saves):
+    mine = _entry_file("XDG_CONFIG_HOME")  # a temporary home (tests/conftest.py)
+    window = open_settings()
+    row = window.autostart_row
+    assert row.var.get() is False and not mine.exists()
+    window.scroller.see(row.box)
+    click(root, row.box)
+    assert wait_until(root, lambda: mine.exists())
+    assert row.var.get() is True and "Exec=" in mine.read_text()
+    assert saves == [], "not a setting in the file: the agent has nothing to take up"
+    screenshot("settings_start_at_login", screen_rect(window.top))
+    click(root, row.box)
+    assert wait_until(root, lambda: not mine.exists())
+    assert row.var.get() is False and row.note.cget("text") == ""
+
+
+def test_start_at_login_says_when_an_all_users_entry_still_starts_it(root, open_settings):
+    everyone = _entry_file("XDG_CONFIG_DIRS")
+    everyone.parent.mkdir(parents=True, exist_ok=True)
+    everyone.write_text("[Desktop Entry]\nType=Application\nName=Upright\nExec=upright run\n")
+    window = open_settings()
+    row = window.autostart_row
+    assert row.var.get() is True, "IT's entry starts it: the tick says so"
+    window.scroller.see(row.box)
+    mine = _entry_file("XDG_CONFIG_HOME")
+    click(root, row.box)  # off for me: a Hidden=true entry of my own (the XDG way)
+    assert wait_until(root, lambda: mine.exists())
+    assert "Hidden=true" in mine.read_text() and row.var.get() is False and row.error.cget("text") == ""
+    click(root, row.box)  # on again
+    assert wait_until(root, lambda: "Hidden=true" not in mine.read_text())
+    assert row.var.get() is True
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_the_human_error_and_the_login_tick_fit(root, open_settings, scale):
+    window = open_settings(font_scale=scale)
+    retype(root, window, "breaks.break_min", "0")
+    row = window.row("breaks.break_min")
+    assert wait_until(root, lambda: row.error.winfo_ismapped())
+    assert row.error.cget("text") == "Choose between 1 and 60 minutes (a fraction such as 0.5 is fine too)."
+    assert clipped(window.top) == []
+    window.scroller.see(row.frame)
+    pump(root, 0.1)
+    assert fully_visible(row.error) and fully_visible(row.entry)
+    screenshot(f"settings_error_{round(scale * 100)}", screen_rect(window.top))
+    window.scroller.see(window.autostart_row.box)
+    pump(root, 0.1)
+    assert fully_visible(window.autostart_row.box)
+    screenshot(f"settings_login_{round(scale * 100)}", screen_rect(window.top))

@@ -70,8 +70,8 @@ def test_the_gentle_break_fits_at_200_percent(root, shown, tmp_path):
     window = shown(BreakWindow(root, walk, lambda choice: None, can_postpone=True, can_skip=True,
                                break_s=120, geometry=MONITOR, marks=rotation, font_scale=2.0,
                                spasm_guide=lambda: None, end_spasm=rotation.end_spasm), "the break window")
-    assert clipped_widgets(window.top) == []
     screenshot("break_spasm_200", screen_rect(window.top))
+    assert clipped_widgets(window.top) == []
 
 
 def test_a_usual_break_has_no_spasm_note(root, shown):

@@ -24,6 +24,7 @@ from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
+from agent.ui import strings
 
 if TYPE_CHECKING:
     import tkinter
@@ -38,6 +39,7 @@ DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at 
 FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
 SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
 REPLY_TIMEOUT_S = 5.0
+CONFIRM_S = 2.0  # "Paused until 14:30", "Postponed: next break in 5 min": long enough to see it took
 
 
 @dataclass
@@ -281,19 +283,23 @@ class App:
         log.info("break prompt shown (%s)", "due" if decision else "asked for")
         can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
-        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone))
+        postponed = self.engine.postpones if decision else 0
+        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone, postponed))
         if self._prompt_window is not None:
             self._offer_focus()
 
-    def _open_break_window(self, can_postpone: bool):
-        """The break window on the monitor with the pointer, the others dimmed if so set."""
+    def _open_break_window(self, can_postpone: bool, postponed: int = 0):
+        """The break window on the monitor with the pointer, the others dimmed if so set.
+
+        ``postponed``: the postpones in a row before it, which it shows when none is left.
+        """
         monitor, dim = self.windows.geometry(self.root), []
         if self.windows.other_monitors is not None and self.settings["breaks"]["dim_other_monitors"]:
             dim = self.windows.other_monitors(self.root, monitor)
         return self.windows.break_window(
             self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
             can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=monitor, marks=self._marks(), dim=dim, **self._spasm_links())
+            postponed=postponed, geometry=monitor, marks=self._marks(), dim=dim, **self._spasm_links())
 
     def _spasm_links(self) -> dict:
         """During a recorded spasm (the rotation then offers only gentle movement): the
@@ -377,7 +383,9 @@ class App:
         elif choice == "done":
             if not self._started:
                 self._apply(self.engine.feed(now, ev.BREAK_START))
+            early = self.engine.totals.ended_early
             self._apply(self.engine.feed(now, ev.BREAK_END))
+            log.info("break %s", "ended early" if self.engine.totals.ended_early > early else "taken")
             self._started = False
             self._close_prompt()
         elif choice == "hurts":
@@ -388,9 +396,25 @@ class App:
             log.info("break window: %s refused by settings", choice)
         elif choice in ("postpone", "skip"):
             if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
-                self._apply(self.engine.feed(now, choice))
+                decisions = self.engine.feed(now, choice)
+                self._apply(decisions)
+                self._confirm_answer(choice, decisions)
             self._close_prompt()
         self._reschedule()
+
+    def _confirm_answer(self, answer: str, decisions) -> None:
+        """Postpone or skip took: say when the next break comes (unless the engine refused it)."""
+        if any(d.type == ev.IGNORED for d in decisions):
+            return
+        next_in = self.engine.status(self.engine.now).next_break_in_s
+        if next_in is None:
+            return
+        template = strings.CONFIRM_POSTPONED if answer == "postpone" else strings.CONFIRM_SKIPPED
+        self._confirm(template.format(duration=strings.duration(next_in)))
+
+    def _confirm(self, text: str) -> None:
+        """A notice for `CONFIRM_S`: the action the user just took, seen to take."""
+        self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), CONFIRM_S))
 
     def _notice(self, text: str) -> None:
         self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), 8))
@@ -409,9 +433,11 @@ class App:
         elif action in ("today", "this_week") and not self._feature("statistics"):
             self._notice("Today's totals are turned off." if action == "today" else "The history is turned off.")
         elif action in ("postpone", "standing", "sitting"):
-            self._apply(self.engine.feed(now, action))
+            decisions = self.engine.feed(now, action)
+            self._apply(decisions)
             if action == "postpone":
                 self._close_prompt()
+                self._confirm_answer(action, decisions)
         elif action.startswith("pause_"):
             self.pause(now, _pause_seconds(action[6:], self.clock.wall()))
         elif action == "resume":
@@ -437,6 +463,9 @@ class App:
         self._close_prompt()
         self._held = None
         self._apply(self.engine.pause(now, now + seconds))
+        status = self.engine.status(now)
+        self._confirm(tooltip_text(None, None, "paused", paused_until=self._paused_until(status, now),
+                                   now=self.clock.wall()))
 
     def _open_panel(self, now: float) -> None:
         status = self.engine.status(now)
@@ -450,6 +479,7 @@ class App:
         self._panel = self._window(lambda: self.windows.panel(
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
+            postpone_min=self.rules.postpone_s / 60, status=self._status_line(now, status),
         ))
 
     def _open_week(self, now: float) -> None:
@@ -541,13 +571,21 @@ class App:
     def _refresh_tray(self, now: float, status) -> None:
         limit = self.rules.sit_limit_s
         progress = min(1.0, status.sitting_s / limit) if limit else 0.0
-        state = _TRAY_STATE.get(status.state, "working")
-        if state == "working" and status.standing:
-            state = "standing"
-        tooltip = tooltip_text(status.sitting_s, status.next_break_in_s, state, status.standing,
-                               standing_s=status.standing_s, paused_until=self._paused_until(status, now),
-                               now=self.clock.wall())
-        self.tray.update(progress, state, tooltip)
+        self.tray.update(progress, _tray_state(status), self._status_line(now, status))
+
+    def _status_line(self, now: float, status) -> str:
+        """The tray's tooltip, also the panel's top line (a tray host may show no tooltip).
+
+        E.g. "Sitting 18 min · next break in 12 min", "Paused until 14:30".
+        """
+        return tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
+                            standing_s=status.standing_s, paused_until=self._paused_until(status, now),
+                            now=self.clock.wall())
+
+
+def _tray_state(status) -> str:
+    state = _TRAY_STATE.get(status.state, "working")
+    return "standing" if state == "working" and status.standing else state
 
 
 class Reply:
@@ -567,7 +605,7 @@ def ask(mailbox: Mailbox, request: dict) -> dict:
     return box.reply
 
 
-_CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": "break postponed",
+_CHOICES_LOGGED = {"start": "break started", "done": "break done", "postpone": "break postponed",
                    "skip": "break skipped", "hurts": "an exercise hurts; it leaves the rotation"}
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",

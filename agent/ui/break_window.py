@@ -19,10 +19,14 @@ toggle and "Don't show this again" under its picture
 (:mod:`agent.ui.exercise_marks`): they act at once, report no choice,
 and never take the keyboard.
 
-Keyboard, once the window has focus: Enter starts, then finishes; Esc
-postpones, or skips if Postpone is not offered, or does nothing when
-neither is (IT policy); in the caution view both close it. The window
-manager's close button acts like Esc. Space presses the focused button. The window
+Keyboard, once the window has focus: Enter and Space press the focused
+control, whatever it is (Tab to "This hurts — stop" and Enter stops; it
+never starts the break); the offered focus is on Start, which becomes
+Done. Esc postpones while a postpone is offered and otherwise does
+nothing (the window says "Postponed 3 times" when none is left); in the
+caution view it closes. Once the break has started, Postpone and Skip go
+away and a bar shows the time left. The window manager's close button
+acts like Esc, and like Done once the break has started. The window
 opens *without* focus, so a user typing elsewhere never presses one of
 these by accident; the app calls :meth:`BreakWindow.offer_focus` once
 the user has been idle for a moment.
@@ -79,6 +83,7 @@ class BreakWindow(OwnWindow):
         break_s: float,
         geometry: Rect,
         postpone_min: float = 5.0,
+        postponed: int = 0,
         font_scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
@@ -96,6 +101,7 @@ class BreakWindow(OwnWindow):
         self._clock = clock  # a test passes a fake one to run a countdown in no time
         self.can_postpone, self.can_skip = can_postpone, can_skip
         self.break_s = break_s
+        self.postponed = postponed  # postpones in a row before this prompt
         self.monitor = geometry
         self.open_red_flags = RedFlagsOpener(self)
         self.index = 0
@@ -115,11 +121,12 @@ class BreakWindow(OwnWindow):
         self.top.overrideredirect(False)
         self.top.attributes("-topmost", True)
         self.top.resizable(False, False)
-        self.top.protocol("WM_DELETE_WINDOW", self._on_escape)
+        self.top.protocol("WM_DELETE_WINDOW", self._on_close)
         self.fonts = theme.make_fonts(self.top, font_scale)
 
         self._build(postpone_min)
         self._show_exercise()
+        # Space needs no binding: Tk's buttons and check buttons press themselves on it.
         self.top.bind("<Return>", self._on_enter)
         self.top.bind("<KP_Enter>", self._on_enter)
         self.top.bind("<Escape>", self._on_escape)
@@ -188,6 +195,8 @@ class BreakWindow(OwnWindow):
         if self._end_spasm is not None:
             self.end_spasm_button = theme.button(note, strings.SPASM_END, self._on_end_spasm, f, "link")
             parts.append(self.end_spasm_button)
+        for link in parts[1:]:  # in the note's small type, like the red flags beside the heading
+            link.configure(font=self._link_font, pady=0)
         self.top.update_idletasks()  # their sizes, for the flow
         theme.flow(note, parts, wrap, f.pad(0.25))
 
@@ -219,6 +228,8 @@ class BreakWindow(OwnWindow):
         self.countdown.pack(fill="x", pady=(f.pad(0.5), 0))
         # and under a hold, the break time left in smaller type.
         self.break_clock = theme.label(left, "", f.body, fg=theme.INK_SOFT, anchor="center", justify="center")
+        # The time left as a bar, once the break has started (Workrave shows one too).
+        self.progress = tk.Canvas(left, bg=theme.ACCENT_TINT, height=f.pad(0.5), bd=0, highlightthickness=0)
         # Under them, the marks of the exercise shown (at the bottom, whatever is packed above).
         self.marks_slot = tk.Frame(left, bg=theme.BACKGROUND)
         if self.marks is not None:
@@ -247,6 +258,12 @@ class BreakWindow(OwnWindow):
             row.append(self.next_button)
         self.hurts_button = theme.button(self.buttons, strings.HURTS, self._on_hurts, f, "link")
         self._button_row = row + [self.hurts_button]
+        self.postponed_note = None
+        if not self.can_postpone and self.postponed:
+            text = (strings.POSTPONED_ONCE if self.postponed == 1
+                    else strings.POSTPONED_TIMES.format(count=self.postponed))
+            self.postponed_note = theme.label(view, text, f.small, fg=theme.INK_SOFT)
+            self.postponed_note.pack(anchor="w", pady=(f.pad(0.5), 0))
 
     def _build_caution_view(self) -> None:
         f, view = self.fonts, self.caution_view
@@ -270,6 +287,7 @@ class BreakWindow(OwnWindow):
         text_w, picture = self._column_widths()
         self._set_picture(picture)
         self.countdown.configure(wraplength=picture)
+        self.progress.configure(width=picture)
         self.break_clock.configure(wraplength=picture)
         if ex.hold_s:
             self.break_clock.pack(fill="x", pady=(f.pad(0.25), 0))
@@ -288,7 +306,7 @@ class BreakWindow(OwnWindow):
         if ex.adapted_from:
             line(strings.ADAPTED.format(original=ex.adapted_from_name or ex.adapted_from), f.small, theme.INK_SOFT)
         self._show_marks(ex.id, picture)
-        self._show_steps(ex.steps, text_w)
+        self._show_steps(_fitting_steps(ex.steps, self.break_s), text_w)
         if ex.reps:
             line(strings.REPS.format(reps=ex.reps), f.body)
         line(ex.caution, f.body, theme.INK_SOFT, 0.75)
@@ -404,25 +422,41 @@ class BreakWindow(OwnWindow):
         self._break_end = now + self.break_s
         self._hold_end = now + self.exercise.hold_s if self.exercise.hold_s else None
         self.primary.configure(text=strings.DONE)
+        # The break is on: putting it off or dropping it is no longer the question.
+        for gone in (self.postpone_button, self.skip_button, self.postponed_note):
+            if gone is not None:
+                gone.destroy()
+        self._button_row = [b for b in self._button_row if b not in (self.postpone_button, self.skip_button)]
+        self.postpone_button = self.skip_button = self.postponed_note = None
+        self.progress.pack(fill="x", pady=(self.fonts.pad(0.5), 0), after=self.countdown)
         self._place()  # "Done" may be wider than "Start" in some languages
         self._choose("start")
         self._tick()
 
     def _on_enter(self, _event=None) -> str:
-        if self.in_caution:
-            self._choose("done")
-        else:
-            self._on_primary()
+        """Enter presses the focused control, as Space does: never one it is not on."""
+        try:
+            focus = self.top.focus_get()
+        except KeyError:  # focus on a widget tkinter does not know
+            focus = None
+        if focus is not None and focus.winfo_toplevel() is self.top and hasattr(focus, "invoke"):
+            focus.invoke()
         return "break"
 
     def _on_escape(self, _event=None) -> str:
+        """Esc puts the break off while it may be put off, and otherwise does nothing."""
         if self.in_caution:
             self._choose("done")
-        elif self.can_postpone:
+        elif self.can_postpone and not self.started:
             self._choose("postpone")
-        elif self.can_skip:
-            self._choose("skip")
         return "break"
+
+    def _on_close(self) -> None:
+        """The window manager's close button: like Esc, or Done once the break is on."""
+        if self.started and not self.in_caution:
+            self._choose("done")
+        else:
+            self._on_escape()
 
     def _on_hurts(self) -> None:
         """End the exercise at once and show what to do instead."""
@@ -471,8 +505,19 @@ class BreakWindow(OwnWindow):
             grew |= _set_text(self.break_clock, clock)
         else:
             grew = _set_text(self.countdown, clock)
+        if self.started:
+            self._draw_progress(max(0.0, left) / self.break_s if self.break_s > 0 else 0.0)
         if grew:
             self._place()
+
+    def _draw_progress(self, share_left: float) -> None:
+        """The bar's filled part is the share of the break still to come."""
+        width = int(self.progress.cget("width"))
+        height = int(self.progress.cget("height"))
+        self.progress.delete("all")
+        filled = round(width * min(1.0, share_left))
+        if filled > 0:
+            self.progress.create_rectangle(0, 0, filled, height, fill=theme.ACCENT, width=0, tags="left")
 
     def _tick(self) -> None:
         self._tick_id = None
@@ -485,6 +530,13 @@ class BreakWindow(OwnWindow):
         if self._tick_id is not None and self.top is not None:
             self.top.after_cancel(self._tick_id)
         self._tick_id = None
+
+
+def _fitting_steps(steps: Sequence[str], break_s: float) -> list[str]:
+    """The steps as a break this long can keep them: no "a few minutes" in a 2:00 break."""
+    if break_s >= strings.SHORT_BREAK_S:
+        return list(steps)
+    return [strings.SHORT_BREAK_STEPS.get(step, step) for step in steps]
 
 
 def _flow_spread(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:

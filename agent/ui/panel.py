@@ -4,7 +4,9 @@ pystray's X11 backend only reports a click; the agent then opens this
 panel next to the pointer, with the same actions as the tray menu. Like
 a menu it takes the keyboard (the user just clicked for it), closes when
 an action is chosen, on Esc, and when the focus goes elsewhere. Up and
-Down move between entries; Enter or Space chooses.
+Down move between entries; Enter or Space chooses. Its first line says
+where the user stands ("Sitting 18 min · next break in 12 min", "Paused
+until 14:30"): on a tray host with no tooltip, this is where it is seen.
 
 ``on_action`` receives exactly one of :data:`ACTIONS`. Entries whose
 content is not built yet (posture, lumbar, exercises, spasm_guide, lifting,
@@ -76,8 +78,11 @@ class Panel(OwnWindow):
         can_postpone: bool,
         postpone_min: float = 5.0,
         font_scale: float = 1.0,
+        status: str = "",
     ) -> None:
         self._on_action = on_action
+        self.status = status
+        self.status_label: Optional[tk.Label] = None
         self.top: Optional[tk.Toplevel] = tk.Toplevel(root, bg=theme.BORDER)
         self.top.withdraw()
         self.top.title(strings.PANEL_TITLE)
@@ -114,12 +119,16 @@ class Panel(OwnWindow):
         body.pack(fill="both", expand=True, padx=1, pady=1)  # the toplevel's colour is the border
         ring = max(2, round(2 * f.scale))
         theme.label(body, strings.APP, f.title, fg=theme.ACCENT).pack(
-            anchor="w", padx=f.pad(1) + ring, pady=(f.pad(0.25), f.pad(0.5)))
+            anchor="w", padx=f.pad(1) + ring, pady=(f.pad(0.25), f.pad(0.25) if self.status else f.pad(0.5)))
+        if self.status:
+            self.status_label = theme.label(body, self.status, f.body)
+            self.status_label.pack(anchor="w", padx=f.pad(1) + ring, pady=(0, f.pad(0.5)))
         per_column = -(-len(groups) // columns)
         buttons = {}
         for c in range(columns):
             column = tk.Frame(body, bg=theme.SURFACE)
-            column.pack(side="left", fill="y", anchor="n", padx=(f.pad(0.5) if c else 0, 0))
+            # expand: the entries span the panel, as wide as its status line
+            column.pack(side="left", fill="both", expand=True, anchor="n", padx=(f.pad(0.5) if c else 0, 0))
             for n, group in enumerate(groups[c * per_column:(c + 1) * per_column]):
                 if n:
                     tk.Frame(column, bg=theme.BORDER, height=1).pack(fill="x", padx=f.pad(0.5), pady=f.pad(0.375))

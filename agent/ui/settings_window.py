@@ -14,7 +14,11 @@ with a mistake in it is never overwritten (:mod:`agent.settings.user_settings`).
 ``load()`` gives the settings in force (:class:`agent.settings.layers.Effective`);
 ``on_saved()`` runs after each save, for the agent to take the change up at
 once. Tab moves through the controls, Space ticks, Enter saves a number,
-Esc closes (a number typed but not yet saved is dropped). Tk thread only.
+Ctrl+A selects a whole field, Esc closes (a number typed but not yet saved
+is dropped). A number out of range is refused in plain words ("Choose
+between 1 and 480 minutes"). "Start at login" is the same switch as
+``upright autostart enable|disable`` (:mod:`agent.it.autostart`), for this
+user only. Tk thread only.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any, Callable, Optional
 
 from PIL import Image, ImageDraw
 
+from agent.it import autostart
 from agent.settings import advice, config, layers, user_settings
 from agent.ui import strings, theme
 from agent.ui.checklist_window import tick_box
@@ -52,6 +57,11 @@ DEFAULTS_NOTE = _("The 30-minute sitting limit follows the health articles; the 
 SITTING_BEYOND = _("Longer than the health articles advise: a break every 30 minutes, at most every hour. "
                    "Allowed, but consider 60 min or less.")
 POSTPONES_REACH = _("Postponing {count} times in a row puts a break at {minutes} min of sitting.")
+#: A refused number, in the user's words rather than the validator's.
+CHOOSE_MINUTES = _("Choose between 1 and {high} minutes (a fraction such as 0.5 is fine too).")
+CHOOSE_BETWEEN = _("Choose between {low} and {high}.")
+TYPE_A_NUMBER = _("Type a number, such as {example}.")
+START_AT_LOGIN = _("Start Upright when I log in")
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,8 @@ class SettingRow:
             row=0, column=2, sticky="w", padx=(f.pad(0.5), 0))
         for key in ("<Return>", "<KP_Enter>"):
             self.entry.bind(key, lambda _e: (self.commit(), "break")[1])
+        for key in ("<Control-a>", "<Control-A>"):  # Tk's own Ctrl+A goes to the line's start
+            self.entry.bind(key, lambda _e: (_select_all(self.entry), "break")[1])
         self.entry.bind("<FocusOut>", lambda _e: self.commit())
         self.controls.append(self.entry)
 
@@ -215,21 +227,13 @@ class SettingRow:
             self.controls.append(button)
 
     def _mark(self, parent: tk.Misc, text: str, images: list, kind, **options) -> tk.Widget:
-        """A tick box or a choice drawn large enough for the text, with a focus ring."""
-        f, bg, ring = self.window.fonts, parent.cget("bg"), max(2, round(2 * self.window.fonts.scale))
-        return kind(
-            parent, text=text, image=images[0], selectimage=images[1], compound="left", indicatoron=False,
-            font=f.body, fg=theme.INK, bg=bg, activebackground=bg, activeforeground=theme.INK, selectcolor=bg,
-            disabledforeground=theme.INK_SOFT, relief="flat", offrelief="flat", overrelief="flat", bd=0,
-            padx=f.pad(0.25), pady=f.pad(0.125), anchor="w", justify="left", cursor="hand2",
-            highlightthickness=ring, highlightbackground=bg, highlightcolor=theme.ACCENT, takefocus=1,
-            wraplength=self.window.text_width - images[0].width() - 3 * f.pad(0.25) - 2 * ring, **options,
-        )
+        return mark(self.window, parent, text, images, kind, **options)
 
     # -- showing -----------------------------------------------------------------
 
     def show(self, effective: layers.Effective, saved: bool = False) -> None:
         """The value in force and where it came from.
+
 
         A number the user is typing (or typed and had refused) stays in its
         field, unless this row was just saved or is now locked.
@@ -289,13 +293,93 @@ class SettingRow:
             if self.error.cget("text"):  # typed back to the value in force
                 self.show_error("")
             return True
-        return self.save(typed_number(self.var.get()))
+        value = typed_number(self.var.get())
+        problem = self.key.problem_with(value)
+        if problem is not None:
+            log.info("settings: %s not saved: %s", self.key.dotted, problem)
+            self.show_error(self.refusal(value))
+            return False
+        return self.save(value)
+
+    def refusal(self, value: Any) -> str:
+        """Why a typed number is refused, in words a person would use."""
+        key = self.key
+        if isinstance(value, str):
+            return TYPE_A_NUMBER.format(example=shown_number(config.defaults()[key.section][key.name]))
+        if self.setting.unit == UNIT_MINUTES and key.low == 0 and key.low_open and key.high is not None:
+            return CHOOSE_MINUTES.format(high=shown_number(key.high))
+        return CHOOSE_BETWEEN.format(low=shown_number(key.low or 0), high=shown_number(key.high))
 
     def save(self, value: Any) -> bool:
         return self.window.change(self, lambda: user_settings.set_value(self.key.dotted, value))
 
     def reset(self) -> None:
         self.window.change(self, lambda: user_settings.reset(self.key.dotted))
+
+
+def mark(window: SettingsWindow, parent: tk.Misc, text: str, images: list, kind, **options) -> tk.Widget:
+    """A tick box or a choice drawn large enough for the text, with a focus ring."""
+    f, bg, ring = window.fonts, parent.cget("bg"), max(2, round(2 * window.fonts.scale))
+    return kind(
+        parent, text=text, image=images[0], selectimage=images[1], compound="left", indicatoron=False,
+        font=f.body, fg=theme.INK, bg=bg, activebackground=bg, activeforeground=theme.INK, selectcolor=bg,
+        disabledforeground=theme.INK_SOFT, relief="flat", offrelief="flat", overrelief="flat", bd=0,
+        padx=f.pad(0.25), pady=f.pad(0.125), anchor="w", justify="left", cursor="hand2",
+        highlightthickness=ring, highlightbackground=bg, highlightcolor=theme.ACCENT, takefocus=1,
+        wraplength=window.text_width - images[0].width() - 3 * f.pad(0.25) - 2 * ring, **options,
+    )
+
+
+def _select_all(entry: tk.Entry) -> None:
+    entry.select_range(0, "end")
+    entry.icursor("end")
+
+
+class AutostartRow:
+    """The "Start Upright when I log in" tick: this user's autostart entry, changed at once.
+
+    An entry IT made for all users still starts Upright; turning this off then
+    says so under the tick, in :mod:`agent.it.autostart`'s words.
+    """
+
+    def __init__(self, window: SettingsWindow, parent: tk.Frame, places) -> None:
+        f, bg = window.fonts, parent.cget("bg")
+        self.places, self.indent = places, window.mark_indent
+        self.var = tk.BooleanVar(parent)
+        self.frame = tk.Frame(parent, bg=bg)
+        self.frame.pack(fill="x", anchor="w", pady=(f.pad(0.5), 0))
+        self.box = mark(window, self.frame, START_AT_LOGIN, window.boxes, tk.Checkbutton, variable=self.var,
+                        command=self.toggle)
+        self.box.pack(anchor="w")
+        wrap = window.text_width - window.mark_indent
+        self.note = theme.label(self.frame, "", f.small, fg=theme.INK_SOFT, wraplength=wrap)
+        self.error = theme.label(self.frame, "", f.small, fg=theme.WARN, wraplength=wrap)
+        self.show()
+
+    def show(self, note: str = "", error: str = "") -> None:
+        try:
+            self.var.set(self.places.status()[0].on)
+        except (autostart.AutostartError, OSError) as problem:
+            error = error or str(problem)
+        for label, text in ((self.note, note), (self.error, error)):
+            label.configure(text=text)
+            label.pack_forget()
+            if text:
+                label.pack(anchor="w", padx=(self.indent, 0))
+
+    def toggle(self) -> None:
+        try:
+            if self.var.get():
+                said = self.places.enable(False, autostart.command_line())
+            else:
+                said = self.places.disable(False)
+        except (autostart.AutostartError, OSError) as problem:
+            log.info("settings: autostart not changed: %s", problem)
+            self.show(error=str(problem))
+            return
+        log.info("settings: autostart %s", "on" if self.var.get() else "off")
+        still = said.split("\n", 1)[1] if "\n" in said else ""  # an all-users entry still starts it
+        self.show(note=still)
 
 
 class SettingsWindow(InfoWindow):
@@ -305,7 +389,7 @@ class SettingsWindow(InfoWindow):
 
     def __init__(self, root: tk.Misc, load: Callable[[], layers.Effective], on_saved: Callable[[], None],
                  geometry: Rect, *, font_scale: float = 1.0, focus: bool = True,
-                 on_close: Optional[Callable[[], None]] = None) -> None:
+                 on_close: Optional[Callable[[], None]] = None, autostart_places=None) -> None:
         super().__init__(root, TITLE, geometry, font_scale=font_scale, focus=focus, on_close=on_close)
         self._load, self._on_saved = load, on_saved
         self.effective = load()
@@ -334,6 +418,9 @@ class SettingsWindow(InfoWindow):
         self.rows: dict[str, SettingRow] = {}
         for n, (title, settings) in enumerate(GROUPS):
             self._group(n, title, settings)
+        # Last in "More": not a setting in the file, the login entry itself.
+        places = autostart_places if autostart_places is not None else autostart.for_platform()
+        self.autostart_row = AutostartRow(self, self.scroller.interior, places)
         self._align_fields()
 
         self.close_button = theme.button(self.frame, strings.CLOSE, self.finish, f, "primary")

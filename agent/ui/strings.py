@@ -35,6 +35,16 @@ BREAK_OVER = _("Break over")
 REPS = _("Repeat {reps} times")
 ADAPTED = _("Adapted for the desk from “{original}”")
 EXERCISE_COUNT = _("Exercise {number} of {total}")
+#: Under the buttons when no postpone is left (Esc then does nothing).
+POSTPONED_ONCE = _("Postponed once")
+POSTPONED_TIMES = _("Postponed {count} times")
+#: Steps that name a time longer than a short break, and what a break
+#: shorter than ``SHORT_BREAK_S`` shows instead (001: "walk around for a few
+#: minutes every hour"; a 2-minute break is one such walk cut short).
+SHORT_BREAK_S = 180
+SHORT_BREAK_STEPS = {
+    _("Stand up and walk around for a few minutes."): _("Stand up and walk around until the break is over."),
+}
 
 # -- marking an exercise (break window and the exercises window) ----------------
 FAVOURITE = _("Favourite")
@@ -103,6 +113,9 @@ WEEK_PRIVACY = _("Kept only on this computer. Settings → statistics turns it o
                  "`upright history forget` deletes it.")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
+#: Shown for two seconds after the action, so the user sees it took.
+CONFIRM_POSTPONED = _("Postponed: next break in {duration}")
+CONFIRM_SKIPPED = _("Break skipped: next break in {duration}")
 
 # -- checklists ------------------------------------------------------------------
 POSTURE_TITLE = _("Upright — posture checklist")
