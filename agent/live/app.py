@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
+from agent.core.totals import Totals
 from agent.live.activity import ActivityMonitor
 from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
+from agent.sensing import SensingUnavailable
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
 
@@ -37,6 +39,7 @@ DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at 
 FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
 SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
 REPLY_TIMEOUT_S = 5.0
+SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the session file at most this often
 
 
 @dataclass
@@ -58,7 +61,7 @@ class App:
 
     def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
                  clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
-                 live=None) -> None:
+                 live=None, session=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
@@ -80,20 +83,40 @@ class App:
         self._settings_window = None  # the open Settings window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self.on_quit: Callable[[], None] = root.quit
+        self.session = session  # agent.live.session_state.SessionStore; None in some tests
+        self._saved: tuple | None = None  # (paused_until, standing) as last saved
+        self._saved_at = float("-inf")
+        #: The desktop went away (reason): `upright run` saves, removes the socket and exits.
+        self.on_session_end: Callable[[str], None] = self._end_quietly
 
     # --- lifetime ---------------------------------------------------------
 
     def start(self) -> None:
-        self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+        self.root.report_callback_exception = self._report
         self.mailbox.attach(self.root, self._receive)
+        self._restore_session()
         self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
+        self.sensing.watch_session(lambda reason: self.mailbox.post(("session_end", reason)))
         self.tray.start()
         if self.guides is not None:
             walkthrough = self.settings["checklists"]["first_run_walkthrough"]
             self._window(lambda: self.guides.start(walkthrough=walkthrough))
         self._wake()
 
+    def _report(self, kind, value, tb) -> None:
+        """A callback raised: the display gone ends the session; anything else is logged, and life goes on."""
+        if isinstance(value, SensingUnavailable):
+            self.on_session_end(value.message)
+        else:
+            log.error("internal error", exc_info=(kind, value, tb))
+
+    def _end_quietly(self, reason: str) -> None:
+        log.warning("the desktop session ended (%s); stopping", reason)
+        self.on_quit()
+
     def stop(self) -> None:
+        self._saved = None  # write now, whatever the last save
+        self.save_session()
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
@@ -119,6 +142,8 @@ class App:
             box.done.set()
         elif kind == "quit":
             self.on_quit()
+        elif kind == "session_end":
+            self.on_session_end(message[1])
 
     # --- the one timer ----------------------------------------------------
 
@@ -137,6 +162,7 @@ class App:
                 self._show_prompt(held)
         self._maybe_notice(self.engine.status(now))
         self._reschedule()
+        self.save_session(now)
 
     def _catch_up(self) -> float:
         """Read the sensors and let the engine reach the present; returns now."""
@@ -395,6 +421,7 @@ class App:
         else:
             self._notice("This part of Upright is coming in a later version.")
         self._reschedule()
+        self.save_session(now)
 
     def pause(self, now: float, seconds: float) -> None:
         log.info("paused for %.1f min", seconds / 60)
@@ -454,7 +481,51 @@ class App:
         else:
             return {"ok": False, "error": f"unknown command {command!r}"}
         self._reschedule()
+        self.save_session(now)
         return {"ok": True, **self.status(now)}
+
+    # --- what survives a restart (agent.live.session_state) ---------------
+
+    def save_session(self, now: float | None = None) -> None:
+        """Write the pause, standing and today's totals: at once when the first two change,
+        else at most every SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
+        if self.session is None:
+            return
+        try:
+            now = self.clock.monotonic() if now is None else now
+            status = self.engine.status(now)
+            key = (status.paused_until, status.standing)
+            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
+                return
+            from agent.live.session_state import snapshot
+
+            wall = self.clock.wall()
+            totals = self.engine.totals_at(now) if self._feature("statistics") else None
+            self.session.save(snapshot(wall.date().isoformat(), self._paused_until(status, now),
+                                       status.standing, totals))
+            self._saved, self._saved_at = key, now
+        except Exception:  # noqa: BLE001 - a lost save must never cost the session
+            log.warning("could not save the session state", exc_info=True)
+
+    def _restore_session(self) -> None:
+        """Take up what an agent killed earlier today saved: its pause, standing, totals."""
+        if self.session is None:
+            return
+        saved = self.session.state
+        wall, now = self.clock.wall(), self.clock.monotonic()
+        if saved.get("day") != wall.date().isoformat():
+            return
+        if saved.get("today"):
+            self.engine.totals = Totals(**saved["today"])
+        if saved.get("standing"):
+            self._apply(self.engine.feed(now, ev.STANDING))
+        until = saved.get("paused_until")
+        left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
+        if left > 0:
+            self._apply(self.engine.pause(now, now + left))
+        log.info("took up the session saved earlier today: %s%s", "paused, " if left > 0 else "",
+                 "standing" if saved.get("standing") else "sitting")
+        self._saved, self._saved_at = (self.engine.status(now).paused_until, bool(saved.get("standing"))), now
 
     def _paused_until(self, status, now: float) -> datetime | None:
         """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""

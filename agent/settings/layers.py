@@ -129,7 +129,12 @@ def _lay(effective: Effective, layer: str, settings: dict) -> None:
 
 def _user_layer(effective: Effective) -> dict:
     path = user_file()
-    if not path.exists():
+    try:
+        if not path.exists():
+            return {}
+    except OSError as error:  # e.g. ~/.config/upright that this user may not enter
+        effective.problems.append(Problem(str(path), None, "", f"cannot be read ({error.strerror or error}); "
+                                          f"using the defaults. Fix: chmod u+rwx {path.parent}"))
         return {}
     effective.files["user"].append(str(path))
     try:
