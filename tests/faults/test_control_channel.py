@@ -123,8 +123,24 @@ def test_garbage_after_the_key_exchange_is_answered_and_the_pipe_lives_on(server
     if transport != "pipe":
         pytest.skip("the key exchange is the pipe's")
     with keyed() as conn:
-        conn._send(b"\xff\xff\xff\x7f" + b"garbage")  # a length header of 2 GiB, then rubbish
+        conn._send(b"\x7f\xff\xff\xff" + b"garbage")  # a length header of 2 GiB, then rubbish
         assert conn.poll(5) and conn.recv_bytes() == b'{"ok": false, "error": "malformed request"}'
+    assert status_time() < ANSWER_S
+    assert server.deaths == []
+
+
+def test_garbage_in_place_of_the_key_answer_leaves_the_pipe_serving(server, transport):
+    """Before (pipe): the server's challenge answered with a bad length header raised
+    OSError('bad message length') in accept(), which ended the server thread for good."""
+    if transport != "pipe":
+        pytest.skip("the key exchange is the pipe's")
+    with connect_raw() as conn:
+        conn.recv(4096)  # the agent's challenge
+        conn.sendall(b"\x7f\xff\xff\xff" + b"garbage")
+        try:
+            conn.recv(4096)  # hung up on
+        except ConnectionResetError:
+            pass
     assert status_time() < ANSWER_S
     assert server.deaths == []
 
