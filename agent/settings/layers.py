@@ -73,7 +73,7 @@ def policy_file(platform: str = sys.platform) -> Path | None:
     """
     if os.environ.get(POLICY_ENV):
         return Path(os.environ[POLICY_ENV])
-    found = [place for place in system_dirs(platform) if (place / "policy.toml").is_file()]
+    found = [place for place in system_dirs(platform) if _there(place / "policy.toml")]
     return found[0] / "policy.toml" if found else None
 
 
@@ -125,6 +125,14 @@ def _lay(effective: Effective, layer: str, settings: dict) -> None:
     for section, table in settings.items():
         for name in table:
             effective.origins[f"{section}.{name}"] = layer
+
+
+def _there(path: Path) -> bool:
+    """A file, or something we may not look at: reading it then says why (never a silent skip of policy)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True
 
 
 def _user_layer(effective: Effective) -> dict:

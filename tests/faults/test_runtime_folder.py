@@ -179,17 +179,60 @@ def test_status_on_an_ascii_only_stdout_prints_a_line(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
-def test_an_unreadable_settings_folder_gets_a_message(tmp_path):
-    """Before: PermissionError from Path.exists(), a traceback. Run as the second user where the
-    tests are root (root reads anything), else as ourselves."""
-    home = tmp_path / "cfg"
-    (home / "upright").mkdir(parents=True)
+def test_an_unreadable_settings_folder_gets_a_message(tmp_path, monkeypatch):
+    """Before: PermissionError from Path.exists(), a traceback. Where the tests run as root (who reads
+    any folder) the command runs in a forked child that has become the second user."""
     user = other_user()
-    if user is None:
+    top = Path(tempfile.mkdtemp(prefix="upright-fault-", dir="/tmp"))
+    try:
+        home, out = top / "cfg", top / "out.txt"
+        (home / "upright").mkdir(parents=True)
+        out.touch()
+        if user is not None:
+            os.chown(home, *user), os.chown(home / "upright", *user), os.chown(out, *user)
+            top.chmod(0o755)
         (home / "upright").chmod(0)
+        status, text = _config_show_as(user, home, out)
+    finally:
+        (top / "cfg" / "upright").chmod(0o700)
+        shutil.rmtree(top, ignore_errors=True)
+    assert "Traceback" not in text, text
+    assert f"{home / 'upright' / 'config.toml'}: cannot be read (Permission denied)" in text
+    assert f"Fix: chmod u+rwx {home / 'upright'}" in text
+    assert status != 0 or "defaults" in text
+
+
+def _config_show_as(user, home: Path, out: Path) -> tuple[int, str]:
+    """`upright config show` with XDG_CONFIG_HOME=home, as `user` (uid, gid) or as ourselves."""
+    from agent.cli.command import main
+
+    if user is None:
         result, _ = upright("config", "show", env={"XDG_CONFIG_HOME": str(home)})
-    else:
-        pytest.skip("root reads any folder, and the interpreter here may not be reachable by a second user")
-    (home / "upright").chmod(0o700)
-    assert "Traceback" not in result.stderr
-    assert str(home / "upright" / "config.toml") in result.stdout + result.stderr
+        return result.returncode, result.stdout + result.stderr
+    with open(os.devnull, "w") as quiet:  # load every module it needs while we can read them all
+        stdout, stderr, sys.stdout, sys.stderr = sys.stdout, sys.stderr, quiet, quiet
+        try:
+            main(["config", "show"])
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+    pid = os.fork()
+    if pid == 0:
+        status = 70
+        try:
+            fd = os.open(out, os.O_WRONLY)
+            os.dup2(fd, 1), os.dup2(fd, 2)
+            as_user(*user)()
+            os.environ["XDG_CONFIG_HOME"] = str(home)
+            os.environ["XDG_CONFIG_DIRS"] = str(home.parent / "system")
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            try:
+                status = main(["config", "show"])
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+            sys.stdout.flush(), sys.stderr.flush()
+        finally:
+            os._exit(status if isinstance(status, int) else 70)
+    _, wait = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(wait), out.read_text()
