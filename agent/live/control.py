@@ -95,7 +95,9 @@ def runtime_dir() -> Path:
     folder = _chosen_dir()
     if len(os.fsencode(folder / "control.sock")) > SOCKET_PATH_LIMIT and sys.platform != "win32":
         folder = _fallback_dir()
-    return _private(folder)
+    # A folder named in UPRIGHT_RUNTIME_DIR (IT, tests) may be readable by others, as before; never writable.
+    chosen = bool(os.environ.get(ENV_DIR)) and folder == Path(os.environ[ENV_DIR])
+    return _private(folder, closed=0o022 if chosen else 0o077)
 
 
 def _chosen_dir() -> Path:
@@ -112,8 +114,8 @@ def _fallback_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"upright-{os.getuid()}"
 
 
-def _private(folder: Path) -> Path:
-    """`folder`, made 0700 if missing; refused unless it is our own real folder closed to others."""
+def _private(folder: Path, closed: int = 0o077) -> Path:
+    """`folder`, made 0700 if missing; refused unless it is our own real folder, its `closed` mode bits unset."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
@@ -133,7 +135,7 @@ def _private(folder: Path) -> Path:
         raise FolderProblem(f"Upright's runtime folder {folder} belongs to another user (uid {info.st_uid}); "
                             f"Upright will not use it.\nFix: ask an administrator to remove it, or set "
                             f"{ENV_DIR} to a folder of your own.")
-    if stat.S_IMODE(info.st_mode) & 0o077:
+    if stat.S_IMODE(info.st_mode) & closed:
         raise FolderProblem(f"Upright's runtime folder {folder} is open to other users "
                             f"(mode {stat.S_IMODE(info.st_mode):04o}); Upright will not use it.\n"
                             f"Fix: chmod 700 {folder}, or remove it.")

@@ -236,3 +236,15 @@ def _config_show_as(user, home: Path, out: Path) -> tuple[int, str]:
             os._exit(status if isinstance(status, int) else 70)
     _, wait = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(wait), out.read_text()
+
+
+def test_a_folder_named_in_upright_runtime_dir_may_be_readable_but_not_writable_by_others(tmp_path, monkeypatch):
+    """UPRIGHT_RUNTIME_DIR keeps working with a 0755 folder of one's own, as before; 0777 is refused."""
+    folder = tmp_path / "it-chosen"
+    folder.mkdir()
+    folder.chmod(0o755)
+    monkeypatch.setenv(control.ENV_DIR, str(folder))
+    assert control.runtime_dir() == folder
+    folder.chmod(0o777)
+    with pytest.raises(control.FolderProblem, match="open to other users"):
+        control.runtime_dir()
