@@ -86,6 +86,7 @@ class App:
         self.session = session  # agent.live.session_state.SessionStore; None in some tests
         self._saved: tuple | None = None  # (paused_until, standing) as last saved
         self._saved_at = float("-inf")
+        self._totals_day: str | None = None  # the calendar day the engine's totals began (the agent's start)
         #: The desktop went away (reason): `upright run` saves, removes the socket and exits.
         self.on_session_end: Callable[[str], None] = self._end_quietly
 
@@ -499,33 +500,35 @@ class App:
                 return
             from agent.live.session_state import snapshot
 
-            wall = self.clock.wall()
             totals = self.engine.totals_at(now) if self._feature("statistics") else None
-            self.session.save(snapshot(wall.date().isoformat(), self._paused_until(status, now),
+            self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
+                                       self._paused_until(status, now),
                                        status.standing, totals))
             self._saved, self._saved_at = key, now
         except Exception:  # noqa: BLE001 - a lost save must never cost the session
             log.warning("could not save the session state", exc_info=True)
 
     def _restore_session(self) -> None:
-        """Take up what an agent killed earlier today saved: its pause, standing, totals."""
+        """Take up what a killed agent saved: a pause still running (whatever the day), and, if its
+        totals began today, standing and the totals (an agent that ran past midnight saved older ones)."""
+        wall, now = self.clock.wall(), self.clock.monotonic()
+        self._totals_day = wall.date().isoformat()
         if self.session is None:
             return
         saved = self.session.state
-        wall, now = self.clock.wall(), self.clock.monotonic()
-        if saved.get("day") != wall.date().isoformat():
-            return
-        if saved.get("today"):
+        same_day = saved.get("day") == self._totals_day
+        if same_day and saved.get("today"):
             self.engine.totals = Totals(**saved["today"])
-        if saved.get("standing"):
+        if same_day and saved.get("standing"):
             self._apply(self.engine.feed(now, ev.STANDING))
         until = saved.get("paused_until")
         left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
         if left > 0:
             self._apply(self.engine.pause(now, now + left))
-        log.info("took up the session saved earlier today: %s%s", "paused, " if left > 0 else "",
-                 "standing" if saved.get("standing") else "sitting")
-        self._saved, self._saved_at = (self.engine.status(now).paused_until, bool(saved.get("standing"))), now
+        if same_day or left > 0:
+            log.info("took up the saved session: %s, %s", "paused" if left > 0 else "not paused",
+                     "standing" if same_day and saved.get("standing") else "sitting")
+        self._saved, self._saved_at = None, float("-inf")
 
     def _paused_until(self, status, now: float) -> datetime | None:
         """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""

@@ -7,10 +7,12 @@ most once a minute for the totals:
     {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00",
      "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...}}
 
-An agent that starts on the same calendar day takes it up again: the pause
-until its wall-clock end (also "until tomorrow"), standing, the totals so
-far. Another day's file is ignored. A damaged or over-large file is kept
-aside like the other state files, and the agent starts afresh.
+`day` is the day the totals began (the agent's start). A new agent takes
+up a pause until its wall-clock end (also "until tomorrow") whenever it
+starts before that end; standing and the totals only when `day` is today (an
+agent that ran past midnight saved totals that began the day before). A
+damaged or over-large file is kept aside like the other state files, and the
+agent starts afresh.
 """
 
 from __future__ import annotations

@@ -91,3 +91,24 @@ def test_only_our_own_leftovers_are_removed(tmp_path):
     removed = atomic.remove_leftovers(tmp_path, ["checklists.json", "exercises.json"])
     assert removed == [ours]
     assert other.exists() and target.read_text() == "keep" and link.is_symlink()
+
+
+@needs_xvfb
+def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(tmp_path):
+    agent = Agent(tmp_path)
+    now = datetime.now()
+    until = now + timedelta(minutes=30)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "session.json").write_text(json.dumps({
+        "version": 1, "day": (now - timedelta(days=1)).date().isoformat(),
+        "paused_until": until.isoformat(timespec="seconds"), "standing": True,
+        "today": {"sitting_s": 3600.0, "breaks_taken": 2}}))
+    try:
+        with running_xvfb(DISPLAY):
+            agent.start()
+            status = agent.status()
+            agent.stop()
+    finally:
+        agent.kill()
+    assert status["state"] == "paused" and status["paused_until"] == until.isoformat(timespec="seconds")
+    assert status["standing"] is False and status["today"]["breaks_taken"] == 0
