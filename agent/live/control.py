@@ -22,9 +22,9 @@ deadline to send its request in and a size limit, and every malformed request
 gets an error. Callers bound every step (connect, handshake, reply) and tell
 "not running" apart from "did not answer in N s". The runtime folder is
 trusted only when it is a real folder of our own with no access for others.
-NOT DONE: the Windows pipe keeps the default security descriptor (the user,
-administrators and SYSTEM may write to it; others may only read); the key
-exchange is what keeps other users out.
+On Windows the pipe is made with a security descriptor granting access to
+the user's SID alone (agent.live.win_pipe), so other accounts may not open
+it. Run under Wine (the descriptor reads back as made); NOT RUN ON WINDOWS.
 """
 
 from __future__ import annotations
@@ -487,7 +487,9 @@ class _PipeEndpoint:
         atomic.write_bytes(key_path(), self._key)  # 0600 where modes exist; %TEMP% is the user's own
         if pipe[1] == "AF_UNIX":
             _remove_stale_socket(Path(pipe[0]))
-        self._listener = Listener(pipe[0], family=pipe[1], backlog=64)  # no authkey: see converse
+        self._listener = _pipe_listener(pipe) if pipe[1] == "AF_PIPE" else None
+        if self._listener is None:
+            self._listener = Listener(pipe[0], family=pipe[1], backlog=64)  # no authkey: see converse
 
     def accept(self) -> Any:
         return self._listener.accept()
@@ -527,6 +529,17 @@ class _PipeEndpoint:
             key_path().unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _pipe_listener(pipe: tuple[str, str]) -> Any:
+    """A Windows pipe only this user may open (agent.live.win_pipe); None, said in the log, if that fails."""
+    try:
+        from agent.live.win_pipe import UserOnlyPipeListener
+
+        return UserOnlyPipeListener(pipe[0])
+    except (OSError, AttributeError, ImportError) as error:
+        log.warning("cannot restrict the control pipe to this user (%s); it keeps Windows' default access", error)
+        return None
 
 
 def _hang_up(conn: Any) -> None:
