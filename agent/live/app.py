@@ -501,10 +501,10 @@ class App:
             from agent.live.session_state import snapshot
 
             totals = self.engine.totals_at(now) if self._feature("statistics") else None
+            self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
             self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
                                        self._paused_until(status, now),
                                        status.standing, totals))
-            self._saved, self._saved_at = key, now
         except Exception:  # noqa: BLE001 - a lost save must never cost the session
             log.warning("could not save the session state", exc_info=True)
 
