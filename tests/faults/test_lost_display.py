@@ -38,6 +38,7 @@ def test_the_agent_stops_cleanly_with_the_display_and_a_new_one_starts(tmp_path,
         took = time.monotonic() - started
         assert status == EXIT_SESSION_ENDED, f"exit {status}\n{agent.output.read_text()[-1500:]}"
         assert took < 5, f"the agent took {took:.1f} s to notice"
+        stopped = took
         log = agent.log.read_text()
         assert log.count("the desktop session ended") == 1, log[-2000:]
         assert "Traceback" not in log
@@ -50,6 +51,6 @@ def test_the_agent_stops_cleanly_with_the_display_and_a_new_one_starts(tmp_path,
             took = agent.start(answer_within=NEW_AGENT_S)
             assert agent.status()["standing"] is True  # taken up again: same day
             agent.stop()
-        print(f"new agent answered {took:.2f} s after `upright run`")
+        print(f"stopped {stopped:.2f} s after the X server; new agent answered {took:.2f} s after `upright run`")
     finally:
         agent.kill()
