@@ -234,3 +234,21 @@ def test_if_the_server_dies_anyway_the_agent_is_told_and_it_is_logged(transport,
     finally:
         srv.close()
     assert "the control channel stopped" in caplog.text and "something nobody foresaw" in caplog.text
+
+
+def test_doctor_tells_a_stuck_agent_from_none(transport, monkeypatch):
+    """Before: the issue's 'upright doctor reports the agent as fine' while nobody could reach it."""
+    from agent.cli import doctor
+
+    monkeypatch.setattr(control, "TIMEOUT_S", 1.0)
+    pipe = control.pipe_address()
+    if pipe:
+        control.key_path().write_bytes(b"k" * 32)
+    mute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    mute.bind(pipe[0] if pipe else str(control.socket_path()))
+    mute.listen(8)
+    try:
+        result = doctor.running_agent()
+    finally:
+        mute.close()
+    assert result.status == doctor.WARN and "did not answer" in result.detail
