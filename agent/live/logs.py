@@ -57,8 +57,8 @@ def start(level: str, directory: Path | None = None, max_bytes: int = MAX_BYTES,
     try:
         handler = _open_file(path, max_bytes, backups)
     except OSError as error:
-        print(f"upright: cannot write the log {path}: {error.strerror or error}; logging to stderr only",
-              file=sys.stderr)
+        why = "it is a symbolic link (remove it)" if error.errno == errno.ELOOP else error.strerror or error
+        print(f"upright: cannot write the log {path}: {why}; logging to stderr only", file=sys.stderr)
         path = None
     else:
         logger.addHandler(handler)

@@ -108,7 +108,7 @@ def test_a_log_that_is_a_symbolic_link_is_not_followed(tmp_path, capsys):
     assert path is None
     assert target.read_text() == "someone's file\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
-    assert f"cannot write the log {folder / logs.FILE_NAME}" in capsys.readouterr().err
+    assert f"cannot write the log {folder / logs.FILE_NAME}: it is a symbolic link" in capsys.readouterr().err
 
 
 def test_a_lock_that_is_a_symbolic_link_is_not_followed(tmp_path, monkeypatch):
