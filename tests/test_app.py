@@ -106,7 +106,7 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, live=None, history=None, **overrides) -> None:
+    def __init__(self, live=None, history=None, session=None, **overrides) -> None:
         settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
@@ -122,7 +122,7 @@ class Agent:
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
                        self.clock, self.mailbox, suspend=suspend, live=live,
-                       history=history(self.clock) if history else None)
+                       history=history(self.clock) if history else None, session=session)
         self.app.start()
 
     def _window(self, kind):

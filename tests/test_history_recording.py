@@ -15,6 +15,7 @@ import pytest
 
 from agent.history.store import HistoryStore
 from agent.live.history_recorder import HistoryRecorder
+from agent.live.session_state import SessionStore
 from tests.test_app import MIN, Agent
 
 
@@ -210,3 +211,16 @@ def test_this_week_with_an_unreadable_history_shows_an_empty_week(tmp_path, capl
         agent.app.act("this_week")
     assert opened[0].sentence == "No sitting recorded this week."
     assert "history not read" in caplog.text
+
+
+def test_totals_taken_up_after_a_crash_are_not_counted_twice(tmp_path):
+    """The session file gives a restarted agent today's totals for "Today"; the killed run's
+    own rows hold them already, so the new run's rows count only what comes after."""
+    first = Agent(history=Recording(tmp_path / "data"), session=SessionStore(tmp_path / "run"))
+    first.work(20 * MIN)  # then killed: no quit, only what its wake-ups wrote
+    again = Agent(history=Recording(tmp_path / "data"), session=SessionStore(tmp_path / "run"))
+    assert again.app.engine.totals_at(again.app.engine.now).sitting_s >= 18 * MIN  # taken up
+    again.work(5 * MIN)
+    pending = json.loads((tmp_path / "data" / "history-pending.json").read_text())
+    rows = [row for session in pending["rows"].values() for row in session]
+    assert sum(row["sitting_s"] for row in rows) == pytest.approx(25 * MIN, abs=3 * MIN)

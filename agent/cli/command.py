@@ -24,6 +24,7 @@ from agent.settings import config
 
 
 def main(argv: list[str] | None = None) -> int:
+    _printable_anywhere()
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`| head`); say nothing more, on a stdout that is gone.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _printable_anywhere() -> None:
+    """A terminal or pipe that cannot show a character (LANG=C: ASCII) gets '?', not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # not a text file, or already in use
+            pass
 
 
 def _fail(message: str, status: int) -> int:
@@ -186,9 +196,11 @@ def _minutes(text: str) -> float:
 def _run(args: argparse.Namespace) -> int:
     from agent.live.run import Missing, run
 
+    from agent.live.control import FolderProblem
+
     try:
         return run(args.config)
-    except Missing as error:
+    except (Missing, FolderProblem) as error:
         raise UserError(str(error)) from None
 
 
@@ -198,6 +210,11 @@ def _send(command: str, **request) -> dict:
 
     try:
         reply = control.send(command, **request)
+    except control.FolderProblem as error:
+        raise UserError(str(error)) from None
+    except control.NoAnswer as error:
+        raise UserError(f"{error}.\nFix: try again in a moment; if it stays so, end the agent's process "
+                        f"and start Upright again (upright run).", EXIT_NOT_RUNNING) from None
     except control.NotRunning as error:
         raise UserError(f"{error}. Start it with: upright run", EXIT_NOT_RUNNING) from None
     if not reply.pop("ok", False):
@@ -219,7 +236,16 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _status_line(status: dict) -> str:
-    """One line a person reads: "Sitting 18 min · next break in 12 min"."""
+    """One line a person reads: "Sitting 18 min · next break in 12 min" ("-" where "·" cannot be shown)."""
+    line = _status_words(status)
+    try:
+        line.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        line = line.replace("·", "-")
+    return line
+
+
+def _status_words(status: dict) -> str:
     state = status.get("state")
     if state == "paused":
         return f"Paused until {status['paused_until']}"

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
+from agent.core.totals import Totals
 from agent.live.activity import ActivityMonitor
 from agent.live.guides import ACTIONS as GUIDE_ACTIONS
 from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
+from agent.sensing import SensingUnavailable
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
 from agent.ui import strings
@@ -40,6 +42,7 @@ FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has p
 SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
 REPLY_TIMEOUT_S = 5.0
 CONFIRM_S = 2.0  # "Paused until 14:30", "Postponed: next break in 5 min": long enough to see it took
+SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the session file at most this often
 
 
 @dataclass
@@ -62,7 +65,7 @@ class App:
 
     def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
                  clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
-                 live=None, history=None) -> None:
+                 live=None, history=None, session=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
@@ -88,20 +91,41 @@ class App:
         self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
         if history is not None:
             history.follow(settings, self.engine.now, self.engine)
+        self.session = session  # agent.live.session_state.SessionStore; None in some tests
+        self._saved: tuple | None = None  # (paused_until, standing) as last saved
+        self._saved_at = float("-inf")
+        self._totals_day: str | None = None  # the calendar day the engine's totals began (the agent's start)
+        #: The desktop went away (reason): `upright run` saves, removes the socket and exits.
+        self.on_session_end: Callable[[str], None] = self._end_quietly
 
     # --- lifetime ---------------------------------------------------------
 
     def start(self) -> None:
-        self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+        self.root.report_callback_exception = self._report
         self.mailbox.attach(self.root, self._receive)
+        self._restore_session()
         self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
+        self.sensing.watch_session(lambda reason: self.mailbox.post(("session_end", reason)))
         self.tray.start()
         if self.guides is not None:
             walkthrough = self.settings["checklists"]["first_run_walkthrough"]
             self._window(lambda: self.guides.start(walkthrough=walkthrough))
         self._wake()
 
+    def _report(self, kind, value, tb) -> None:
+        """A callback raised: the display gone ends the session; anything else is logged, and life goes on."""
+        if isinstance(value, SensingUnavailable):
+            self.on_session_end(value.message)
+        else:
+            log.error("internal error", exc_info=(kind, value, tb))
+
+    def _end_quietly(self, reason: str) -> None:
+        log.warning("the desktop session ended (%s); stopping", reason)
+        self.on_quit()
+
     def stop(self) -> None:
+        self._saved = None  # write now, whatever the last save
+        self.save_session()
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
@@ -130,6 +154,8 @@ class App:
             box.done.set()
         elif kind == "quit":
             self.on_quit()
+        elif kind == "session_end":
+            self.on_session_end(message[1])
 
     # --- the one timer ----------------------------------------------------
 
@@ -150,9 +176,11 @@ class App:
         self._reschedule()
         if self.history is not None:
             self.history.wake(now, self.engine)
+        self.save_session(now)
 
     def _roll_day(self, now: float) -> None:
         """Local midnight passed: the engine starts a new day's totals (and the history a new row)."""
+        self._totals_day = self.clock.wall().date().isoformat()  # the session file's totals are the new day's
         if self.history is not None:
             self.history.roll_day(now, self.engine)
 
@@ -457,6 +485,7 @@ class App:
         else:
             self._notice("This part of Upright is coming in a later version.")
         self._reschedule()
+        self.save_session(now)
 
     def pause(self, now: float, seconds: float) -> None:
         log.info("paused for %.1f min", seconds / 60)
@@ -545,7 +574,55 @@ class App:
         else:
             return {"ok": False, "error": f"unknown command {command!r}"}
         self._reschedule()
+        self.save_session(now)
         return {"ok": True, **self.status(now)}
+
+    # --- what survives a restart (agent.live.session_state) ---------------
+
+    def save_session(self, now: float | None = None) -> None:
+        """Write the pause, standing and today's totals: at once when the first two change,
+        else at most every SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
+        if self.session is None:
+            return
+        try:
+            now = self.clock.monotonic() if now is None else now
+            status = self.engine.status(now)
+            key = (status.paused_until, status.standing)
+            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
+                return
+            from agent.live.session_state import snapshot
+
+            totals = self.engine.totals_at(now) if self._feature("statistics") else None
+            self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
+            self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
+                                       self._paused_until(status, now),
+                                       status.standing, totals))
+        except Exception:  # noqa: BLE001 - a lost save must never cost the session
+            log.warning("could not save the session state", exc_info=True)
+
+    def _restore_session(self) -> None:
+        """Take up what a killed agent saved: a pause still running (whatever the day), and, if its
+        totals began today, standing and the totals (an agent that ran past midnight saved older ones)."""
+        wall, now = self.clock.wall(), self.clock.monotonic()
+        self._totals_day = wall.date().isoformat()
+        if self.session is None:
+            return
+        saved = self.session.state
+        same_day = saved.get("day") == self._totals_day
+        if same_day and saved.get("today"):
+            self.engine.totals = Totals(**saved["today"])
+            if self.history is not None:  # the killed run's own rows hold these already
+                self.history.counted_before(self.engine.totals_at(now))
+        if same_day and saved.get("standing"):
+            self._apply(self.engine.feed(now, ev.STANDING))
+        until = saved.get("paused_until")
+        left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
+        if left > 0:
+            self._apply(self.engine.pause(now, now + left))
+        if same_day or left > 0:
+            log.info("took up the saved session: %s, %s", "paused" if left > 0 else "not paused",
+                     "standing" if same_day and saved.get("standing") else "sitting")
+        self._saved, self._saved_at = None, float("-inf")
 
     def _paused_until(self, status, now: float) -> datetime | None:
         """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""

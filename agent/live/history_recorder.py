@@ -164,6 +164,12 @@ class HistoryRecorder:
             self._store = HistoryStore(self.directory)
         return self._store
 
+    def counted_before(self, totals: Totals) -> None:
+        """Totals the engine took up from an earlier run of today (the session file): that run's
+        rows hold them already, so this run's rows count only what comes after."""
+        if self.enabled:
+            self._restart(totals)
+
     # --- inside --------------------------------------------------------------
 
     def _restart(self, counted: Totals) -> None:
