@@ -117,6 +117,26 @@ class Session:
         assert centres, "no primary button on screen"
         return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
+    def button_right_of_primary(self) -> tuple[int, int]:
+        """A point inside the outlined button next to the filled one (Postpone, when offered).
+
+        Walks right along the primary button's middle row: past its fill, past
+        the window's background, to the next button's outline, then into it.
+        """
+        from PIL import ImageGrab
+
+        from agent.ui.theme import ACCENT, ACCENT_ACTIVE
+
+        _, y = self.primary_button()
+        fills = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (ACCENT, ACCENT_ACTIVE)}
+        image = ImageGrab.grab(xdisplay=self.display).convert("RGB")
+        x = 4 + max(x for x in range(image.width) if image.getpixel((x, y)) in fills)  # past the fill's edge
+        background = image.getpixel((x, y))
+        while image.getpixel((x, y)) == background and x < image.width - 1:
+            x += 1
+        assert x < image.width - 30, "no button right of the primary one"
+        return x + 12, y
+
     def click(self, where: tuple[int, int]) -> None:
         self.xdotool("mousemove", str(where[0]), str(where[1]), "click", "1")
 
@@ -197,6 +217,24 @@ def test_break_window_appears_after_the_sitting_limit_and_done_resets(session):
     status = session.status()
     assert status["state"] == "working" and status["sitting_s"] < 5
     assert status["today"]["breaks_taken"] == 1
+
+
+def test_postpone_in_the_break_window_puts_the_prompt_off_by_the_postpone_time(session):
+    """Postpone, pressed in a real break window, moves the next prompt 10 s out (a skip would make it 20 s)."""
+    wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    assert session.status()["state"] == "break_due"
+    postpone = session.button_right_of_primary()
+    session.screenshot("e2e_break_postpone.png")
+    session.click(postpone)
+    pressed = time.monotonic()
+    wait_for(lambda: not session.windows(), 5, "the break window to close", session)
+    status = session.status()
+    assert status["state"] == "working"
+    assert 0 < status["next_break_in_s"] <= 10.5, status  # postpone_min = 10 s; the sitting limit is 20 s
+    assert status["today"]["postponed"] == 1 and status["today"]["skipped"] == 0, status
+    wait_for(lambda: session.wiggle(1) or session.windows(), 30, "the postponed break window", session)
+    assert time.monotonic() - pressed >= 8  # not at once: after the postpone time
+    assert session.status()["state"] == "break_due"
 
 
 def tk_loaded(pid: int) -> bool:
