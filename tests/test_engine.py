@@ -2,7 +2,8 @@
 
 import pytest
 
-from agent.core import Engine, Rules
+from agent.core import Engine
+from agent.settings.config import default_rules
 from tests.desk import Desk
 
 MIN = 60.0
@@ -385,7 +386,7 @@ def test_resume_ends_a_pause_early():
 
 
 def test_status_reports_what_the_tray_needs():
-    assert Engine(Rules()).status(0.0).state == "away"  # nobody seen yet
+    assert Engine(default_rules()).status(0.0).state == "away"  # nobody seen yet
     desk = Desk()
     desk.tick(minutes=18)
     status = desk.status
@@ -435,7 +436,7 @@ def test_new_day_hands_over_the_totals_and_keeps_the_bout():
 
 
 def test_time_going_backwards_is_refused():
-    engine = Engine(Rules())
+    engine = Engine(default_rules())
     engine.input(100.0)
     with pytest.raises(ValueError, match="backwards"):
         engine.feed(50.0, "input")
@@ -445,7 +446,7 @@ def test_time_going_backwards_is_refused():
 
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError, match="unknown event"):
-        Engine(Rules()).feed(0.0, "dance")
+        Engine(default_rules()).feed(0.0, "dance")
 
 
 # --- changing the rules while running (settings or policy reloaded) ---------
@@ -454,7 +455,7 @@ def test_unknown_event_is_refused():
 def test_a_longer_limit_set_mid_bout_counts_the_sitting_already_done():
     desk = Desk()
     desk.tick(minutes=20)
-    assert desk.engine.set_rules(desk.t, Rules(sitting_limit_s=45 * MIN)) == []
+    assert desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=45 * MIN)) == []
     assert desk.status.next_break_in_s == 25 * MIN
     desk.tick(minutes=25)
     assert [d.t for d in desk.of("break_due")] == [45 * MIN]
@@ -463,7 +464,7 @@ def test_a_longer_limit_set_mid_bout_counts_the_sitting_already_done():
 def test_a_limit_lowered_below_the_sitting_done_makes_the_prompt_due_at_once():
     desk = Desk()
     desk.tick(minutes=20)
-    [due] = desk.engine.set_rules(desk.t, Rules(sitting_limit_s=15 * MIN))
+    [due] = desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=15 * MIN))
     assert (due.type, due.t) == ("break_due", 20 * MIN)
 
 
@@ -471,7 +472,7 @@ def test_a_postponed_prompt_keeps_its_allowance_under_new_rules():
     desk = Desk()
     desk.tick(minutes=30)
     desk.do("postpone")  # asks again after 5 more minutes of sitting
-    desk.engine.set_rules(desk.t, Rules(sitting_limit_s=40 * MIN))
+    desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=40 * MIN))
     desk.tick(minutes=15)
     assert [d.t for d in desk.of("break_due")] == [30 * MIN, 45 * MIN]
 
@@ -479,7 +480,7 @@ def test_a_postponed_prompt_keeps_its_allowance_under_new_rules():
 def test_a_new_natural_break_threshold_applies_to_the_current_quiet_spell():
     desk = Desk()
     desk.tick(minutes=10)
-    desk.engine.set_rules(desk.t, Rules(natural_break_s=2 * MIN))
+    desk.engine.set_rules(desk.t, default_rules(natural_break_s=2 * MIN))
     desk.tick(active=False, minutes=2)
     assert desk.status.state == "away"
 
@@ -488,7 +489,7 @@ def test_setting_the_same_rules_changes_nothing():
     plain, reset = Desk(), Desk()
     for desk in (plain, reset):
         desk.tick(minutes=12)
-    reset.engine.set_rules(reset.t, Rules())
+    reset.engine.set_rules(reset.t, default_rules())
     for desk in (plain, reset):
         desk.tick(active=False, minutes=3)
         desk.tick(minutes=40)
