@@ -61,6 +61,31 @@ def test_idle_of_exactly_the_threshold_is_a_natural_break_that_resets_the_clock(
     assert desk.of("break_due")[0].t == 55 * MIN + 1
 
 
+def test_a_tie_between_the_sitting_limit_and_a_natural_break_goes_to_the_natural_break():
+    """Quiet from 25 min: at 30 min the sitting limit and the 5-minute natural break fall at the same
+    instant. The person has been away five minutes, so it is a natural break, not a prompt.
+    (The idle grace is as long as the natural break, so a prompt that won the tie would show.)"""
+    desk = Desk(prompt_idle_grace_s=5 * MIN)
+    desk.tick(minutes=25)
+    assert desk.engine.next_deadline() == 30 * MIN  # both crossings at once
+    assert desk.engine.advance(30 * MIN) == []  # one call reaches both: no prompt
+    assert desk.engine.status(30 * MIN).state == "away" and desk.engine.status(30 * MIN).sitting_s == 0
+    desk.t = 30 * MIN
+    desk.tick(minutes=10, active=False)
+    desk.tick(seconds=1)
+    assert desk.types() == ["natural_break"]  # said on the return; never a prompt
+
+
+def test_a_tie_seen_through_input_also_goes_to_the_natural_break():
+    """The same tie, found by the input fast path rather than by advance()."""
+    desk = Desk(prompt_idle_grace_s=5 * MIN)
+    desk.tick(minutes=25)
+    desk.t = 30 * MIN
+    new = desk.engine.input(30 * MIN)
+    assert "break_due" not in [d.type for d in new] and "natural_break" in [d.type for d in new], new
+    assert desk.engine.status(30 * MIN).sitting_s == 0
+
+
 def test_quiet_time_is_taken_back_when_it_becomes_a_natural_break():
     desk = Desk()
     desk.tick(minutes=10)
