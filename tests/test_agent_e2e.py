@@ -322,6 +322,26 @@ def test_clicking_the_tray_icon_opens_the_panel_and_its_actions_work(session):
     assert session.windows("^Upright$") == []  # choosing an entry closes the panel
 
 
+def test_the_panels_settings_entry_opens_the_real_settings_window(session):
+    """The wiring in agent.live.run names each window class; a wrong name only shows when that window opens."""
+    from agent.ui import panel
+
+    session.wiggle(2)
+    status = session.status()
+    entries = [key for group in panel.entries(paused=False, standing=status["standing"], can_postpone=False,
+                                              postpone_min=10 / 60)
+               for key, _text in group]
+    session.click(tray_icon_centre(session))
+    [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
+    for _ in range(entries.index("settings")):
+        session.xdotool("key", "--window", window, "Down")
+    session.xdotool("key", "--window", window, "Return")
+    wait_for(lambda: session.windows("^Upright.+settings$"), 10, "the settings window", session)
+    session.screenshot("e2e_settings.png")
+    assert session.agent.poll() is None
+    assert "Traceback" not in session.log.read_text()
+
+
 def test_nothing_leaves_the_machine(session):
     """Every socket the agent holds is a local Unix socket: no TCP, no UDP."""
     session.wiggle(2)
