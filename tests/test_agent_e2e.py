@@ -54,8 +54,8 @@ class Session:
         return subprocess.run([sys.executable, "-m", "agent", *args], env=self.env, capture_output=True, text=True,
                               timeout=timeout, cwd=ROOT)
 
-    def start_agent(self) -> None:
-        self.agent = subprocess.Popen([sys.executable, "-m", "agent", "run", "--config", str(self.config)],
+    def start_agent(self, launcher: tuple[str, ...] = ("-m", "agent")) -> None:
+        self.agent = subprocess.Popen([sys.executable, *launcher, "run", "--config", str(self.config)],
                                       env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
         wait_for(lambda: self.upright("status", "--json").returncode == 0, 15, "the agent to answer", self)
 
@@ -342,10 +342,8 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
     assert "Traceback" not in session.log.read_text()
 
 
-def test_nothing_leaves_the_machine(session):
-    """Every socket the agent holds is a local Unix socket: no TCP, no UDP."""
-    session.wiggle(2)
-    pid = session.agent.pid
+def network_sockets(pid: int) -> set[str]:
+    """Inodes of the sockets `pid` holds that are TCP, UDP or raw (its /proc view of the network tables)."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
@@ -354,14 +352,74 @@ def test_nothing_leaves_the_machine(session):
             continue
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
-    assert inodes, "the agent should at least hold its X and control sockets"
     network = set()
     for table in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6"):
         path = Path(f"/proc/{pid}/net/{table}")
         if path.exists():
             for line in path.read_text().splitlines()[1:]:
                 network.add(line.split()[9])
-    assert not inodes & network
+    return inodes & network
+
+
+def test_nothing_leaves_the_machine(desktop, tmp_path):
+    """Over the agent's whole run, start to quit, it only ever makes local Unix sockets and looks up no name.
+
+    Python's audit hook records every socket the agent's Python code makes, connects, binds or sends on
+    (tests/net_watch.py); /proc is sampled all along for sockets C libraries open. The run goes through a
+    day: a break window, the panel, a pause, a natural break, quit.
+    """
+    import socket
+    import threading
+
+    (tmp_path / "short.toml").write_text(CONFIG)
+    session = Session(desktop, tmp_path / "run", tmp_path / "short.toml")
+    session.runtime.mkdir(mode=0o700)
+    record = tmp_path / "net.jsonl"
+    session.env["UPRIGHT_NET_WATCH"] = str(record)
+    seen, samples, stop = set(), [], threading.Event()
+
+    def sample():
+        while not stop.is_set() and session.agent.poll() is None:
+            try:
+                seen.update(network_sockets(session.agent.pid))
+                samples.append(1)
+            except OSError:
+                pass  # the process just ended
+            stop.wait(0.1)
+
+    session.start_agent(launcher=(str(ROOT / "tests" / "net_watch.py"),))
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        assert session.upright("break").returncode == 0
+        wait_for(session.windows, 10, "the break window", session)
+        session.click(session.primary_button())  # Start
+        wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
+        session.click(session.primary_button())  # Done
+        wait_for(lambda: not session.windows(), 5, "the break window to close", session)
+        session.click(tray_icon_centre(session))
+        wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
+        session.xdotool("key", "Escape")
+        assert session.upright("pause", "1").returncode == 0 and session.upright("resume").returncode == 0
+        session.wiggle(1)
+        time.sleep(9.5)  # a natural break: the input listeners are armed, then the return is heard
+        session.xdotool("mousemove", "640", "400")
+        wait_for(lambda: session.status()["state"] == "working", 3, "the return to be seen", session)
+        assert session.upright("quit").returncode == 0
+        assert session.agent.wait(15) == 0
+    finally:
+        stop.set()
+        sampler.join(5)
+        session.stop()
+    events = [json.loads(line) for line in record.read_text().splitlines()]
+    made = [e["args"][1] for e in events if e["event"] == "socket.__new__"]
+    assert made, "the audit hook saw no socket at all: it did not watch the agent"
+    assert set(made) == {int(socket.AF_UNIX)}, f"a socket that is not a local Unix socket: {events}"
+    lookups = [e for e in events if e["event"].startswith(("socket.get", "socket.sendto", "socket.sendmsg"))]
+    assert lookups == [], "the agent looked up a name or sent a datagram"
+    connects = [e["args"][1] for e in events if e["event"] in ("socket.connect", "socket.bind")]
+    assert connects and all(isinstance(address, str) for address in connects), connects  # paths, not hosts
+    assert len(samples) > 50 and seen == set(), "a TCP, UDP or raw socket was open during the run"
 
 
 def test_quit_stops_the_agent_and_removes_the_socket(session):

@@ -23,6 +23,7 @@ from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
+from agent.ui import strings  # the words only: no Tk until the first window
 
 if TYPE_CHECKING:
     import tkinter
@@ -206,7 +207,7 @@ class App:
             elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
                 log.info("standing reminder not shown: turned off")
             elif decision.type in (ev.POSITION_CHANGE_DUE, ev.MOVE_DUE, ev.SIT_DUE):
-                self._notice(_NOTICES[decision.type])
+                self._notice(getattr(strings, _NOTICES[decision.type]))
 
     def _feature(self, name: str) -> bool:
         return bool(self.settings["features"][name])
@@ -246,7 +247,7 @@ class App:
             return
         if 0 < status.next_break_in_s <= NOTICE_BEFORE_S + 0.5:
             self._noticed_at_sitting = _due_at_sitting(status)
-            self._notice("Break in 1 min — finish your sentence")
+            self._notice(break_soon_text())
 
     # --- windows ----------------------------------------------------------
 
@@ -310,8 +311,9 @@ class App:
             return None
         managed = self.live is not None and (self.live.locked("features.strict_breaks")
                                              or (answer == "skip" and self.live.locked("breaks.allow_skip")))
-        what = "Postponing" if answer == "postpone" else "Skipping"
-        return f"{what} a break is turned off" + (" (managed by your organization)." if managed else ".")
+        if answer == "postpone":
+            return strings.POSTPONING_OFF_MANAGED if managed else strings.POSTPONING_OFF
+        return strings.SKIPPING_OFF_MANAGED if managed else strings.SKIPPING_OFF
 
     def _offer_focus(self) -> None:
         """Take the keyboard only when the user has paused typing."""
@@ -373,7 +375,7 @@ class App:
         elif action == "postpone" and (refusal := self._refused("postpone")):
             self._notice(refusal)
         elif action == "today" and not self._feature("statistics"):
-            self._notice("Today's totals are turned off.")
+            self._notice(strings.TODAY_OFF)
         elif action in ("postpone", "standing", "sitting"):
             self._apply(self.engine.feed(now, action))
             if action == "postpone":
@@ -393,7 +395,7 @@ class App:
         elif action == "quit":
             self.on_quit()
         else:
-            self._notice("This part of Upright is coming in a later version.")
+            self._notice(strings.COMING_LATER)
         self._reschedule()
 
     def pause(self, now: float, seconds: float) -> None:
@@ -511,10 +513,12 @@ _CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": 
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
                "paused": "paused"}
+#: The notice for each decision that gives one: a name in agent.ui.strings, looked up when shown
+#: (so the language in force then is the one used).
 _NOTICES = {
-    ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
-    ev.MOVE_DUE: "Time to move: walk around for two minutes",
-    ev.SIT_DUE: "You can sit down again",
+    ev.POSITION_CHANGE_DUE: "STANDING_A_WHILE",
+    ev.MOVE_DUE: "TIME_TO_MOVE",
+    ev.SIT_DUE: "SIT_AGAIN",
 }
 
 
@@ -537,6 +541,11 @@ def _pause_seconds(what: str, wall: datetime) -> float:
     return float(what) * 60
 
 
+def break_soon_text() -> str:
+    """The notice a minute before a break falls due."""
+    return strings.BREAK_SOON.format(duration=strings.duration(NOTICE_BEFORE_S))
+
+
 def _today_text(totals) -> str:
-    return (f"Today: sitting {round(totals.sitting_s / 60)} min, longest bout {round(totals.longest_bout_s / 60)} min; "
-            f"{totals.breaks_taken} breaks taken, {totals.natural_breaks} natural breaks")
+    return strings.TODAY_TOTALS.format(sitting=round(totals.sitting_s / 60), longest=round(totals.longest_bout_s / 60),
+                                       taken=totals.breaks_taken, natural=totals.natural_breaks)
