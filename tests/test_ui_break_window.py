@@ -14,7 +14,6 @@ from agent.content.exercises import Exercise, load_library
 from agent.ui import strings
 from agent.ui.break_window import BreakWindow
 from tests.ui_desktop import (
-    UI_DISPLAY,
     click,
     clipped_widgets,
     find_button,
@@ -77,7 +76,7 @@ def test_asks_the_window_manager_not_to_focus_it(root, open_window):
     import Xlib.Xatom
 
     window = open_window()
-    display = Xlib.display.Display(UI_DISPLAY)
+    display = Xlib.display.Display(root.winfo_screen())  # the UI tests' own server
     try:
         wrapper = display.create_resource_object("window", wrapper_id(window.top))
         prop = wrapper.get_full_property(display.intern_atom("_NET_WM_USER_TIME"), Xlib.Xatom.CARDINAL)
