@@ -212,3 +212,24 @@ def test_a_mode_is_set_without_fchmod_as_on_windows(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "fchmod")
     atomic.write_bytes(tmp_path / "entry.desktop", b"[Desktop Entry]\n", mode=0o644)
     assert (tmp_path / "entry.desktop").stat().st_mode & 0o777 == 0o644
+
+
+def test_text_is_written_as_utf8_with_the_mode_asked_for(tmp_path):
+    atomic.write_text(tmp_path / "entry.desktop", "Name=Upright — pause\n", mode=0o644)
+    assert (tmp_path / "entry.desktop").read_bytes() == "Name=Upright — pause\n".encode("utf-8")
+    assert stat.S_IMODE((tmp_path / "entry.desktop").stat().st_mode) == 0o644
+
+
+def test_when_the_cleanup_fails_too_the_first_error_is_the_one_raised(tmp_path, monkeypatch):
+    """A full disk, then a temp file that cannot be removed: the caller hears of the full disk."""
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+
+    def stuck(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", full)
+    monkeypatch.setattr(os, "unlink", stuck)
+    with pytest.raises(OSError) as raised:
+        atomic.write_bytes(tmp_path / "state.json", NEW)
+    assert raised.value.errno == 28
