@@ -227,3 +227,27 @@ def test_what_fell_due_before_new_rules_came_in_is_returned_by_set_rules():
     desk.tick(minutes=29, seconds=59)
     [due] = desk.engine.set_rules(30 * MIN + 5, default_rules())
     assert (due.type, due.t) == ("break_due", 30 * MIN)
+
+
+def test_input_itself_reports_the_prompt_that_fell_due():
+    """The input fast path must not swallow a crossing: the input at the limit returns the prompt."""
+    engine = Engine(default_rules())
+    for second in range(0, 30 * 60):
+        assert engine.input(float(second)) in ((), [])
+    [due] = engine.input(30 * MIN)
+    assert (due.type, due.t) == ("break_due", 30 * MIN)
+
+
+def test_the_postpone_streak_starts_again_after_a_break():
+    desk = Desk(max_postpones=2, postpone_s=1 * MIN)
+    desk.tick(minutes=30)
+    desk.do("postpone")
+    desk.tick(minutes=1)
+    desk.do("break_start")
+    desk.tick(active=False, minutes=2)
+    desk.do("break_end")
+    for _ in range(2):  # both postpones are offered again
+        desk.tick(minutes=30 if desk.status.state != "break_due" else 0)
+        assert desk.status.state == "break_due"
+        assert desk.do("postpone") == []
+        desk.tick(minutes=1)

@@ -107,6 +107,47 @@ def test_the_file_rotates_keeping_a_bounded_number_of_private_old_files(tmp_path
     assert "line 000" not in everything  # rotated out: the log does not grow without bound
 
 
+def test_rotation_edges_exactly_full_none_kept_and_never(tmp_path):
+    """A record that fills the file to exactly max_bytes stays; no backups means the file starts over;
+    max_bytes 0 means never rotate."""
+    logs.start("info", tmp_path / "exact", max_bytes=0, backups=1)
+    [handler] = [h for h in logging.getLogger("agent").handlers if isinstance(h, logging.FileHandler)]
+    line_bytes = len((handler.format(logging.LogRecord("agent.test", logging.INFO, "", 0, "x" * 40, (), None))
+                      + "\n").encode())
+    logs.start("info", tmp_path / "exact", max_bytes=2 * line_bytes, backups=1)
+    log.info("x" * 40)
+    log.info("x" * 40)  # exactly full: still one file
+    assert sorted(p.name for p in (tmp_path / "exact").iterdir()) == ["upright.log"]
+    log.info("x" * 40)
+    assert sorted(p.name for p in (tmp_path / "exact").iterdir()) == ["upright.log", "upright.log.1"]
+
+    logs.start("info", tmp_path / "none", max_bytes=200, backups=0)
+    for number in range(20):
+        log.info("line %02d %s", number, "-" * 40)
+    assert sorted(p.name for p in (tmp_path / "none").iterdir()) == ["upright.log"]
+    assert "line 19" in written(tmp_path / "none") and "line 00" not in written(tmp_path / "none")
+
+    logs.start("info", tmp_path / "never", max_bytes=0, backups=2)
+    for number in range(50):
+        log.info("line %02d %s", number, "-" * 40)
+    assert sorted(p.name for p in (tmp_path / "never").iterdir()) == ["upright.log"]
+    assert "line 00" in written(tmp_path / "never")
+
+
+def test_stderr_also_writes_home_as_tilde(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", "/home/ada")
+    logs.start("warning", tmp_path)
+    log.warning("cannot read %s", "/home/ada/.config/upright/config.toml")
+    assert capsys.readouterr().err == "cannot read ~/.config/upright/config.toml\n"
+
+
+def test_a_one_letter_home_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", "/")
+    logs.start("info", tmp_path)
+    log.info("saved to /tmp/x")
+    assert "saved to /tmp/x" in written(tmp_path)  # "/" is every path's start: not replaced by ~
+
+
 def test_home_is_written_as_tilde(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", "/home/ada")
     logs.start("info", tmp_path)
