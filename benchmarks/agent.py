@@ -30,8 +30,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DISPLAY = os.environ.get("UPRIGHT_BENCH_DISPLAY", ":63")
+DISPLAY = os.environ.get("UPRIGHT_BENCH_DISPLAY") or None  # None: Xvfb picks a free number
 TICKS = os.sysconf("SC_CLK_TCK")
+
+def start_xvfb(display: str | None) -> tuple[subprocess.Popen, str]:
+    """Xvfb on `display`, or on a free number it picks itself (-displayfd) when None."""
+    read_end, write_end = os.pipe()
+    where = [display] if display else ["-displayfd", str(write_end)]
+    xvfb = subprocess.Popen(["Xvfb", *where, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        chosen = display or f":{int(pipe.readline())}"  # written once the server listens
+    return xvfb, chosen
+
 
 BARE_LISTENER = """
 import time
@@ -144,12 +156,11 @@ def main() -> None:
     phase = args.phase_seconds
 
     runtime = Path(tempfile.mkdtemp(prefix="upright-bench-"))
-    env = {**os.environ, "DISPLAY": DISPLAY, "UPRIGHT_RUNTIME_DIR": str(runtime),
+    xvfb, display = start_xvfb(DISPLAY)
+    env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime),
            "UPRIGHT_DATA_DIR": str(runtime / "data"), "UPRIGHT_LOG_DIR": str(runtime / "log")}
     config = runtime / "bench.toml"
     config.write_text("[checklists]\nfirst_run_walkthrough = false\n")  # measure before any window
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs = [xvfb]
     try:
         time.sleep(1.0)

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from agent.cli.simulate import replay
-from agent.core import Engine, Rules
+from agent.core import Engine
+from agent.settings.config import default_rules
 from benchmarks.traces import week, write
 
 
@@ -34,7 +35,7 @@ def best_of(repeat: int, job) -> float:
 
 
 def engine_only(pairs: list[tuple[float, str]]) -> None:
-    engine = Engine(Rules())
+    engine = Engine(default_rules())
     for t, kind in pairs:
         if kind == "input":
             engine.input(t)
@@ -52,7 +53,7 @@ def decode_only(path: Path) -> None:
 
 def full_replay(path: Path) -> None:
     with path.open("rb") as lines:
-        for _ in replay(lines, str(path), Rules()):
+        for _ in replay(lines, str(path), default_rules()):
             pass
 
 

@@ -5,14 +5,15 @@ Tests read like the behaviour they check: `desk.tick(active=True, minutes=29)`.
 
 from __future__ import annotations
 
-from agent.core import Decision, Engine, Rules
+from agent.core import Decision, Engine
+from agent.settings.config import default_rules
 
 
 class Desk:
     """Feeds an engine one input per `every` seconds while active; time is fake."""
 
     def __init__(self, **rules) -> None:
-        self.rules = Rules(**rules)
+        self.rules = default_rules(**rules)
         self.engine = Engine(self.rules)
         self.t = 0.0
         self.decisions: list[Decision] = list(self.engine.input(0.0))  # the user sits down at 0

@@ -15,6 +15,7 @@ import pytest
 from agent.core import Rules
 from agent.live.app import App, Windows
 from agent.live.loop import WindowsUnavailable
+from agent.sensing._base import SensingUnavailable
 from agent.sensing._dummy import DummySensing
 from agent.sensing.suspend import SuspendDetector
 from agent.settings import config
@@ -73,7 +74,10 @@ class FakeRoot:
             _, fn = self.timers.pop(tid)
             self.clock.advance(max(0.0, when - self.clock.boot))
             self.fired += 1
-            fn()
+            try:
+                fn()
+            except SensingUnavailable as exc:  # Tk hands a callback's exception to this hook
+                self.report_callback_exception(type(exc), exc, exc.__traceback__)
         self.clock.advance(max(0.0, t - self.clock.boot))
 
 
@@ -500,3 +504,29 @@ def test_a_refused_postpone_is_not_confirmed():
     before = len(_notices(agent))
     agent.app.act("postpone")  # none left: the engine ignores it
     assert len(_notices(agent)) == before
+
+
+def test_listeners_slow_to_start_are_tried_again_and_do_not_end_the_session():
+    """A loaded machine: the listeners miss their start deadline once. The session is still
+    there, so the agent says so, tries again a few seconds later and sees the person return."""
+    agent = Agent()
+    ended = []
+    agent.app.on_session_end = ended.append
+    arm, failed = agent.sensing.arm, []
+
+    def slow_once(notify):
+        if not failed:
+            failed.append(True)
+            raise SensingUnavailable("The keyboard and mouse listeners did not start in time.", "restart",
+                                     transient=True)
+        arm(notify)
+
+    agent.sensing.arm = slow_once
+    agent.work(10 * MIN)
+    agent.away(6 * MIN)
+    assert failed and ended == []
+    assert agent.sensing.armed  # tried again: the first touch is seen at once
+    agent.work(2 * MIN)
+    status = agent.status()
+    assert status["state"] == "working" and status["today"]["natural_breaks"] == 1
+    assert status["sitting_s"] < 3 * MIN

@@ -114,11 +114,14 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     def die_after_half(fd):  # the new bytes are in the temporary file, then the power goes
         raise KeyboardInterrupt
 
+    store.state.set_ticked("posture", "screen_eye_level", True, DAY)  # new state: new bytes to lose
     monkeypatch.setattr(checklist_state.os, "fsync", die_after_half)
     with pytest.raises(KeyboardInterrupt):
         store.save()
     monkeypatch.setattr(checklist_state.os, "fsync", real_fsync)
     assert store.path.read_bytes() == before
+    reread = store_in(tmp_path).state  # the old state, whole
+    assert reread.is_ticked("posture", "feet_flat") and not reread.is_ticked("posture", "screen_eye_level")
     assert [p.name for p in tmp_path.iterdir()] == ["checklists.json"]
 
 

@@ -154,3 +154,23 @@ def test_the_windows_pipe_is_named_for_the_user(monkeypatch):
     monkeypatch.setenv("USERDOMAIN", "CORP")
     monkeypatch.setattr(control.getpass, "getuser", lambda: "ann o'neil")
     assert control.pipe_address() == (r"\\.\pipe\upright-CORP-ann_o_neil", "AF_PIPE")
+
+
+def test_where_the_socket_lock_and_key_live(tmp_path, monkeypatch):
+    """The files other tools and IT scripts know by name, in the folder each platform gives."""
+    monkeypatch.delenv(control.ENV_DIR, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "xdg"))
+    assert control.runtime_dir() == tmp_path / "xdg" / "upright"
+    assert (control.socket_path(), control.key_path()) == (tmp_path / "xdg" / "upright" / "control.sock",
+                                                          tmp_path / "xdg" / "upright" / "control.key")
+    monkeypatch.setenv(control.ENV_DIR, str(tmp_path / "own" / "deeper"))  # the override wins; folders made
+    assert control.runtime_dir() == tmp_path / "own" / "deeper" and (tmp_path / "own" / "deeper").is_dir()
+    monkeypatch.delenv(control.ENV_DIR)
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setattr(control.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    assert control.runtime_dir() == tmp_path / "tmp" / f"upright-{os.getuid()}"
+    monkeypatch.setattr(control.sys, "platform", "win32")
+    assert control.runtime_dir() == tmp_path / "tmp" / "upright"  # %TEMP% is already the user's own
+    monkeypatch.setattr(control.sys, "platform", "linux")
+    monkeypatch.setenv(control.PIPE_ENV, "1")
+    assert control.pipe_address() == (str(tmp_path / "tmp" / f"upright-{os.getuid()}" / "control.pipe"), "AF_UNIX")

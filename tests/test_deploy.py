@@ -9,6 +9,7 @@ folders, from a wheel built from this checkout.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from agent import __version__
 from agent.files import tomlfile
 from agent.it import admx, policy_example
 from agent.settings import config, layers
+from tests.ci import needs
 from tests.test_packaging import wheel  # noqa: F401  (the fixture: a wheel built once per module)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,8 +293,22 @@ def test_installer_passes_shellcheck():
 # --- the Ansible playbook -------------------------------------------------------------
 
 
+def _ansible_playbook() -> str | None:
+    """$UPRIGHT_ANSIBLE_PLAYBOOK, else the one installed with the test extra beside this Python, else PATH's."""
+    beside = Path(sys.executable).parent / "ansible-playbook"
+    return (os.environ.get("UPRIGHT_ANSIBLE_PLAYBOOK") or (str(beside) if beside.is_file() else None)
+            or shutil.which("ansible-playbook"))
+
+
+NEEDS_YAML = needs(importlib.util.find_spec("yaml") is not None, "PyYAML is not installed (pip install -e '.[test]')")
+NEEDS_ANSIBLE = needs(_ansible_playbook() is not None,
+                      "ansible-playbook is not installed (pip install -e '.[test]', or set UPRIGHT_ANSIBLE_PLAYBOOK)")
+
+
+@NEEDS_YAML
 def test_playbook_installs_checks_the_policy_and_enables_autostart():
-    yaml = pytest.importorskip("yaml")
+    import yaml
+
     [play] = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
     tasks = {task["name"]: task for task in play["tasks"]}
     modules = {next(k for k in task if k.startswith("ansible.builtin.")) for task in tasks.values()}
@@ -305,22 +321,50 @@ def test_playbook_installs_checks_the_policy_and_enables_autostart():
     assert "changed_when" in autostart
 
 
-def _ansible_playbook() -> str | None:
-    return os.environ.get("UPRIGHT_ANSIBLE_PLAYBOOK") or shutil.which("ansible-playbook")
+def _into(tmp_path: Path, wheel: Path | str, playbook: str) -> dict:
+    """Playbook variables that keep every file it writes under `tmp_path`, as this user."""
+    beside = Path(playbook).parent / "python"  # ansible's own Python has what its pip module needs
+    return {"upright_wheel": str(wheel), "upright_prefix": str(tmp_path / "opt"),
+            "upright_bin_dir": str(tmp_path / "bin"), "upright_config_dir": str(tmp_path / "xdg"),
+            "upright_wheel_dir": str(tmp_path / "cache"), "upright_policy_file": str(EXAMPLE),
+            "upright_python": sys.executable, "upright_apt": False, "ansible_become": False,
+            **({"ansible_python_interpreter": str(beside)} if beside.is_file() else {})}
 
 
-@pytest.mark.skipif(_ansible_playbook() is None,
-                    reason="ansible-playbook is not installed (or set UPRIGHT_ANSIBLE_PLAYBOOK)")
+def _ansible_env(tmp_path: Path) -> dict:
+    (tmp_path / "home").mkdir(exist_ok=True)
+    return {**os.environ, "ANSIBLE_NOCOLOR": "1", "HOME": str(tmp_path / "home"),
+            "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local"), "ANSIBLE_REMOTE_TEMP": str(tmp_path / "ansible-remote")}
+
+
+@NEEDS_ANSIBLE
+def test_playbook_passes_ansibles_syntax_check(tmp_path):
+    result = subprocess.run([_ansible_playbook(), "--syntax-check", "-i", "localhost,", str(PLAYBOOK)],
+                            env=_ansible_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "playbook: " in result.stdout and "ERROR" not in result.stderr
+
+
+@NEEDS_ANSIBLE
+def test_playbook_check_mode_against_localhost_changes_nothing_on_disk(wheel, tmp_path):  # noqa: F811
+    """--check: Ansible says what it would do on this machine and does none of it."""
+    playbook = _ansible_playbook()
+    where = _into(tmp_path, wheel, playbook)
+    command = [playbook, "--check", "-i", "localhost,", "-c", "local", str(PLAYBOOK), "-e", json.dumps(where)]
+    result = subprocess.run(command, env=_ansible_env(tmp_path), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"localhost\s*: ok=\d+\s+changed=[1-9]\d*\s+unreachable=0\s+failed=0", result.stdout), (
+        result.stdout[-3000:])  # it would install: there is work to do, and nothing failed
+    for name in ("upright_prefix", "upright_bin_dir", "upright_config_dir", "upright_wheel_dir"):
+        assert not Path(where[name]).exists(), f"--check wrote {where[name]}"
+
+
+@NEEDS_ANSIBLE
 def test_playbook_runs_for_real_and_a_second_run_changes_nothing(wheel, tmp_path):  # noqa: F811
     playbook = _ansible_playbook()
-    beside = Path(playbook).parent / "python"  # ansible's own Python has what its pip module needs
-    where = {"upright_wheel": str(wheel), "upright_prefix": str(tmp_path / "opt"),
-             "upright_bin_dir": str(tmp_path / "bin"), "upright_config_dir": str(tmp_path / "xdg"),
-             "upright_wheel_dir": str(tmp_path / "cache"), "upright_policy_file": str(EXAMPLE),
-             "upright_python": sys.executable, "upright_apt": False, "ansible_become": False,
-             **({"ansible_python_interpreter": str(beside)} if beside.is_file() else {})}
+    where = _into(tmp_path, wheel, playbook)
     command = [playbook, "-i", "localhost,", "-c", "local", str(PLAYBOOK), "-e", json.dumps(where)]
-    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "HOME": str(tmp_path / "home")}
+    env = _ansible_env(tmp_path)
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)

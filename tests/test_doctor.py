@@ -2,7 +2,7 @@
 
 Each test gives the command a user of its own (HOME, the XDG folders from
 conftest, runtime, data and log folders under tmp_path) and an X server
-($UPRIGHT_TEST_DISPLAY, for the whole module), then changes one thing and
+(one Xvfb picks free, or $UPRIGHT_TEST_DISPLAY; for the whole module), then changes one thing and
 reads what the doctor says about it, in --json and as the table.
 """
 
@@ -21,11 +21,11 @@ import pytest
 
 from tests.test_agent_e2e import CONFIG, Session
 from tests.test_tray_xorg import Trayer
-from tests.xvfb import display_env, running_xvfb
+from tests.xvfb import display_env, free_display, running_xvfb
 
 UPRIGHT = Path(sys.executable).with_name("upright")  # the console script of this venv
 # A second X server for one test at a time (no RECORD; one that never answers).
-SPARE_DISPLAY = os.environ.get("UPRIGHT_E2E_NO_RECORD_DISPLAY", ":62")
+SPARE_DISPLAY = os.environ.get("UPRIGHT_E2E_NO_RECORD_DISPLAY") or None  # None: a free one, found when needed
 CHECKS = ["display", "tray host", "input source", "settings", "data folder", "log folder", "autostart",
           "running agent"]
 
@@ -236,19 +236,20 @@ def test_a_running_agent_is_reported_with_its_pid_and_neither_state_warns(sessio
 
 def test_a_stuck_x_server_and_a_stuck_agent_are_given_up_on_in_time(session):
     """An X server and an agent that accept a connection and never answer: no hang."""
-    number = int(SPARE_DISPLAY.lstrip(":"))
+    spare = SPARE_DISPLAY or free_display()
+    number = int(spare.lstrip(":"))
     if Path(f"/tmp/.X11-unix/X{number}").exists():
-        pytest.fail(f"another X server uses {SPARE_DISPLAY}; set UPRIGHT_E2E_NO_RECORD_DISPLAY")
+        pytest.fail(f"another X server uses {spare}; set UPRIGHT_E2E_NO_RECORD_DISPLAY")
     with socket.socket(socket.AF_UNIX) as x_server, socket.socket(socket.AF_UNIX) as agent:
         x_server.bind(f"\0/tmp/.X11-unix/X{number}")  # where python-xlib looks when the file is absent
         x_server.listen(4)
         agent.bind(str(Path(session.env["UPRIGHT_RUNTIME_DIR"]) / "control.sock"))
         agent.listen(4)
-        session.env["DISPLAY"] = SPARE_DISPLAY
+        session.env["DISPLAY"] = spare
         doctor = Doctor(session.env, "--json", "--timeout", "1")
     assert doctor.seconds < 8, f"took {doctor.seconds:.1f} s"
     assert doctor.status == 2
     assert doctor["display"]["status"] == "FAIL"
-    assert doctor["display"]["detail"] == f"the X server {SPARE_DISPLAY} did not answer within 1 s"
+    assert doctor["display"]["detail"] == f"the X server {spare} did not answer within 1 s"
     assert doctor["running agent"]["status"] == "OK"
     assert "did not answer within 1 s" in doctor["running agent"]["detail"]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from agent.core import Engine, Rules
+from agent.core import Engine
+from agent.settings.config import default_rules
 from tests.desk import Desk
 
 MIN = 60.0
@@ -58,6 +59,31 @@ def test_idle_of_exactly_the_threshold_is_a_natural_break_that_resets_the_clock(
     assert desk.of("break_due") == []  # the new bout started at the first input back
     desk.tick(seconds=1)
     assert desk.of("break_due")[0].t == 55 * MIN + 1
+
+
+def test_a_tie_between_the_sitting_limit_and_a_natural_break_goes_to_the_natural_break():
+    """Quiet from 25 min: at 30 min the sitting limit and the 5-minute natural break fall at the same
+    instant. The person has been away five minutes, so it is a natural break, not a prompt.
+    (The idle grace is as long as the natural break, so a prompt that won the tie would show.)"""
+    desk = Desk(prompt_idle_grace_s=5 * MIN)
+    desk.tick(minutes=25)
+    assert desk.engine.next_deadline() == 30 * MIN  # both crossings at once
+    assert desk.engine.advance(30 * MIN) == []  # one call reaches both: no prompt
+    assert desk.engine.status(30 * MIN).state == "away" and desk.engine.status(30 * MIN).sitting_s == 0
+    desk.t = 30 * MIN
+    desk.tick(minutes=10, active=False)
+    desk.tick(seconds=1)
+    assert desk.types() == ["natural_break"]  # said on the return; never a prompt
+
+
+def test_a_tie_seen_through_input_also_goes_to_the_natural_break():
+    """The same tie, found by the input fast path rather than by advance()."""
+    desk = Desk(prompt_idle_grace_s=5 * MIN)
+    desk.tick(minutes=25)
+    desk.t = 30 * MIN
+    new = desk.engine.input(30 * MIN)
+    assert "break_due" not in [d.type for d in new] and "natural_break" in [d.type for d in new], new
+    assert desk.engine.status(30 * MIN).sitting_s == 0
 
 
 def test_quiet_time_is_taken_back_when_it_becomes_a_natural_break():
@@ -410,7 +436,7 @@ def test_resume_ends_a_pause_early():
 
 
 def test_status_reports_what_the_tray_needs():
-    assert Engine(Rules()).status(0.0).state == "away"  # nobody seen yet
+    assert Engine(default_rules()).status(0.0).state == "away"  # nobody seen yet
     desk = Desk()
     desk.tick(minutes=18)
     status = desk.status
@@ -461,7 +487,7 @@ def test_new_day_hands_over_the_totals_and_keeps_the_bout():
 
 
 def test_time_going_backwards_is_refused():
-    engine = Engine(Rules())
+    engine = Engine(default_rules())
     engine.input(100.0)
     with pytest.raises(ValueError, match="backwards"):
         engine.feed(50.0, "input")
@@ -471,7 +497,7 @@ def test_time_going_backwards_is_refused():
 
 def test_unknown_event_is_refused():
     with pytest.raises(ValueError, match="unknown event"):
-        Engine(Rules()).feed(0.0, "dance")
+        Engine(default_rules()).feed(0.0, "dance")
 
 
 # --- changing the rules while running (settings or policy reloaded) ---------
@@ -480,7 +506,7 @@ def test_unknown_event_is_refused():
 def test_a_longer_limit_set_mid_bout_counts_the_sitting_already_done():
     desk = Desk()
     desk.tick(minutes=20)
-    assert desk.engine.set_rules(desk.t, Rules(sitting_limit_s=45 * MIN)) == []
+    assert desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=45 * MIN)) == []
     assert desk.status.next_break_in_s == 25 * MIN
     desk.tick(minutes=25)
     assert [d.t for d in desk.of("break_due")] == [45 * MIN]
@@ -489,7 +515,7 @@ def test_a_longer_limit_set_mid_bout_counts_the_sitting_already_done():
 def test_a_limit_lowered_below_the_sitting_done_makes_the_prompt_due_at_once():
     desk = Desk()
     desk.tick(minutes=20)
-    [due] = desk.engine.set_rules(desk.t, Rules(sitting_limit_s=15 * MIN))
+    [due] = desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=15 * MIN))
     assert (due.type, due.t) == ("break_due", 20 * MIN)
 
 
@@ -497,7 +523,7 @@ def test_a_postponed_prompt_keeps_its_allowance_under_new_rules():
     desk = Desk()
     desk.tick(minutes=30)
     desk.do("postpone")  # asks again after 5 more minutes of sitting
-    desk.engine.set_rules(desk.t, Rules(sitting_limit_s=40 * MIN))
+    desk.engine.set_rules(desk.t, default_rules(sitting_limit_s=40 * MIN))
     desk.tick(minutes=15)
     assert [d.t for d in desk.of("break_due")] == [30 * MIN, 45 * MIN]
 
@@ -505,7 +531,7 @@ def test_a_postponed_prompt_keeps_its_allowance_under_new_rules():
 def test_a_new_natural_break_threshold_applies_to_the_current_quiet_spell():
     desk = Desk()
     desk.tick(minutes=10)
-    desk.engine.set_rules(desk.t, Rules(natural_break_s=2 * MIN))
+    desk.engine.set_rules(desk.t, default_rules(natural_break_s=2 * MIN))
     desk.tick(active=False, minutes=2)
     assert desk.status.state == "away"
 
@@ -514,7 +540,7 @@ def test_setting_the_same_rules_changes_nothing():
     plain, reset = Desk(), Desk()
     for desk in (plain, reset):
         desk.tick(minutes=12)
-    reset.engine.set_rules(reset.t, Rules())
+    reset.engine.set_rules(reset.t, default_rules())
     for desk in (plain, reset):
         desk.tick(active=False, minutes=3)
         desk.tick(minutes=40)

@@ -3,14 +3,15 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.core import Engine, Rules
+from agent.core import Engine
 from agent.core.events import EVENT_TYPES
+from agent.settings.config import default_rules
 
 # Mostly input, sometimes anything else; gaps from none to an hour.
 kinds = st.one_of(st.just("input"), st.just("input"), st.just("input"), st.sampled_from(sorted(EVENT_TYPES)))
 steps = st.lists(st.tuples(st.floats(0, 3600, allow_nan=False), kinds), max_size=120)
 rules = st.builds(
-    Rules,
+    default_rules,
     sitting_limit_s=st.sampled_from([60.0, 600.0, 1800.0]),
     natural_break_s=st.sampled_from([30.0, 300.0]),
     prompt_idle_grace_s=st.sampled_from([0.0, 60.0]),
@@ -80,7 +81,7 @@ def test_decisions_come_in_time_order_and_natural_breaks_are_long_enough(rules, 
 @given(st.lists(st.floats(0, 900, allow_nan=False), min_size=1, max_size=200))
 def test_input_only_days_match_a_plain_reference(gaps):
     """Differential check: bouts split where the gap reaches the threshold."""
-    rules = Rules()
+    rules = default_rules()
     times, t = [], 0.0
     for gap in gaps:
         t += gap

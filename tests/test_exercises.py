@@ -22,9 +22,8 @@ from agent.content import texts
 from agent.content.exercise_file import read_exercise
 from agent.content.exercises import Exercise, load_library, packaged_folder, read_library
 from agent.files.tomlfile import FileProblems
-from tests.reference import REFERENCE  # noqa: E402
+from tests.reference import NEED_ARTICLES, REFERENCE  # noqa: E402
 
-NEED_ARTICLES = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"source articles not found in {REFERENCE}")
 
 #: CONTENT.md's micro-exercises: the articles' own, and the desk variants (adapted from).
 ARTICLE_EXERCISES = {"knee_to_chest", "cobra", "pelvic_tilt", "cat_cow", "bridge", "change_position",

@@ -193,6 +193,7 @@ def test_contact_sheet_for_review():
     row_h = max(sizes) * zoom + pad
     sheet = Image.new("RGB", (label_w + cell_w * len(panels) + pad, pad + row_h * len(rows)), "white")
     draw = ImageDraw.Draw(sheet)
+    placed = {}  # (row, panel, size) -> the box its icon was pasted into
     for r, (state, progress) in enumerate(rows):
         y = pad + r * row_h
         draw.text((4, y + 4), f"{state}\n{progress:.2f}", fill=(0, 0, 0))
@@ -204,7 +205,18 @@ def test_contact_sheet_for_review():
                 tile = Image.new("RGB", (size * zoom + pad, size * zoom + pad), panel)
                 tile.paste(icon.resize((size * zoom, size * zoom), Image.NEAREST), (pad // 2, pad // 2))
                 sheet.paste(tile, (x, y - pad // 2))
+                placed[r, p, size] = (x + pad // 2, y, x + pad // 2 + size * zoom, y + size * zoom)
                 x += size * zoom + pad
     path = ARTIFACTS / "tray_icons.png"
     sheet.save(path)
-    assert path.stat().st_size > 0
+    saved = Image.open(path).convert("RGB")
+    assert saved.size == sheet.size and len(placed) == len(rows) * len(panels) * len(sizes)
+    for (r, p, size), box in placed.items():
+        cell = saved.crop(box)
+        state, progress = rows[r]
+        # Each cell holds the icon of its state at its size, drawn on its panel: not an empty tile.
+        assert not _differs(cell, _on(draw_icon(size, progress, state), panels[p]).resize(cell.size, Image.NEAREST), 1)
+        assert _differs(cell, Image.new("RGB", cell.size, panels[p]), size * zoom), f"no icon in {rows[r]} {size}"
+    for p in range(len(panels)):  # the states read apart: no two rows show the same picture
+        icons = [saved.crop(placed[r, p, 22]) for r in range(len(rows))]
+        assert all(_differs(a, b, 4) for n, a in enumerate(icons) for b in icons[n + 1:])

@@ -4,7 +4,7 @@ These exercise pystray's X11 backend with Upright's fixes (agent/tray/_pystray.p
 docking, no collapse on updates, real clicks, re-docking after the tray host
 restarts, bounded stop, and no tray host at all.
 
-The display is $UPRIGHT_TRAY_TEST_DISPLAY (default :58). Writes
+The display is one Xvfb picks free, or $UPRIGHT_TRAY_TEST_DISPLAY where set. Writes
 tests/artifacts/tray_docked.png (the tray area, x4, once per state) and
 tests/artifacts/tray_dock_time.txt (measured start() -> docked).
 """
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs Xvfb, trayer and xdotool (Debian: apt-get install xvfb trayer xdotool)",
 )
 
-DISPLAY = os.environ.get("UPRIGHT_TRAY_TEST_DISPLAY", ":58")
+DISPLAY = os.environ.get("UPRIGHT_TRAY_TEST_DISPLAY") or None  # None: Xvfb picks a free number
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPO = Path(__file__).resolve().parent.parent
 SCREEN_W, SCREEN_H = 1024, 600

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from agent.ui import strings
+from agent.live.app import break_soon_text
 from agent.ui.notice import MARGIN, Notice
 from tests.ui_desktop import (
     click, clipped_widgets, pump, screen_rect, screenshot, type_text, typing_in_an_editor, upright_windows,
     wait_until, wrapper_id
 )
 
-TEXT = strings.BREAK_SOON.format(duration=strings.duration(60))
+TEXT = break_soon_text()  # the text the agent gives its notice a minute before a break
 
 
 def show(root, seconds=30.0, geometry=(0, 0, 1280, 800), **options) -> Notice:

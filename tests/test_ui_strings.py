@@ -10,6 +10,7 @@ import gettext
 import importlib
 import io
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -20,15 +21,31 @@ from agent.i18n import po, pot
 from agent.ui import strings
 
 UI = Path(pot.__file__).resolve().parents[1] / "ui"
+#: Every folder whose modules put words on screen: the windows, and the live agent that hands them texts.
+SHOWS_WORDS = (UI, UI.parent / "live")
 
 
 def template_ids() -> set[str]:
     return {entry.msgid for entry in po.parse(pot.template_path().read_text(encoding="utf-8"))} - {""}
 
 
-def ui_modules():
-    for path in sorted(UI.glob("*.py")):
-        yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+def ui_modules(folders=(UI,)):
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def has_words(node) -> bool:
+    """A literal text (or an f-string with literal words) that a person would read."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(has_words(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return has_words(node.left) or has_words(node.right)
+    if isinstance(node, ast.IfExp):
+        return has_words(node.body) or has_words(node.orelse)
+    return False
 
 
 def test_the_template_and_english_catalog_are_up_to_date():
@@ -76,22 +93,49 @@ def test_every_content_text_is_in_the_template():
 
 
 def test_no_window_shows_a_word_that_bypasses_the_strings():
-    """A literal text= or title() in a window module would never be translated."""
+    """A literal text= or title(), or a literal handed to a notice, would never be translated.
+
+    Read in every module that shows words: the windows (agent/ui) and the live agent (agent/live),
+    which picks the texts of its notices.
+    """
     found = []
-    for path, tree in ui_modules():
+    for path, tree in ui_modules(SHOWS_WORDS):
         for node in ast.walk(tree):
             literal = None
-            if isinstance(node, ast.keyword) and node.arg in ("text", "title") and isinstance(node.value, ast.Constant):
-                literal = node.value.value
+            if isinstance(node, ast.keyword) and node.arg in ("text", "title") and has_words(node.value):
+                literal = node.value
             elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "title"
-                  and node.args and isinstance(node.args[0], ast.Constant)):
-                literal = node.args[0].value
+                  and node.args and has_words(node.args[0])):
+                literal = node.args[0]
             elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "label"
-                  and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
-                literal = node.args[1].value
-            if isinstance(literal, str) and any(c.isalpha() for c in literal):
-                found.append(f"{path.name}:{node.lineno}: {literal!r}")
+                  and len(node.args) > 1 and has_words(node.args[1])):
+                literal = node.args[1]
+            elif (isinstance(node, ast.Call) and "notice" in getattr(node.func, "attr", getattr(node.func, "id", ""))
+                  .lower() and any(has_words(arg) for arg in node.args)):
+                literal = next(arg for arg in node.args if has_words(arg))
+            if literal is not None:
+                found.append(f"{path.parent.name}/{path.name}:{node.lineno}: {ast.unparse(literal)}")
     assert found == []
+
+
+def test_the_agents_own_notices_are_translated(tmp_path, restore_language):
+    """Every text agent/live/app.py gives a notice comes from agent.ui.strings, looked up when shown."""
+    from agent.core.totals import Totals
+    from agent.live import app
+
+    english = [app.break_soon_text(), app._today_text(Totals())]
+    i18n.install(i18n.load(["xx"], shouting_catalog(tmp_path)))
+    importlib.reload(strings)
+    texts = {"break soon": app.break_soon_text(), "today": app._today_text(Totals(breaks_taken=2)),
+             "today off": strings.TODAY_OFF, "later": strings.COMING_LATER}
+    texts.update({kind: getattr(strings, name) for kind, name in app._NOTICES.items()})
+    agent = app.App.__new__(app.App)  # only the refusal wording is needed: no window, no engine
+    agent.live = None
+    agent.settings = {"features": {"strict_breaks": True}, "breaks": {"allow_skip": True}}
+    texts.update({f"{answer} refused": agent._refused(answer) for answer in ("postpone", "skip")})
+    assert {kind: text for kind, text in texts.items() if text != text.upper()} == {}, "English left in a notice"
+    assert english == ["Break in 1 min — finish your sentence",
+                       "Today: sitting 0 min, longest bout 0 min; 0 breaks taken, 0 natural breaks"]
 
 
 def test_the_english_catalog_is_complete():
@@ -118,7 +162,7 @@ def shouting_catalog(tmp_path: Path, language: str = "xx", only: set | None = No
     entries = po.parse(pot.template_path().read_text(encoding="utf-8"))
     for entry in entries[1:]:
         if only is None or entry.msgid in only:
-            entry.msgstr = entry.msgid.upper().replace("{CLOCK}", "{clock}")
+            entry.msgstr = re.sub(r"\{[A-Z_]+\}", lambda m: m.group(0).lower(), entry.msgid.upper())
     entries[0].msgstr = "Content-Type: text/plain; charset=UTF-8\n"
     folder = tmp_path / language / "LC_MESSAGES"
     folder.mkdir(parents=True)

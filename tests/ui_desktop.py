@@ -7,9 +7,10 @@ Xvfb; the helpers move the real pointer and press real keys with xdotool,
 and pump ``root.update()`` while they wait, so Tk sees exactly the events a
 user's session would deliver. Every wait has a deadline.
 
-The display is ``$UPRIGHT_UI_TEST_DISPLAY`` or ``:59``: not the sensing
-tests' ``$UPRIGHT_TEST_DISPLAY`` (:57), whose server restarts per module
-(see ``_shared_server`` for why this one must not).
+The display is one Xvfb picks free (``-displayfd``, tests/xvfb.py), or
+``$UPRIGHT_UI_TEST_DISPLAY`` where set: never the sensing tests'
+``$UPRIGHT_TEST_DISPLAY``, whose server restarts per module (see
+``_shared_server`` for why this one must not).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ import pytest
 
 from tests.xvfb import display_env, running_xvfb
 
-UI_DISPLAY = os.environ.get("UPRIGHT_UI_TEST_DISPLAY", ":59")
-if UI_DISPLAY == os.environ.get("UPRIGHT_TEST_DISPLAY", ":57"):
+UI_DISPLAY = os.environ.get("UPRIGHT_UI_TEST_DISPLAY") or None  # None: Xvfb picks a free number
+if UI_DISPLAY is not None and UI_DISPLAY == os.environ.get("UPRIGHT_TEST_DISPLAY"):
     # Never share a number with the per-module servers: see _shared_server.
     UI_DISPLAY = f":{int(UI_DISPLAY.lstrip(':').split('.')[0]) + 1}"
 SCREEN_W, SCREEN_H = 1280, 800
@@ -60,6 +61,11 @@ def _shared_server(config: pytest.Config) -> str:
         stack = contextlib.ExitStack()
         _SERVER["display"] = stack.enter_context(running_xvfb(UI_DISPLAY, screen=f"{SCREEN_W}x{SCREEN_H}x24"))
         config.add_cleanup(stack.close)
+    return _SERVER["display"]
+
+
+def _display() -> str:
+    """The UI tests' display, once `ui_display` has started it."""
     return _SERVER["display"]
 
 
@@ -209,7 +215,7 @@ def wrapper_id(top: tk.Toplevel) -> int:
     """The X window that carries a toplevel's title (Tk's wrapper, its parent)."""
     import Xlib.display
 
-    display = Xlib.display.Display(UI_DISPLAY)
+    display = Xlib.display.Display(_display())
     try:
         return display.create_resource_object("window", top.winfo_id()).query_tree().parent.id
     finally:
@@ -220,7 +226,7 @@ def x_focus() -> int:
     """The id of the window with the X keyboard focus (0 none, 1 PointerRoot)."""
     import Xlib.display
 
-    display = Xlib.display.Display(UI_DISPLAY)
+    display = Xlib.display.Display(_display())
     try:
         focus = display.get_input_focus().focus
         return focus if isinstance(focus, int) else focus.id
@@ -249,7 +255,7 @@ def screenshot(name: str, rect: Optional[Tuple[int, int, int, int]] = None, marg
     """Save the screen (or ``rect`` and a margin around it) to tests/artifacts/``name``.png."""
     from PIL import ImageGrab
 
-    image = ImageGrab.grab(xdisplay=UI_DISPLAY)
+    image = ImageGrab.grab(xdisplay=_display())
     if rect is not None:
         x, y, w, h = rect
         image = image.crop((max(0, x - margin), max(0, y - margin),
@@ -339,7 +345,7 @@ def split_screen():
     """Two RandR monitors side by side on the Xvfb screen, as a dual-head desk; removed afterwards."""
     import Xlib.display
 
-    display = Xlib.display.Display(UI_DISPLAY)
+    display = Xlib.display.Display(_display())
     screen_root = display.screen().root
     names = [display.intern_atom(f"UPRIGHT-TEST-{n}") for n in range(2)]
     try:

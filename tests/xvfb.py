@@ -11,29 +11,33 @@ or build a variant, e.g. an X server without an extension:
 
     no_record = make_xvfb_fixture(extra_args=("-extension", "RECORD"))
 
-The display number comes from `$UPRIGHT_TEST_DISPLAY` (default ":57") so that
-parallel jobs on one machine can each pick their own. Only one server runs on
-that number at a time, so fixtures are module- or function-scoped and pytest
-stops one before the next module starts another. Tests skip, with the reason,
-where Xvfb is not installed; CI installs it (Debian: apt-get install xvfb
-xdotool x11-utils).
+Xvfb picks a free display number itself (`-displayfd`: it tries numbers
+until one is free and writes the one it took to a pipe), so tests never
+collide with another X server on the machine, another job's or a desktop's.
+`$UPRIGHT_TEST_DISPLAY` (and the other UPRIGHT_*_DISPLAY variables of the
+modules that start servers) still pin a number where someone wants one.
+Tests skip, with the reason, where Xvfb is not installed; CI installs it
+(Debian: apt-get install xvfb xdotool x11-utils).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
+import select
 import shutil
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 from typing import Iterator, Sequence
 
 import pytest
 
-DISPLAY = os.environ.get("UPRIGHT_TEST_DISPLAY", ":57")
+DISPLAY = os.environ.get("UPRIGHT_TEST_DISPLAY") or None  # None: Xvfb picks a free one
 SCREEN = "1280x800x24"
-START_TIMEOUT_S = 10.0
+START_TIMEOUT_S = 30.0  # generous: a loaded 2-core machine starts a server in well under a second
 
 
 def _answers(display: str) -> bool:
@@ -57,31 +61,72 @@ def _answers(display: str) -> bool:
 
 @contextlib.contextmanager
 def running_xvfb(
-    display: str = DISPLAY, extra_args: Sequence[str] = (), screen: str = SCREEN
+    display: str | None = DISPLAY, extra_args: Sequence[str] = (), screen: str = SCREEN
 ) -> Iterator[str]:
-    """Run `Xvfb display` for the duration of the block; yield the display name."""
+    """Run Xvfb for the duration of the block; yield its display name.
+
+    `display` None lets Xvfb choose a free number (the default); a name such as
+    ":57" pins it, and fails clearly if another server already has it.
+    """
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (Debian/Ubuntu: apt-get install xvfb)")
-    if _answers(display):
-        pytest.fail(f"another X server already uses {display}; set UPRIGHT_TEST_DISPLAY")
+    if display is not None and _answers(display):
+        pytest.fail(f"another X server already uses {display}; unset the UPRIGHT_*_DISPLAY variable that pins it")
     with tempfile.TemporaryFile() as log:  # a file, so a chatty server never blocks
-        server = subprocess.Popen(
-            ["Xvfb", display, "-screen", "0", screen, "-nolisten", "tcp", "-noreset", *extra_args],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            preexec_fn=_die_with_parent,
-        )
+        read_end, write_end = os.pipe()
+        where = [display] if display is not None else ["-displayfd", str(write_end)]
         try:
+            server = subprocess.Popen(
+                ["Xvfb", *where, "-screen", "0", screen, "-nolisten", "tcp", "-noreset", *extra_args],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                pass_fds=(write_end,),
+                preexec_fn=_die_with_parent,
+            )
+        finally:
+            os.close(write_end)
+        try:
+            if display is None:
+                display = _chosen_display(server, read_end, log)
             _wait_until_answering(server, display, log)
             yield display
         finally:
+            os.close(read_end)
             server.terminate()
             try:
                 server.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=5)
+
+
+def _chosen_display(server: subprocess.Popen, pipe: int, log) -> str:
+    """The number Xvfb writes to its -displayfd once it listens on it, as ":N"."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    text = b""
+    while not text.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            pytest.fail(f"Xvfb did not say which display it took within {START_TIMEOUT_S:.0f} s")
+        ready, _, _ = select.select([pipe], [], [], min(left, 0.5))
+        chunk = os.read(pipe, 64) if ready else b""
+        if ready and not chunk:  # the pipe closed: the server died
+            server.wait(timeout=5)
+            log.seek(0)
+            output = log.read().decode(errors="replace").strip()
+            pytest.fail(f"Xvfb exited with {server.returncode} before taking a display: {output[-800:]}")
+        text += chunk
+    return f":{int(text)}"
+
+
+def free_display() -> str:
+    """A display number no X server uses now (no socket, no lock file), for tests that need an absent one."""
+    start = random.randrange(600, 6000)
+    for number in range(start, start + 1000):
+        if not any(Path(path).exists() for path in (f"/tmp/.X11-unix/X{number}", f"/tmp/.X{number}-lock")):
+            return f":{number}"
+    pytest.fail("no free X display number between 600 and 7000")
 
 
 def _die_with_parent() -> None:

@@ -1,7 +1,10 @@
 """The engine's rules as plain numbers in seconds.
 
 The config layer deals in TOML, minutes and validation; the engine only ever
-sees this frozen record, so it never parses or guesses.
+sees this frozen record, so it never parses or guesses. The record has no
+defaults of its own: the one place they are written is config/defaults.toml,
+and `agent.settings.config.default_rules()` builds a `Rules` from it, so a
+default can never differ between the file users read and the engine.
 """
 
 from __future__ import annotations
@@ -18,17 +21,17 @@ MODES = (SITTING_LIMIT, SIT_STAND_MOVE)
 class Rules:
     """Thresholds of the break rules, all durations in seconds."""
 
-    sitting_limit_s: float = 30 * 60
-    natural_break_s: float = 5 * 60
-    prompt_idle_grace_s: float = 60
-    postpone_s: float = 5 * 60
-    max_postpones: int = 3
-    break_s: float = 2 * 60
-    standing_limit_s: float = 45 * 60
-    mode: str = SITTING_LIMIT
-    pattern_sit_s: float = 20 * 60
-    pattern_stand_s: float = 8 * 60
-    pattern_move_s: float = 2 * 60
+    sitting_limit_s: float
+    natural_break_s: float
+    prompt_idle_grace_s: float
+    postpone_s: float
+    max_postpones: int
+    break_s: float
+    standing_limit_s: float
+    mode: str
+    pattern_sit_s: float
+    pattern_stand_s: float
+    pattern_move_s: float
 
     @classmethod
     def from_config(cls, config: Mapping[str, Mapping[str, Any]]) -> "Rules":

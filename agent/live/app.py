@@ -26,7 +26,7 @@ from agent.live.mailbox import Mailbox
 from agent.sensing import SensingUnavailable
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
-from agent.ui import strings
+from agent.ui import strings  # the words only: no Tk until the first window
 
 if TYPE_CHECKING:
     import tkinter
@@ -41,6 +41,7 @@ DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at 
 FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
 SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
 REPLY_TIMEOUT_S = 5.0
+SENSING_RETRY_S = 5.0  # listeners slow to start (a loaded machine): the next try
 CONFIRM_S = 2.0  # "Paused until 14:30", "Postponed: next break in 5 min": long enough to see it took
 SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the session file at most this often
 
@@ -114,7 +115,11 @@ class App:
 
     def _report(self, kind, value, tb) -> None:
         """A callback raised: the display gone ends the session; anything else is logged, and life goes on."""
-        if isinstance(value, SensingUnavailable):
+        if isinstance(value, SensingUnavailable) and value.transient:
+            log.warning("%s Trying again in %.0f s.", value.message, SENSING_RETRY_S)
+            if self._timer is None:  # the wake-up that raised set none
+                self._timer = self.root.after(int(SENSING_RETRY_S * 1000), self._wake)
+        elif isinstance(value, SensingUnavailable):
             self.on_session_end(value.message)
         else:
             log.error("internal error", exc_info=(kind, value, tb))
@@ -259,7 +264,7 @@ class App:
             elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
                 log.info("standing reminder not shown: turned off")
             elif decision.type in (ev.POSITION_CHANGE_DUE, ev.MOVE_DUE, ev.SIT_DUE):
-                self._notice(_NOTICES[decision.type])
+                self._notice(getattr(strings, _NOTICES[decision.type]))
 
     def _feature(self, name: str) -> bool:
         return bool(self.settings["features"][name])
@@ -301,7 +306,7 @@ class App:
             return
         if 0 < status.next_break_in_s <= NOTICE_BEFORE_S + 0.5:
             self._noticed_at_sitting = _due_at_sitting(status)
-            self._notice("Break in 1 min — finish your sentence")
+            self._notice(break_soon_text())
 
     # --- windows ----------------------------------------------------------
 
@@ -378,8 +383,9 @@ class App:
             return None
         managed = self.live is not None and (self.live.locked("features.strict_breaks")
                                              or (answer == "skip" and self.live.locked("breaks.allow_skip")))
-        what = "Postponing" if answer == "postpone" else "Skipping"
-        return f"{what} a break is turned off" + (" (managed by your organization)." if managed else ".")
+        if answer == "postpone":
+            return strings.POSTPONING_OFF_MANAGED if managed else strings.POSTPONING_OFF
+        return strings.SKIPPING_OFF_MANAGED if managed else strings.SKIPPING_OFF
 
     def _offer_focus(self) -> None:
         """Take the keyboard only when the user has paused typing."""
@@ -459,7 +465,7 @@ class App:
         elif action == "postpone" and (refusal := self._refused("postpone")):
             self._notice(refusal)
         elif action in ("today", "this_week") and not self._feature("statistics"):
-            self._notice("Today's totals are turned off." if action == "today" else "The history is turned off.")
+            self._notice(strings.TODAY_OFF if action == "today" else strings.HISTORY_OFF)
         elif action in ("postpone", "standing", "sitting"):
             decisions = self.engine.feed(now, action)
             self._apply(decisions)
@@ -483,7 +489,7 @@ class App:
         elif action == "quit":
             self.on_quit()
         else:
-            self._notice("This part of Upright is coming in a later version.")
+            self._notice(strings.COMING_LATER)
         self._reschedule()
         self.save_session(now)
 
@@ -687,14 +693,16 @@ _CHOICES_LOGGED = {"start": "break started", "done": "break done", "postpone": "
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
                "paused": "paused"}
-# Each notice also carries Upright's "not medical advice" line (agent/ui/notice.py).
+#: The notice for each decision that gives one: a name in agent.ui.strings, looked up when shown
+#: (so the language in force then is the one used). Each notice also carries Upright's
+#: "not medical advice" line (agent/ui/notice.py).
 _NOTICES = {
     # 001: "avoid sitting or standing in one position for too long", "short walks several times a day";
     # when it comes ([standing] limit_min, 45 min) is Upright's own default.
-    ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
+    ev.POSITION_CHANGE_DUE: "STANDING_A_WHILE",
     # 001: "get up and walk around"; how long is the cycle's move_min, Upright's own default.
-    ev.MOVE_DUE: "Time to move: get up and walk around",
-    ev.SIT_DUE: "You can sit down again",
+    ev.MOVE_DUE: "TIME_TO_MOVE",
+    ev.SIT_DUE: "SIT_AGAIN",
 }
 
 
@@ -717,6 +725,11 @@ def _pause_seconds(what: str, wall: datetime) -> float:
     return float(what) * 60
 
 
+def break_soon_text() -> str:
+    """The notice a minute before a break falls due."""
+    return strings.BREAK_SOON.format(duration=strings.duration(NOTICE_BEFORE_S))
+
+
 def _today_text(totals) -> str:
-    return (f"Today: sitting {round(totals.sitting_s / 60)} min, longest bout {round(totals.longest_bout_s / 60)} min; "
-            f"{totals.breaks_taken} breaks taken, {totals.natural_breaks} natural breaks")
+    return strings.TODAY_TOTALS.format(sitting=round(totals.sitting_s / 60), longest=round(totals.longest_bout_s / 60),
+                                       taken=totals.breaks_taken, natural=totals.natural_breaks)

@@ -56,13 +56,17 @@ class SensingUnavailable(RuntimeError):
     """The platform cannot tell Upright about activity, and how to fix that.
 
     `message` says what is missing in plain words, `fix` what the person can do
-    about it; the agent shows both instead of a traceback.
+    about it; the agent shows both instead of a traceback. `transient`: the
+    session is still there and the same call may work a moment later (listeners
+    slow to start on a loaded machine), so the agent tries again instead of
+    ending the session.
     """
 
-    def __init__(self, message: str, fix: str) -> None:
+    def __init__(self, message: str, fix: str, *, transient: bool = False) -> None:
         super().__init__(message, fix)
         self.message = message
         self.fix = fix
+        self.transient = transient
 
     def __str__(self) -> str:
         return f"{self.message}\nFix: {self.fix}"

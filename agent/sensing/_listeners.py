@@ -235,6 +235,7 @@ class ActivityTrap:
                     + ("stopped while starting." if died else "did not start in time."),
                     "On X11 the server needs the RECORD extension and must accept "
                     "new connections; restart the desktop session if it was restarted.",
+                    transient=not died,
                 )
             time.sleep(0.005)
 

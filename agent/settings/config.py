@@ -12,10 +12,11 @@ shared with the shipped content (:mod:`agent.content.texts`).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from agent.core.rules import Rules
 from agent.files import tomlfile
 from agent.files.resources import config_file
 from agent.files.tomlfile import FileProblems, Problem, did_you_mean
@@ -241,6 +242,15 @@ def defaults() -> dict:
         raise ConfigError([Problem(str(path), None, key.dotted, "missing from the packaged defaults")
                            for key in missing])
     return config
+
+
+def default_rules(**overrides: Any) -> Rules:
+    """The engine's rules as shipped (config/defaults.toml), with `overrides` (Rules fields) laid over them.
+
+    The one way to get default rules: `Rules` itself has no defaults, so the
+    numbers are written once, in the file users and IT read.
+    """
+    return replace(Rules.from_config(defaults()), **overrides)
 
 
 def merge(base: dict, override: dict) -> dict:

@@ -85,6 +85,20 @@ NOT_MEDICAL_ADVICE_SHORT = _("General information, not medical advice.")
 # -- notice --------------------------------------------------------------------
 NOTICE_TITLE = _("Upright — notice")
 BREAK_SOON = _("Break in {duration} — finish your sentence")
+# The notices the agent itself gives (agent/live/app.py). The sit-stand-move
+# ones follow the Cornell cycle of the [pattern] settings (README: The break rules).
+STANDING_A_WHILE = _("You have been standing a while — sit for a bit or take a short walk")
+TIME_TO_MOVE = _("Time to move: get up and walk around")
+SIT_AGAIN = _("You can sit down again")
+POSTPONING_OFF = _("Postponing a break is turned off.")
+POSTPONING_OFF_MANAGED = _("Postponing a break is turned off (managed by your organization).")
+SKIPPING_OFF = _("Skipping a break is turned off.")
+SKIPPING_OFF_MANAGED = _("Skipping a break is turned off (managed by your organization).")
+TODAY_OFF = _("Today's totals are turned off.")
+HISTORY_OFF = _("The history is turned off.")
+TODAY_TOTALS = _("Today: sitting {sitting} min, longest bout {longest} min; "
+                 "{taken} breaks taken, {natural} natural breaks")
+COMING_LATER = _("This part of Upright is coming in a later version.")
 
 # -- panel ---------------------------------------------------------------------
 PANEL_TITLE = _("Upright")
