@@ -1,0 +1,129 @@
+"""Headless Wayland compositors for tests: sway (wlroots) and mutter (GNOME), as a test user.
+
+sway refuses to run as root ("Unable to drop root") and CI runs as root, so
+when the tests run as root the compositor runs as the user `uprightwl`
+(created here without a home or login shell). The test process itself stays
+root and connects as a client: the socket lives in a private runtime folder.
+
+    with running_sway() as session:      # session.env: WAYLAND_DISPLAY, XDG_RUNTIME_DIR, ...
+        ...
+
+Tests skip with the reason where sway or mutter is not installed; CI installs
+them (scripts/install.sh --test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pytest
+
+TEST_USER = "uprightwl"
+START_TIMEOUT_S = 15.0
+SWAY_ENV = {"WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"}
+
+
+@dataclass
+class Session:
+    """A running compositor: its environment for clients and its folder."""
+
+    runtime_dir: str
+    env: dict[str, str]
+    process: subprocess.Popen
+    log_path: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def log(self) -> str:
+        with open(self.log_path, errors="replace") as handle:
+            return handle.read()
+
+    def client_env(self) -> dict[str, str]:
+        """os.environ with this session's variables and no X11 display."""
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "XAUTHORITY")}
+        env.update(self.env)
+        return env
+
+
+def _user() -> tuple[list[str], int]:
+    """The command prefix that runs a program as the compositor's user, and that user's uid."""
+    if os.geteuid() != 0:
+        return [], os.getuid()
+    try:
+        uid = pwd.getpwnam(TEST_USER).pw_uid
+    except KeyError:
+        subprocess.run(["useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
+                        "/usr/sbin/nologin", TEST_USER], check=True)
+        uid = pwd.getpwnam(TEST_USER).pw_uid
+    return ["runuser", "-u", TEST_USER, "--"], uid
+
+
+def _runtime_dir(uid: int) -> str:
+    path = tempfile.mkdtemp(prefix="wayland-up6-")
+    os.chown(path, uid, -1)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _wait_for(path: str, process: subprocess.Popen, log_path: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not os.path.exists(path):
+        if process.poll() is not None or time.monotonic() > deadline:
+            with open(log_path, errors="replace") as handle:
+                raise RuntimeError(f"the compositor did not start:\n{handle.read()[-3000:]}")
+        time.sleep(0.05)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@contextlib.contextmanager
+def running_sway(config: str = "xwayland disable\n") -> Iterator[Session]:
+    """A headless sway with `config`; yields once its Wayland socket is there."""
+    if shutil.which("sway") is None:
+        pytest.skip("sway is not installed (Debian: apt-get install sway)")
+    prefix, uid = _user()
+    runtime = _runtime_dir(uid)
+    config_path = os.path.join(runtime, "config")
+    with open(config_path, "w") as handle:
+        handle.write(config)
+    os.chown(config_path, uid, -1)
+    log_path = os.path.join(runtime, "sway.log")
+    env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": runtime, "HOME": runtime, **SWAY_ENV}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
+                                    "sway", "-c", config_path], stdout=log, stderr=subprocess.STDOUT,
+                                   cwd="/", start_new_session=True)
+    try:
+        socket = os.path.join(runtime, "wayland-1")
+        _wait_for(socket, process, log_path)
+        yield Session(runtime, {"WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime,
+                                "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "sway"},
+                      process, log_path)
+    finally:
+        _stop(process)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def swaymsg(session: Session, *command: str) -> str:
+    """Run `swaymsg` against the session's sway; returns its output."""
+    sockets = [name for name in os.listdir(session.runtime_dir) if name.startswith("sway-ipc.")]
+    out = subprocess.run(["swaymsg", "-s", os.path.join(session.runtime_dir, sockets[0]), *command],
+                         capture_output=True, text=True, timeout=10)
+    if out.returncode:
+        raise RuntimeError(f"swaymsg {command}: {out.stdout}{out.stderr}")
+    return out.stdout
