@@ -10,7 +10,7 @@ test_packages=(xvfb xdotool trayer x11-utils)    # a real X server, input, tray 
 test_packages+=(desktop-file-utils libglib2.0-bin)  # check the autostart entry; start it as a session does (gio)
 test_packages+=(dbus-daemon)  # private session and stand-in system buses for the screen-lock tests
 test_packages+=(shellcheck)  # lint the IT install script in deploy/linux
-test_packages+=(sway xwayland wayland-utils)  # a real headless Wayland compositor (wlroots), with X11 apps in it
+test_packages+=(sway xwayland wayland-utils grim x11-xserver-utils)  # headless Wayland (wlroots), X11 apps in it, screenshots, xhost
 extra=""
 if [[ "${1:-}" == "--test" ]]; then
   system_packages+=("${test_packages[@]}")

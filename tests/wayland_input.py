@@ -163,12 +163,12 @@ class Injector:
         self.display.roundtrip()
 
     def click(self, button: int = BTN_LEFT) -> None:
-        """Press and release a pointer button."""
-        self.pointer.button(self._ms(), button, 1)
-        self.pointer.frame()
-        self.pointer.button(self._ms(), button, 0)
-        self.pointer.frame()
-        self.display.roundtrip()
+        """Press and release a pointer button, a human moment apart (X11 apps under XWayland need it)."""
+        for state in (1, 0):
+            self.pointer.button(self._ms(), button, state)
+            self.pointer.frame()
+            self.display.roundtrip()
+            time.sleep(0.15)
 
     def close(self) -> None:
         self.display.disconnect()

@@ -127,3 +127,33 @@ def swaymsg(session: Session, *command: str) -> str:
     if out.returncode:
         raise RuntimeError(f"swaymsg {command}: {out.stdout}{out.stderr}")
     return out.stdout
+
+
+# XWayland started at once; the test process (root on CI) is let in, and learns the display number
+# (wlroots takes the first free one) from a file written by a program sway starts.
+XWAYLAND_CONFIG = """xwayland force
+exec sh -c 'xhost +si:localuser:root >/dev/null 2>&1; echo "$DISPLAY" > "$XDG_RUNTIME_DIR/x-display"'
+"""
+
+
+@contextlib.contextmanager
+def running_sway_with_xwayland(config: str = "") -> Iterator[Session]:
+    """sway with XWayland: `session.extra["DISPLAY"]` is XWayland's display, open to this process."""
+    if shutil.which("Xwayland") is None or shutil.which("xhost") is None:
+        pytest.skip("needs Xwayland and xhost (Debian: apt-get install xwayland x11-xserver-utils)")
+    with running_sway(XWAYLAND_CONFIG + config) as session:
+        marker = os.path.join(session.runtime_dir, "x-display")
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not (os.path.exists(marker) and open(marker).read().strip()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"XWayland did not start:\n{session.log()[-3000:]}")
+            time.sleep(0.05)
+        time.sleep(0.3)  # xhost ran before the file was written; give the server a moment
+        session.extra["DISPLAY"] = open(marker).read().strip()
+        yield session
+
+
+def screenshot(session: Session, path: str) -> str:
+    """The whole output, Wayland and XWayland windows alike (grim, through wlr-screencopy)."""
+    subprocess.run(["grim", path], env=session.client_env(), check=True, timeout=15)
+    return path

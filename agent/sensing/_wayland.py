@@ -9,9 +9,10 @@ first one offered, newest first. Both map onto the backend contract:
 
 * **idle time**: one *resolution* timer of `resolution_s` seconds lives all
   the time. While it has not fired the person touched something within the
-  last `resolution_s`, so `idle_seconds()` says 0; once it fired at t, the last
-  input was at t - `resolution_s`. Working costs nothing (no event while input
-  keeps coming); each pause longer than `resolution_s` costs two events.
+  last `resolution_s`, so `idle_seconds()` says at most that; once it fired at
+  t, the last input was at t - `resolution_s`, exactly. Working costs nothing
+  (no event while input keeps coming); each pause longer than `resolution_s`
+  costs two events. `resolution_s` must stay below the natural break.
 * **arm**: a second timer of 1 ms fires as soon as the seat is quiet (`arm`
   returns then), and its `resumed` is the first input after that: its time
   goes to `notify`.
@@ -161,6 +162,7 @@ class WaylandSensing(Sensing):
         self._guard = threading.Lock()
         self._notify: Notify | None = None
         self._idle_since: float | None = None  # clock time of the last input, once the resolution timer fired
+        self._back_at = clock()  # the last `resumed` (input then), or the start
         self._arm_timer: _Timer | None = None
         self._lock_watch: Any = None
         self._windows: _Windows | None = None
@@ -237,11 +239,19 @@ class WaylandSensing(Sensing):
     # -- activity (owner thread) ----------------------------------------
 
     def idle_seconds(self) -> float | None:
-        """0 while input came within `resolution_s`, else the time since the input before the quiet."""
+        """Since the input before the quiet, once the resolution timer fired; else the most it can be.
+
+        Before the timer fires, the last input is somewhere in the last `resolution_s` (and not before
+        the last `resumed`). Saying the oldest it can be matters: the agent wakes at deadlines, and
+        answering 0 would space the inputs it learns of by its wake-ups, which look like natural breaks.
+        """
         self._check_open()
+        now = self._clock()
         with self._guard:
-            since = self._idle_since
-        return 0.0 if since is None else max(0.0, self._clock() - since)
+            since, back = self._idle_since, self._back_at
+        if since is not None:
+            return max(0.0, now - since)
+        return max(0.0, min(self.resolution_s, now - back))
 
     def arm(self, notify: Notify) -> None:
         self._check_open()
@@ -327,12 +337,14 @@ class WaylandSensing(Sensing):
     # -- the Wayland thread ---------------------------------------------
 
     def _on_quiet(self) -> None:
+        log.debug("wayland: quiet for %s s", self.resolution_s)
         with self._guard:
             self._idle_since = self._clock() - self.resolution_s
 
     def _on_back(self) -> None:
+        log.debug("wayland: input again")
         with self._guard:
-            self._idle_since = None
+            self._idle_since, self._back_at = None, self._clock()
 
     def _on_first_input(self) -> None:
         """The arm timer resumed: the first input since `arm`."""
@@ -384,6 +396,7 @@ class WaylandSensing(Sensing):
                 command, event = self._commands.get_nowait()
             except queue.Empty:
                 return True
+            log.debug("wayland: %s", command)
             if command == "close":
                 self._drop_arm_timer()
                 self._resolution.destroy()
