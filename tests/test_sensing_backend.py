@@ -118,6 +118,7 @@ def test_every_backend_implements_the_interface():
     ({"XDG_SESSION_TYPE": "x11", "WAYLAND_DISPLAY": "wayland-0"}, "xorg"),
     ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "sway"}, "wayland"),
     ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}, "wayland"),
+    ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "mutter"),
     ({"XDG_SESSION_TYPE": "tty", "WAYLAND_DISPLAY": "wayland-1"}, "wayland"),  # sway started from a console
 ])
 def test_the_session_chooses_on_linux(env, name):

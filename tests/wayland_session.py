@@ -157,3 +157,55 @@ def screenshot(session: Session, path: str) -> str:
     """The whole output, Wayland and XWayland windows alike (grim, through wlr-screencopy)."""
     subprocess.run(["grim", path], env=session.client_env(), check=True, timeout=15)
     return path
+
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+@contextlib.contextmanager
+def running_mutter() -> Iterator[Session]:
+    """A headless mutter (GNOME's compositor) on a private session bus both users may join.
+
+    dbus-run-session would give a bus only its own user may use; the test process
+    (root on CI) has to call Mutter too, so the bus is started here with a policy
+    that lets every local user in. `session.env` carries DBUS_SESSION_BUS_ADDRESS.
+    """
+    if shutil.which("mutter") is None or shutil.which("dbus-daemon") is None:
+        pytest.skip("mutter or dbus-daemon is not installed (Debian: apt-get install mutter dbus-daemon)")
+    prefix, uid = _user()
+    runtime = _runtime_dir(uid)
+    config = os.path.join(runtime, "bus.conf")
+    with open(config, "w") as handle:
+        handle.write(BUS_CONFIG.format(dir=runtime))
+    bus = subprocess.run(["dbus-daemon", f"--config-file={config}", "--print-address=1", "--print-pid=1",
+                          "--fork"], capture_output=True, text=True, timeout=10, check=True)
+    address, pid = bus.stdout.split()[:2]
+    log_path = os.path.join(runtime, "mutter.log")
+    env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": runtime, "HOME": runtime, "DBUS_SESSION_BUS_ADDRESS": address}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
+                                    "mutter", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x800"],
+                                   stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
+    try:
+        _wait_for(os.path.join(runtime, "wayland-0"), process, log_path)
+        yield Session(runtime, {"WAYLAND_DISPLAY": os.path.join(runtime, "wayland-0"), "XDG_RUNTIME_DIR": runtime,
+                                "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "GNOME",
+                                "DBUS_SESSION_BUS_ADDRESS": address}, process, log_path)
+    finally:
+        _stop(process)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), 15)
+        shutil.rmtree(runtime, ignore_errors=True)

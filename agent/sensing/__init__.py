@@ -41,8 +41,9 @@ BACKENDS = {
     "win32": ("agent.sensing._win32", "WindowsSensing"),
     "darwin": ("agent.sensing._darwin", "DarwinSensing"),
     "wayland": ("agent.sensing._wayland", "WaylandSensing"),
+    "mutter": ("agent.sensing._mutter", "MutterSensing"),
 }
-WAYLAND_BACKENDS = ("wayland",)
+WAYLAND_BACKENDS = ("wayland", "mutter")
 
 
 def default_name(platform: str | None = None, env: dict[str, str] | None = None) -> str:
@@ -54,7 +55,7 @@ def default_name(platform: str | None = None, env: dict[str, str] | None = None)
     if platform == "darwin":
         return "darwin"
     if wayland_session(env):
-        return "wayland"
+        return "mutter" if "GNOME" in env.get("XDG_CURRENT_DESKTOP", "").upper().split(":") else "wayland"
     return "xorg"
 
 
