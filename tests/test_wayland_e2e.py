@@ -195,3 +195,25 @@ def test_without_xwayland_run_says_so_and_exits_2(sway, tmp_path):
     assert "XWayland" in done.stderr and "Fix:" in done.stderr
     assert "Traceback" not in done.stderr
     assert os.environ.get("DISPLAY") is None or "DISPLAY" not in env
+
+
+def test_doctor_reports_each_wayland_capability(sway, tmp_path):
+    env = sway.client_env()
+    env.update({"DISPLAY": sway.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
+    env.pop("UPRIGHT_SENSING_BACKEND", None)
+    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+    assert "Traceback" not in done.stderr, done.stderr
+    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    assert rows["display"]["status"] == "OK" and "XWayland" in rows["display"]["detail"]
+    assert rows["input source"]["status"] == "OK"
+    assert rows["wayland activity"]["status"] == "OK"
+    assert "org_kde_kwin_idle" in rows["wayland activity"]["detail"]
+    assert rows["wayland full screen"]["status"] == "OK"
+    env.pop("DISPLAY")  # XWayland gone: windows cannot show; sensing still could
+    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    assert done.returncode == 2
+    assert rows["display"]["status"] == "FAIL" and "apt install xwayland" in rows["display"]["fix"]
+    assert rows["wayland activity"]["status"] == "OK"

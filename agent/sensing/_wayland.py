@@ -76,6 +76,11 @@ def wayland_socket() -> str:
             "Start Upright from inside your Wayland session, which sets WAYLAND_DISPLAY; "
             "in an X11 session use UPRIGHT_SENSING_BACKEND=xorg.",
         )
+    if not os.path.isabs(name) and not os.environ.get("XDG_RUNTIME_DIR"):  # libwayland would only print this
+        raise SensingUnavailable(
+            f"Cannot find the Wayland display {name!r}: XDG_RUNTIME_DIR is not set.",
+            "Start Upright from inside your desktop session, which sets XDG_RUNTIME_DIR.",
+        )
     return name
 
 
