@@ -120,3 +120,27 @@ def test_closing_stops_the_wayland_thread(wayland_env):
     chosen.close()
     assert not thread.is_alive()
     chosen.close()  # idempotent
+
+
+def test_a_locker_announcing_itself_on_the_session_bus_locks_the_wayland_session(wayland_env, monkeypatch):
+    """The lock comes over D-Bus on Wayland too: the locker is a stand-in on a private bus (faked locker)."""
+    from tests.test_sensing_lock import ScreenSaver, private_bus
+
+    with private_bus() as (address, _pid):
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent")
+        changed: queue.Queue = queue.Queue()
+        with backend(resolution_s=RESOLUTION_S) as sensing:
+            sensing.watch_lock(lambda: changed.put(True))
+            assert sensing._lock_watch.ready.wait(5)
+            assert sensing.screen_locked() is False
+            locker = ScreenSaver(address)
+            try:
+                locker.active(True)
+                changed.get(timeout=3)
+                assert sensing.screen_locked() is True
+                locker.active(False)
+                changed.get(timeout=3)
+                assert sensing.screen_locked() is False
+            finally:
+                locker.close()

@@ -217,3 +217,52 @@ def test_doctor_reports_each_wayland_capability(sway, tmp_path):
     assert done.returncode == 2
     assert rows["display"]["status"] == "FAIL" and "apt install xwayland" in rows["display"]["fix"]
     assert rows["wayland activity"]["status"] == "OK"
+
+
+FULLSCREEN_WINDOW = """
+import tkinter
+root = tkinter.Tk()
+root.title("Slides")
+root.attributes("-fullscreen", True)
+root.configure(bg="#202020")
+root.mainloop()
+"""
+
+
+def slides(env: dict) -> subprocess.Popen:
+    """A full-screen X11 app (a presentation) in the sway session; sway lists it with its Wayland windows."""
+    return subprocess.Popen([sys.executable, "-c", FULLSCREEN_WINDOW], env=env)
+
+
+def test_the_compositors_window_list_tells_a_focused_full_screen_window(sway, monkeypatch):
+    from agent.sensing import backend
+
+    for name, value in sway.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DISPLAY", raising=False)  # the backend asks sway only, never X11
+    env = {**sway.client_env(), "DISPLAY": sway.extra["DISPLAY"]}
+    with backend("wayland") as sensing:
+        assert sensing.fullscreen_active() is False
+        presenting = slides(env)
+        try:
+            wait_for(sensing.fullscreen_active, 10, "sway to say a full-screen window has the focus")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            screenshot(sway, str(ARTIFACTS / "wayland_fullscreen_slides.png"))
+            swaymsg(sway, "fullscreen", "disable")
+            wait_for(lambda: not sensing.fullscreen_active(), 5, "the window to leave full screen")
+        finally:
+            presenting.terminate()
+            presenting.wait(5)
+
+
+def test_a_full_screen_window_holds_the_prompt_until_it_closes(agent):
+    presenting = slides(agent.env)
+    try:
+        wait_for(lambda: agent.work(1) or agent.status()["state"] == "break_due", 40, "the break", agent)
+        agent.work(3)
+        assert agent.break_windows() == []  # held: no window over the presentation
+        agent.shot("wayland_presenting.png")
+    finally:
+        presenting.terminate()
+        presenting.wait(5)
+    wait_for(lambda: agent.work(1) or agent.break_windows(), 15, "the make-up break window", agent)
