@@ -209,3 +209,50 @@ def running_mutter() -> Iterator[Session]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), 15)
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def shared_session_bus() -> Iterator[str]:
+    """A private session bus the compositor's user and this process may both use; yields its address."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is not installed (Debian: apt-get install dbus-daemon)")
+    folder = tempfile.mkdtemp(prefix="wayland-up6-bus-")
+    os.chmod(folder, 0o755)
+    config = os.path.join(folder, "bus.conf")
+    with open(config, "w") as handle:
+        handle.write(BUS_CONFIG.format(dir=folder))
+    started = subprocess.run(["dbus-daemon", f"--config-file={config}", "--print-address=1", "--print-pid=1",
+                              "--fork"], capture_output=True, text=True, timeout=10, check=True)
+    address, pid = started.stdout.split()[:2]
+    try:
+        yield address
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), 15)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_sway_with_waybar(bus_address: str) -> Iterator[Session]:
+    """sway with waybar at the top showing only its tray (waybar is the StatusNotifier watcher and host)."""
+    if shutil.which("waybar") is None:
+        pytest.skip("waybar is not installed (Debian: apt-get install waybar)")
+    folder = tempfile.mkdtemp(prefix="wayland-up6-bar-")
+    os.chmod(folder, 0o755)
+    bar = os.path.join(folder, "bar.json")
+    with open(bar, "w") as handle:
+        handle.write('{"layer": "top", "position": "top", "height": 30, "modules-right": ["tray"],'
+                     ' "tray": {"icon-size": 22}}')
+    address_file = os.path.join(folder, "bus")
+    with open(address_file, "w") as handle:
+        handle.write(bus_address)  # sway's config splits commands at commas, which addresses contain
+    for path in (bar, address_file):
+        os.chmod(path, 0o644)
+    config = (f"xwayland disable\nexec sh -c 'DBUS_SESSION_BUS_ADDRESS=$(cat {address_file}) "
+              f"waybar -c {bar} > \"$XDG_RUNTIME_DIR/waybar.log\" 2>&1'\n")
+    try:
+        with running_sway(config) as session:
+            session.extra["DBUS_SESSION_BUS_ADDRESS"] = bus_address
+            yield session
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -44,7 +44,8 @@ WAYLAND_FIX = ("For full activity sensing log in to an X11 session (e.g. \"GNOME
                "screen); under Wayland Upright may prompt while you are busy in a Wayland app.")
 NO_TRAY = "no system tray: Upright runs without an icon; use `upright status`"
 NO_TRAY_FIX = ("Install or enable a system tray, e.g. on GNOME the \"AppIndicator and KStatusNotifierItem "
-               "Support\" extension; on a bare window manager a panel such as trayer or stalonetray.")
+               "Support\" extension; on a bare window manager a panel such as trayer or stalonetray; on sway "
+               "and other wlroots desktops a bar with a tray, such as waybar.")
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,10 @@ def tray_host(conn: Any) -> Result:
     """
     if sys.platform in ("win32", "darwin"):
         return Result(TRAY, OK, "the notification area is part of this desktop")
+    if _wayland():
+        hosted = _status_notifier_host()
+        if hosted.status == OK or conn is None:
+            return hosted if conn is not None or hosted.status == OK else _not_checked(TRAY)
     if conn is None:
         return _not_checked(TRAY)
     name = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
@@ -176,6 +181,25 @@ def tray_host(conn: Any) -> Result:
     if not owner_id:
         return Result(TRAY, WARN, NO_TRAY, NO_TRAY_FIX)
     return Result(TRAY, OK, f"a system tray owns {name} (window {owner_id:#x})")
+
+
+def _status_notifier_host() -> Result:
+    """On Wayland the icon is a StatusNotifierItem: a watcher with a host (a panel) must be on the session bus."""
+    try:
+        from jeepney import DBusAddress, Properties
+        from jeepney.io.blocking import open_dbus_connection
+        from jeepney.wrappers import unwrap_msg
+
+        watcher = DBusAddress("/StatusNotifierWatcher", bus_name="org.kde.StatusNotifierWatcher",
+                              interface="org.kde.StatusNotifierWatcher")
+        with open_dbus_connection("SESSION") as bus:
+            ((_signature, hosted),) = unwrap_msg(bus.send_and_get_reply(
+                Properties(watcher).get("IsStatusNotifierHostRegistered"), timeout=2))
+    except Exception as error:  # no session bus, no watcher, no jeepney
+        return Result(TRAY, WARN, f"{NO_TRAY} (no StatusNotifier watcher on the session bus: {error})", NO_TRAY_FIX)
+    if not hosted:
+        return Result(TRAY, WARN, f"{NO_TRAY} (a StatusNotifier watcher, but no panel shows its items)", NO_TRAY_FIX)
+    return Result(TRAY, OK, "a panel shows StatusNotifier items (the Wayland tray)")
 
 
 def input_source(conn: Any) -> Result:

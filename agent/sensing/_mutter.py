@@ -197,14 +197,12 @@ class MutterSensing(Sensing):
             with selectors.DefaultSelector() as selector:
                 selector.register(self._wake_read, selectors.EVENT_READ, "wake")
                 selector.register(self._watch.sock, selectors.EVENT_READ, "bus")
-                while True:
+                while self._drain():  # jeepney may hold whole messages read with a reply: handle them first
                     for key, _events in selector.select():
                         if key.data == "wake":
                             os.read(self._wake_read, 64)
                             if not self._run_commands():
                                 return
-                        elif not self._drain():
-                            return
         except Exception:
             log.exception("the Mutter watch stopped")
         finally:
