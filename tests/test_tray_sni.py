@@ -138,3 +138,16 @@ def test_a_wayland_session_with_a_watcher_gets_the_sni_tray(desk, bus, monkeypat
         assert tray.BACKEND == "sni"
     finally:
         tray.stop()
+
+
+def test_doctor_finds_waybar_as_the_tray_host(desk, bus, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    env = {**desk.client_env(), "DBUS_SESSION_BUS_ADDRESS": desk.extra["DBUS_SESSION_BUS_ADDRESS"],
+           "UPRIGHT_RUNTIME_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)))
+    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    assert rows["tray host"]["status"] == "OK" and "StatusNotifier" in rows["tray host"]["detail"]

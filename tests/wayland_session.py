@@ -233,8 +233,10 @@ def shared_session_bus() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def running_sway_with_waybar(bus_address: str) -> Iterator[Session]:
-    """sway with waybar at the top showing only its tray (waybar is the StatusNotifier watcher and host)."""
+def running_sway_with_waybar(bus_address: str, extra: str = "xwayland disable\n") -> Iterator[Session]:
+    """sway with waybar at the top showing only its tray (waybar is the StatusNotifier watcher and host).
+
+    `extra` starts the config (benchmarks pass XWAYLAND_CONFIG for XWayland)."""
     if shutil.which("waybar") is None:
         pytest.skip("waybar is not installed (Debian: apt-get install waybar)")
     folder = tempfile.mkdtemp(prefix="wayland-up6-bar-")
@@ -248,7 +250,7 @@ def running_sway_with_waybar(bus_address: str) -> Iterator[Session]:
         handle.write(bus_address)  # sway's config splits commands at commas, which addresses contain
     for path in (bar, address_file):
         os.chmod(path, 0o644)
-    config = (f"xwayland disable\nexec sh -c 'DBUS_SESSION_BUS_ADDRESS=$(cat {address_file}) "
+    config = (f"{extra}exec sh -c 'DBUS_SESSION_BUS_ADDRESS=$(cat {address_file}) "
               f"waybar -c {bar} > \"$XDG_RUNTIME_DIR/waybar.log\" 2>&1'\n")
     try:
         with running_sway(config) as session:

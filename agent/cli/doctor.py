@@ -164,15 +164,14 @@ def _vendor(conn: Any) -> str:
 def tray_host(conn: Any) -> Result:
     """Someone owns the XEMBED system tray selection, which the tray docks into (see agent/tray/_pystray.py).
 
-    Only the X11 tray is asked: where pystray uses AppIndicator instead (PyGObject
-    installed), a StatusNotifier host on D-Bus would do, and is not looked for.
+    In a Wayland session a StatusNotifier host on the session bus (the tray Upright uses there) is
+    asked first. On X11 only the X11 tray is asked: where pystray uses AppIndicator instead (PyGObject
+    installed), a StatusNotifier host would do, and is not looked for.
     """
     if sys.platform in ("win32", "darwin"):
         return Result(TRAY, OK, "the notification area is part of this desktop")
-    if _wayland():
-        hosted = _status_notifier_host()
-        if hosted.status == OK or conn is None:
-            return hosted if conn is not None or hosted.status == OK else _not_checked(TRAY)
+    if _wayland() and _status_notifier_host():  # else an X11 tray through XWayland, as before
+        return Result(TRAY, OK, "a panel shows StatusNotifier items (the Wayland tray)")
     if conn is None:
         return _not_checked(TRAY)
     name = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
@@ -183,8 +182,8 @@ def tray_host(conn: Any) -> Result:
     return Result(TRAY, OK, f"a system tray owns {name} (window {owner_id:#x})")
 
 
-def _status_notifier_host() -> Result:
-    """On Wayland the icon is a StatusNotifierItem: a watcher with a host (a panel) must be on the session bus."""
+def _status_notifier_host() -> bool:
+    """On Wayland the icon is a StatusNotifierItem: a watcher with a host (a panel) on the session bus."""
     try:
         from jeepney import DBusAddress, Properties
         from jeepney.io.blocking import open_dbus_connection
@@ -195,11 +194,9 @@ def _status_notifier_host() -> Result:
         with open_dbus_connection("SESSION") as bus:
             ((_signature, hosted),) = unwrap_msg(bus.send_and_get_reply(
                 Properties(watcher).get("IsStatusNotifierHostRegistered"), timeout=2))
-    except Exception as error:  # no session bus, no watcher, no jeepney
-        return Result(TRAY, WARN, f"{NO_TRAY} (no StatusNotifier watcher on the session bus: {error})", NO_TRAY_FIX)
-    if not hosted:
-        return Result(TRAY, WARN, f"{NO_TRAY} (a StatusNotifier watcher, but no panel shows its items)", NO_TRAY_FIX)
-    return Result(TRAY, OK, "a panel shows StatusNotifier items (the Wayland tray)")
+    except Exception:  # no session bus, no watcher, no jeepney
+        return False
+    return bool(hosted)
 
 
 def input_source(conn: Any) -> Result:

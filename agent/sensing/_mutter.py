@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 
 IDLE_MONITOR = "org.gnome.Mutter.IdleMonitor"
 IDLE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
-SESSION_MANAGER = "org.gnome.SessionManager"
-INHIBIT_IDLE = 8  # GsmInhibitorFlag: the session must not be marked idle (video, slides)
 CALL_TIMEOUT_S = 2.0
 JOIN_TIMEOUT_S = 1.0
 

@@ -18,7 +18,8 @@ first one offered, newest first. Both map onto the backend contract:
   goes to `notify`.
 
 Full screen: where the compositor offers `zwlr_foreign_toplevel_manager_v1`
-(wlroots), the focused window's *fullscreen* state; elsewhere unknown (False).
+(wlroots), the focused window's *fullscreen* state; elsewhere (KWin) whether an
+app holds an idle inhibitor on D-Bus (`agent.sensing.inhibitors`).
 Screen lock: what the desktop's locker says over D-Bus (`agent.sensing.dbus_lock`).
 
 Threading: one daemon thread owns the Wayland connection. It blocks in select()
@@ -297,8 +298,23 @@ class WaylandSensing(Sensing):
         self._lock_watch.start()
 
     def fullscreen_active(self) -> bool:
-        """The focused window is full screen, where the compositor lists windows."""
-        return self._windows is not None and self._windows.fullscreen_focused()
+        """The focused window is full screen where the compositor lists windows (wlroots); elsewhere
+        (KWin) an app holding an idle inhibitor on D-Bus, as presentation and video apps do."""
+        if self._windows is not None:
+            return self._windows.fullscreen_focused()
+        return self._inhibited()
+
+    def _inhibited(self) -> bool:
+        try:
+            from jeepney.io.blocking import open_dbus_connection
+
+            from agent.sensing.inhibitors import any_inhibited
+
+            with open_dbus_connection("SESSION") as conn:  # asked only when a prompt is due
+                return any_inhibited(conn)
+        except Exception as err:  # no session bus, no jeepney
+            log.debug("idle inhibitors: cannot ask (%s)", err)
+            return False
 
     # -- lifetime -------------------------------------------------------
 
