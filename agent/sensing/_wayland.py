@@ -140,6 +140,18 @@ class _Windows:
         self._handles.pop(key, None)
         handle.destroy()
 
+    def close(self) -> None:
+        """Destroy every window handle now, while the connection is up.
+
+        pywayland ties a proxy the compositor creates (a new window's handle) to the first Display
+        of the process, which in a process with several connections may be another, or a closed
+        one; destroyed here, no handle is left for the garbage collector to free after its
+        connection is gone.
+        """
+        for handle in list(getattr(self, "_handles", {}).values()):
+            handle.destroy()
+        self._handles = {}
+
     def fullscreen_focused(self) -> bool:
         from agent.sensing.wayland_protocols import STATE_ACTIVATED, STATE_FULLSCREEN
 
@@ -421,6 +433,8 @@ class WaylandSensing(Sensing):
             if command == "close":
                 self._drop_arm_timer()
                 self._resolution.destroy()
+                if self._windows is not None:
+                    self._windows.close()
                 self._display.flush()
                 return False
             self._drop_arm_timer()
