@@ -111,3 +111,26 @@ def test_dummy_records_calls_and_answers_what_the_test_sets():
 def test_every_backend_implements_the_interface():
     assert issubclass(DummySensing, Sensing)
     assert DummySensing.HAS_IDLE_QUERY and not Sensing.HAS_IDLE_QUERY
+
+
+@pytest.mark.parametrize("env, name", [
+    ({}, "xorg"),
+    ({"XDG_SESSION_TYPE": "x11", "WAYLAND_DISPLAY": "wayland-0"}, "xorg"),
+    ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "sway"}, "wayland"),
+    ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}, "wayland"),
+    ({"XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}, "mutter"),
+    ({"XDG_SESSION_TYPE": "tty", "WAYLAND_DISPLAY": "wayland-1"}, "wayland"),  # sway started from a console
+])
+def test_the_session_chooses_on_linux(env, name):
+    assert default_name("linux", env) == name
+
+
+def test_an_automatic_wayland_choice_that_cannot_start_falls_back_to_xwayland(monkeypatch):
+    """No compositor answers at WAYLAND_DISPLAY, but DISPLAY is set: the X11 backend is tried instead."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "/nonexistent/wayland-9")
+    monkeypatch.setenv("DISPLAY", ":6999")  # no X server either: the X11 backend's own error shows
+    with pytest.raises(SensingUnavailable) as caught:
+        backend()
+    assert ":6999" in caught.value.message

@@ -37,13 +37,15 @@ TIMEOUT_S = 5.0
 DISPLAY, TRAY, INPUT, SETTINGS, DATA, LOGS, AUTOSTART, INSTANCE = (
     "display", "tray host", "input source", "settings", "data folder", "log folder", "autostart",
     "running agent")
+WAYLAND_INPUT, WAYLAND_FULLSCREEN = "wayland activity", "wayland full screen"  # rows of Wayland sessions only
 WAYLAND_LIMITS = ("Wayland session, seen through XWayland ({display}): the idle time and full-screen "
                   "windows are seen only for X11 apps, and input to Wayland apps may not be seen")
 WAYLAND_FIX = ("For full activity sensing log in to an X11 session (e.g. \"GNOME on Xorg\" at the login "
                "screen); under Wayland Upright may prompt while you are busy in a Wayland app.")
 NO_TRAY = "no system tray: Upright runs without an icon; use `upright status`"
 NO_TRAY_FIX = ("Install or enable a system tray, e.g. on GNOME the \"AppIndicator and KStatusNotifierItem "
-               "Support\" extension; on a bare window manager a panel such as trayer or stalonetray.")
+               "Support\" extension; on a bare window manager a panel such as trayer or stalonetray; on sway "
+               "and other wlroots desktops a bar with a tray, such as waybar.")
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ def display() -> tuple[Result, Any]:
     On a platform without X11 there is nothing to check (and no connection).
     """
     from agent.live import run
-    from agent.sensing import SensingUnavailable, default_name
+    from agent.sensing import SensingUnavailable
 
-    if default_name() != "xorg":
+    if sys.platform in ("win32", "darwin"):
         return Result(DISPLAY, OK, f"the {sys.platform} desktop; no X11 needed"), None
     try:
         run.check_display()
@@ -81,12 +83,77 @@ def display() -> tuple[Result, Any]:
         return Result(DISPLAY, FAIL, error.message, error.fix), None
     name = os.environ["DISPLAY"]
     if _wayland():
-        return Result(DISPLAY, WARN, WAYLAND_LIMITS.format(display=name), WAYLAND_FIX), conn
+        if isinstance(_wayland_sensing(), SensingUnavailable):
+            return Result(DISPLAY, WARN, WAYLAND_LIMITS.format(display=name), WAYLAND_FIX), conn
+        return Result(DISPLAY, OK, f"Wayland session; Upright's windows through XWayland ({name}, "
+                                   f"{_vendor(conn)})"), conn
     return Result(DISPLAY, OK, f"X server {name} answers ({_vendor(conn)})"), conn
 
 
 def _wayland() -> bool:
-    return bool(os.environ.get("WAYLAND_DISPLAY")) or os.environ.get("XDG_SESSION_TYPE") == "wayland"
+    from agent.sensing import wayland_session
+
+    return wayland_session()
+
+
+_probe: list[Any] = []
+
+
+def _wayland_sensing() -> Any:
+    """The Wayland backend this session would use, as `(name, details)`, or the SensingUnavailable it raised.
+
+    Started once, asked what it can tell, and closed again; the answer is kept for the other checks.
+    """
+    if _probe:
+        return _probe[0]
+    from agent.sensing import ENV_VAR, SensingUnavailable, backend, default_name
+
+    try:
+        sensing = backend(os.environ.get(ENV_VAR) or default_name())
+    except SensingUnavailable as error:
+        _probe.append(error)
+        return error
+    try:
+        details = {"protocol": getattr(sensing, "protocol", "org.gnome.Mutter.IdleMonitor"),
+                   "fullscreen": sensing.HAS_FULLSCREEN_QUERY, "idle_s": sensing.idle_seconds() or 0.0}
+    finally:
+        sensing.close()
+    _probe.append((sensing.NAME, details))
+    return _probe[0]
+
+
+def wayland_activity() -> Result:
+    """Whether the compositor tells Upright about every app's input (not only X11 apps')."""
+    from agent.sensing import SensingUnavailable
+
+    found = _wayland_sensing()
+    if isinstance(found, SensingUnavailable):
+        if os.environ.get("DISPLAY"):
+            return Result(WAYLAND_INPUT, WARN, f"{found.message} Upright falls back to XWayland, which sees "
+                                               "input to X11 apps only.", found.fix)
+        return Result(WAYLAND_INPUT, FAIL, found.message, found.fix)
+    name, details = found
+    return Result(WAYLAND_INPUT, OK, f"{name}: {details['protocol']} tells the idle time and the first touch "
+                                     f"for every app (idle {details['idle_s']:.0f} s)")
+
+
+def wayland_fullscreen() -> Result:
+    """Whether a presentation or full-screen video can hold the prompt on this compositor."""
+    from agent.sensing import SensingUnavailable
+
+    found = _wayland_sensing()
+    fix = ("This desktop does not tell other apps about full-screen windows; before presenting, use "
+           "`upright pause MIN` (or Pause in the tray panel).")
+    if isinstance(found, SensingUnavailable):
+        return Result(WAYLAND_FULLSCREEN, WARN, "unknown: no Wayland sensing (see above)", fix)
+    name, details = found
+    if name == "mutter":
+        return Result(WAYLAND_FULLSCREEN, OK, "GNOME idle inhibitors (held by presentation and video apps) "
+                                              "hold the prompt")
+    if details["fullscreen"]:
+        return Result(WAYLAND_FULLSCREEN, OK, "the compositor lists windows (zwlr_foreign_toplevel_manager_v1): "
+                                              "a focused full-screen window holds the prompt")
+    return Result(WAYLAND_FULLSCREEN, WARN, "this compositor does not list windows", fix)
 
 
 def _vendor(conn: Any) -> str:
@@ -97,11 +164,14 @@ def _vendor(conn: Any) -> str:
 def tray_host(conn: Any) -> Result:
     """Someone owns the XEMBED system tray selection, which the tray docks into (see agent/tray/_pystray.py).
 
-    Only the X11 tray is asked: where pystray uses AppIndicator instead (PyGObject
-    installed), a StatusNotifier host on D-Bus would do, and is not looked for.
+    In a Wayland session a StatusNotifier host on the session bus (the tray Upright uses there) is
+    asked first. On X11 only the X11 tray is asked: where pystray uses AppIndicator instead (PyGObject
+    installed), a StatusNotifier host would do, and is not looked for.
     """
     if sys.platform in ("win32", "darwin"):
         return Result(TRAY, OK, "the notification area is part of this desktop")
+    if _wayland() and _status_notifier_host():  # else an X11 tray through XWayland, as before
+        return Result(TRAY, OK, "a panel shows StatusNotifier items (the Wayland tray)")
     if conn is None:
         return _not_checked(TRAY)
     name = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
@@ -112,6 +182,23 @@ def tray_host(conn: Any) -> Result:
     return Result(TRAY, OK, f"a system tray owns {name} (window {owner_id:#x})")
 
 
+def _status_notifier_host() -> bool:
+    """On Wayland the icon is a StatusNotifierItem: a watcher with a host (a panel) on the session bus."""
+    try:
+        from jeepney import DBusAddress, Properties
+        from jeepney.io.blocking import open_dbus_connection
+        from jeepney.wrappers import unwrap_msg
+
+        watcher = DBusAddress("/StatusNotifierWatcher", bus_name="org.kde.StatusNotifierWatcher",
+                              interface="org.kde.StatusNotifierWatcher")
+        with open_dbus_connection("SESSION") as bus:
+            ((_signature, hosted),) = unwrap_msg(bus.send_and_get_reply(
+                Properties(watcher).get("IsStatusNotifierHostRegistered"), timeout=2))
+    except Exception:  # no session bus, no watcher, no jeepney
+        return False
+    return bool(hosted)
+
+
 def input_source(conn: Any) -> Result:
     """What Upright learns input from: X RECORD for the listeners, MIT-SCREEN-SAVER for the idle time."""
     if sys.platform == "darwin":
@@ -120,6 +207,8 @@ def input_source(conn: Any) -> Result:
                       "Accessibility and Input Monitoring.")
     if sys.platform == "win32":
         return Result(INPUT, OK, "Windows input hooks need no permission")
+    if _wayland() and not isinstance(_wayland_sensing(), Exception):
+        return Result(INPUT, OK, "the Wayland compositor (see 'wayland activity'); no X11 listener needed")
     if conn is None:
         return _not_checked(INPUT)
     from agent.sensing import SensingUnavailable
@@ -258,6 +347,9 @@ def run_checks(timeout: float = TIMEOUT_S) -> list[Result]:
                _bounded(INSTANCE, running_agent, timeout,
                         Result(INSTANCE, OK, f"an agent holds the control socket but did not answer within "
                                              f"{timeout:g} s; `upright quit` or ending its process stops it"))]
+    if sys.platform.startswith("linux") and _wayland():
+        results[3:3] = [_bounded(WAYLAND_INPUT, wayland_activity, timeout),
+                        _bounded(WAYLAND_FULLSCREEN, wayland_fullscreen, timeout)]
     if conn is not None:
         threading.Thread(target=conn.close, daemon=True).start()  # closing talks to the server too
     return results

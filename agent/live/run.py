@@ -38,7 +38,9 @@ def check_display(platform: str = sys.platform) -> None:
         return
     if os.environ.get("WAYLAND_DISPLAY"):
         raise Missing("This is a Wayland session without X11 compatibility (no DISPLAY).",
-                      "Enable XWayland, or log in to an X11 session, and start Upright from it.")
+                      "Enable XWayland, which Upright's windows need (Debian/Ubuntu: sudo apt install xwayland; "
+                      "Fedora/RHEL: sudo dnf install xorg-x11-server-Xwayland; on GNOME and KDE it starts by "
+                      "itself once installed), or log in to an X11 session, and start Upright from it.")
     raise Missing("No display: Upright is a desktop agent and needs a graphical session (DISPLAY is not set).",
                   "Start it from your desktop session (autostart does this), or set DISPLAY, e.g. DISPLAY=:0.")
 

@@ -8,7 +8,9 @@
     ...
     tray.stop()                       # returns within 2 s
 
-``Tray`` picks a backend: pystray (AppIndicator/GTK when PyGObject is
+``Tray`` picks a backend: in a Wayland session with a StatusNotifier watcher
+on the session bus, a StatusNotifierItem (``_sni``: KDE, waybar, GNOME with the
+AppIndicator extension show it); otherwise pystray (AppIndicator/GTK when PyGObject is
 importable, else X11 with Upright's fixes, see ``_pystray``), or a
 :class:`DummyTray` that shows nothing when there is no display at all.
 Nothing here imports pystray or touches the display until ``Tray()`` is
@@ -18,6 +20,7 @@ called.
 from __future__ import annotations
 
 import logging
+import os
 
 from agent.tray._base import ACTIONS, ActionCallback, BaseTray, TrayUnavailable
 from agent.tray._dummy import DummyTray
@@ -45,6 +48,14 @@ def Tray(on_action: ActionCallback, *, fallback: bool = True, **options) -> Base
     returns a :class:`DummyTray` whose ``reason`` says why, or raises
     :class:`TrayUnavailable` when ``fallback`` is False.
     """
+    if _wayland_session():
+        from agent.tray._sni import SniTray, watcher_present
+
+        if watcher_present():
+            try:
+                return SniTray(on_action, **options)
+            except TrayUnavailable as exc:
+                log.warning("No StatusNotifierItem tray (%s); trying the X11 tray through XWayland", exc)
     from agent.tray._pystray import PystrayTray
 
     try:
@@ -54,3 +65,9 @@ def Tray(on_action: ActionCallback, *, fallback: bool = True, **options) -> Base
             raise
         log.warning("No tray icon: %s", exc)
         return DummyTray(on_action, reason=str(exc))
+
+
+def _wayland_session() -> bool:
+    """A Wayland session (the same test as agent.sensing's, which the tray may not import)."""
+    kind = os.environ.get("XDG_SESSION_TYPE", "")
+    return kind == "wayland" or (bool(os.environ.get("WAYLAND_DISPLAY")) and kind != "x11")
