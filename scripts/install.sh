@@ -10,7 +10,7 @@ test_packages=(xvfb xdotool trayer x11-utils)    # a real X server, input, tray 
 test_packages+=(desktop-file-utils libglib2.0-bin)  # check the autostart entry; start it as a session does (gio)
 test_packages+=(dbus-daemon)  # private session and stand-in system buses for the screen-lock tests
 test_packages+=(shellcheck)  # lint the IT install script in deploy/linux
-test_packages+=(wine wine64 msitools)  # the Windows lane: the Windows build under Wine, the MSI (wixl, msiinfo)
+test_packages+=(wine wine64 wixl msitools)  # the Windows lane: the Windows build under Wine; the MSI (wixl, msiinfo)
 extra=""
 if [[ "${1:-}" == "--test" ]]; then
   system_packages+=("${test_packages[@]}")

