@@ -147,6 +147,36 @@ def test_autostart_writes_and_removes_the_run_value(wine, scope, hive):
 
 # --- the running agent ---------------------------------------------------------------------
 
+def tray_icon_box(wine) -> tuple[int, int, int, int]:
+    """Screen box of the first icon in Wine's own system tray window (no XEmbed host runs here)."""
+    window = xdotool(wine, "search", "--name", "^Wine System Tray$").split()
+    assert window, "no Wine system tray window: the pystray win32 icon never appeared"
+    geometry = xdotool(wine, "getwindowgeometry", "--shell", window[0])
+    values = dict(line.split("=") for line in geometry.split())
+    x, y, height = int(values["X"]), int(values["Y"]), int(values["HEIGHT"])
+    return x, y, x + height, y + height  # icons are square, as tall as the tray
+
+
+def tray_icon(wine):
+    from PIL import ImageGrab
+
+    return ImageGrab.grab(xdisplay=wine.env["DISPLAY"]).crop(tray_icon_box(wine)).convert("RGB")
+
+
+def test_tray_icon_appears_and_a_click_opens_the_panel(wine, agent):
+    icon = tray_icon(wine)
+    assert len(icon.getcolors(maxcolors=4096) or ()) > 3, "the tray shows no drawn icon"
+    left, top, right, bottom = tray_icon_box(wine)
+    agent.input.do("click", (left + right) // 2, (top + bottom) // 2)
+    wait_for(lambda: xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
+             "the panel after a click on the tray icon", agent)
+    time.sleep(0.5)
+    screenshot(wine, "wine_tray_panel.png")
+    agent.input.do("key", 27)  # Escape closes the panel
+    wait_for(lambda: not xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
+             "the panel to close on Escape", agent)
+
+
 def test_sitting_counts_from_injected_input(wine, agent):
     agent.input.do("wiggle", 5)
     now = status(wine)
@@ -161,6 +191,18 @@ def test_eight_seconds_without_input_is_a_natural_break(wine, agent):
     agent.input.do("wiggle", 1)
     now = status(wine)
     assert now["sitting_s"] < 4 and now["today"]["natural_breaks"] == before + 1, now
+
+
+def test_listener_armed_while_away_sees_the_first_touch(wine, agent):
+    """While away the agent sleeps with pynput's low-level hooks armed and polls nothing;
+    one key press must wake it, which the tray icon shows without asking the agent."""
+    agent.input.do("wiggle", 1)
+    time.sleep(10)
+    assert status(wine)["state"] == "away"
+    away = tray_icon(wine)
+    agent.input.do("key")
+    wait_for(lambda: tray_icon(wine).tobytes() != away.tobytes(), 5, "the tray to show the return", agent)
+    assert status(wine)["state"] == "working"
 
 
 def test_break_window_appears_and_start_done_are_clicked(wine, agent):

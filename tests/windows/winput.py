@@ -7,7 +7,7 @@ command per line on stdin, "ok" on stdout after each:
 
     wiggle SECONDS   move the pointer a pixel back and forth every 0.4 s
     click X Y        move to screen pixel (X, Y) and press/release the left button
-    key              press and release Shift once
+    key [VK]         press and release a key once (default Shift; 27 is Escape)
 """
 
 import ctypes
@@ -55,8 +55,8 @@ def mouse(flags, dx=0, dy=0):
     return INPUT(INPUT_MOUSE, _UNION(mi=MOUSEINPUT(dx, dy, 0, flags, 0, 0)))
 
 
-def key(flags):
-    return INPUT(INPUT_KEYBOARD, _UNION(ki=KEYBDINPUT(VK_SHIFT, 0, flags, 0, 0)))
+def key(flags, vk=VK_SHIFT):
+    return INPUT(INPUT_KEYBOARD, _UNION(ki=KEYBDINPUT(vk, 0, flags, 0, 0)))
 
 
 def wiggle(seconds):
@@ -88,7 +88,8 @@ def main():
         elif words[0] == "click":
             click(int(words[1]), int(words[2]))
         elif words[0] == "key":
-            send(key(0), key(KEYEVENTF_KEYUP))
+            vk = int(words[1]) if len(words) > 1 else VK_SHIFT
+            send(key(0, vk), key(KEYEVENTF_KEYUP, vk))
         print("ok", flush=True)
 
 
