@@ -89,7 +89,7 @@ def screenshot(wine, name: str):
     return image
 
 
-def primary_button(wine) -> tuple[int, int]:
+def find_primary_button(wine) -> tuple[int, int] | None:
     """Centre of the break window's filled button (Start, then Done): long runs of the accent colour."""
     from agent.ui.theme import ACCENT, ACCENT_ACTIVE
 
@@ -102,8 +102,14 @@ def primary_button(wine) -> tuple[int, int]:
             run = run + 1 if pixels[x, y] in fills else 0
             if run == 40:
                 centres.append((x - 20, y))
-    assert centres, "no primary button on screen"
+    if not centres:
+        return None
     return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
+
+
+def primary_button(wine) -> tuple[int, int]:
+    """The button once drawn: a window just mapped under Wine is blank for a moment."""
+    return wait_for(lambda: find_primary_button(wine), 10, "the break window's primary button")
 
 
 # --- before the agent starts ---------------------------------------------------------------
@@ -146,36 +152,6 @@ def test_autostart_writes_and_removes_the_run_value(wine, scope, hive):
 
 
 # --- the running agent ---------------------------------------------------------------------
-
-def tray_icon_box(wine) -> tuple[int, int, int, int]:
-    """Screen box of the first icon in Wine's own system tray window (no XEmbed host runs here)."""
-    window = xdotool(wine, "search", "--name", "^Wine System Tray$").split()
-    assert window, "no Wine system tray window: the pystray win32 icon never appeared"
-    geometry = xdotool(wine, "getwindowgeometry", "--shell", window[0])
-    values = dict(line.split("=") for line in geometry.split())
-    x, y, height = int(values["X"]), int(values["Y"]), int(values["HEIGHT"])
-    return x, y, x + height, y + height  # icons are square, as tall as the tray
-
-
-def tray_icon(wine):
-    from PIL import ImageGrab
-
-    return ImageGrab.grab(xdisplay=wine.env["DISPLAY"]).crop(tray_icon_box(wine)).convert("RGB")
-
-
-def test_tray_icon_appears_and_a_click_opens_the_panel(wine, agent):
-    icon = tray_icon(wine)
-    assert len(icon.getcolors(maxcolors=4096) or ()) > 3, "the tray shows no drawn icon"
-    left, top, right, bottom = tray_icon_box(wine)
-    agent.input.do("click", (left + right) // 2, (top + bottom) // 2)
-    wait_for(lambda: xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
-             "the panel after a click on the tray icon", agent)
-    time.sleep(0.5)
-    screenshot(wine, "wine_tray_panel.png")
-    agent.input.do("key", 27)  # Escape closes the panel
-    wait_for(lambda: not xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
-             "the panel to close on Escape", agent)
-
 
 def test_sitting_counts_from_injected_input(wine, agent):
     agent.input.do("wiggle", 5)
@@ -261,6 +237,39 @@ def test_log_lands_in_local_app_data(wine, agent):
 def test_second_agent_says_one_is_running(wine, agent):
     result = wine.upright("run")
     assert "already running" in result.stdout + result.stderr
+
+
+# The tray comes last: after a click in Wine's system tray and the panel, the first SendInput
+# click on the break window's Start was not delivered in this Wine (8.0), so the break tests go first.
+
+def tray_icon_box(wine) -> tuple[int, int, int, int]:
+    """Screen box of the first icon in Wine's own system tray window (no XEmbed host runs here)."""
+    window = xdotool(wine, "search", "--name", "^Wine System Tray$").split()
+    assert window, "no Wine system tray window: the pystray win32 icon never appeared"
+    geometry = xdotool(wine, "getwindowgeometry", "--shell", window[0])
+    values = dict(line.split("=") for line in geometry.split())
+    x, y, height = int(values["X"]), int(values["Y"]), int(values["HEIGHT"])
+    return x, y, x + height, y + height  # icons are square, as tall as the tray
+
+
+def tray_icon(wine):
+    from PIL import ImageGrab
+
+    return ImageGrab.grab(xdisplay=wine.env["DISPLAY"]).crop(tray_icon_box(wine)).convert("RGB")
+
+
+def test_tray_icon_appears_and_a_click_opens_the_panel(wine, agent):
+    icon = tray_icon(wine)
+    assert len(icon.getcolors(maxcolors=4096) or ()) > 3, "the tray shows no drawn icon"
+    left, top, right, bottom = tray_icon_box(wine)
+    agent.input.do("click", (left + right) // 2, (top + bottom) // 2)
+    wait_for(lambda: xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
+             "the panel after a click on the tray icon", agent)
+    time.sleep(0.5)
+    screenshot(wine, "wine_tray_panel.png")
+    agent.input.do("key", 27)  # Escape closes the panel
+    wait_for(lambda: not xdotool(wine, "search", "--onlyvisible", "--name", "^Upright$").split(), 10,
+             "the panel to close on Escape", agent)
 
 
 def test_quit_stops_the_agent(wine, agent):
