@@ -71,9 +71,15 @@ def click(x, y):
     width, height = user32.GetSystemMetrics(0), user32.GetSystemMetrics(1)
     absolute = MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE
     send(mouse(absolute, x * 65535 // (width - 1), y * 65535 // (height - 1)))
-    time.sleep(0.2)
+    point, deadline = wintypes.POINT(), time.monotonic() + 3
+    while time.monotonic() < deadline:  # a loaded machine: press only once the pointer is there
+        user32.GetCursorPos(ctypes.byref(point))
+        if abs(point.x - x) <= 1 and abs(point.y - y) <= 1:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)  # the window under the pointer sees it arrive (hover) before the press
     send(mouse(MOUSEEVENTF_LEFTDOWN))
-    time.sleep(0.1)
+    time.sleep(0.15)
     send(mouse(MOUSEEVENTF_LEFTUP))
 
 
