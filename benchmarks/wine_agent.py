@@ -8,7 +8,8 @@ walkthrough off (so no window opens), and reads from Linux's /proc the Windows
 python.exe that runs the agent: its RSS once the agent answers `status`, then
 its CPU over `--idle` seconds without input. The launcher (`upright.exe`, a
 stub that waits for python.exe) and Wine's shared wineserver are reported
-apart, and a bare python.exe for scale (Wine's own DLLs count in RSS). A benchmark, not a test: figures go in the README by hand.
+apart, and a bare python.exe for scale (Wine's own DLLs count in RSS).
+A benchmark, not a test: figures go in the README by hand.
 """
 
 from __future__ import annotations

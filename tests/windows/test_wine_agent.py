@@ -14,10 +14,9 @@ import time
 
 import pytest
 
-from tests.windows.wine import (ARTIFACTS, Background, Input, build_program, needs_wine, wait_for, wine_prefix,
-                                winpath, PROGRAM)
+from tests.windows.wine import (ARTIFACTS, DISPLAY, PROGRAM, Background, Input, build_program, needs_wine, wait_for,
+                                wine_prefix, winpath)
 from tests.xvfb import running_xvfb
-from tests.windows.wine import DISPLAY
 
 pytestmark = needs_wine
 
