@@ -12,6 +12,7 @@ test_packages+=(dbus-daemon)  # private session and stand-in system buses for th
 test_packages+=(shellcheck)  # lint the IT install script in deploy/linux
 test_packages+=(sway xwayland wayland-utils grim x11-xserver-utils)  # headless Wayland (wlroots), X11 apps in it, screenshots, xhost
 test_packages+=(mutter waybar)  # headless GNOME compositor (IdleMonitor, RemoteDesktop); a real StatusNotifier host
+test_packages+=(wine wine64 wixl msitools)  # the Windows lane: the Windows build under Wine; the MSI (wixl, msiinfo)
 extra=""
 if [[ "${1:-}" == "--test" ]]; then
   system_packages+=("${test_packages[@]}")
