@@ -103,6 +103,9 @@ def find_primary_button(wine) -> tuple[int, int] | None:
                 centres.append((x - 20, y))
     if not centres:
         return None
+    # Once started, the time-left bar above the button is teal too: keep the lowest teal block only.
+    bottom = max(y for _, y in centres)
+    centres = [(x, y) for x, y in centres if y >= bottom - 40]
     return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
 
