@@ -75,6 +75,8 @@ def _run_with(server: control.Server, live) -> int:
     from agent.live.app import App, Windows
     from agent.live.loop import Loop
     from agent.live.mailbox import Mailbox
+    from agent.live.remote_windows import RemoteWindows
+    from agent.live.window_process import WindowProcess
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
 
@@ -91,16 +93,19 @@ def _run_with(server: control.Server, live) -> int:
                       "Install it (Debian/Ubuntu: sudo apt install python3-tk) and start Upright again.")
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
-    windows = Windows(_on_first_use("BreakWindow", root), _on_first_use("Notice", root),
-                      _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
-                      Rotation.from_settings(settings, rules.break_s),
+    rotation = Rotation.from_settings(settings, rules.break_s)
+    process = WindowProcess(root, lambda func: mailbox.post(("call", func)))
+    remote = RemoteWindows(process, rotation, lambda: live.values)
+    windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=_on_first_use("ExercisesWindow", root),
                       settings=_on_first_use("SettingsWindow", root),
-                      other_monitors=_on_first_use("other_monitors", root))
+                      other_monitors=remote.other_monitors, keep_ready=process.keep_ready)
     from agent.live.guides import Guides
 
-    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12))
+    guides = Guides(root, _on_first_use("monitor_at_pointer", root),
+                    lambda text: windows.notice(root, text, windows.geometry(root), 12))
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
+    process.on_fault = app.window_fault
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
@@ -118,6 +123,7 @@ def _run_with(server: control.Server, live) -> int:
         root.mainloop()
     finally:
         log.info("stopping")
+        process.stop()
         app.stop()
         mailbox.close(root)
         root.destroy()
@@ -133,8 +139,11 @@ def _on_first_use(name: str, loop):
     """
     def make(_loop, *args, **kwargs):
         from agent import ui
+        from agent.live.remote_windows import AT_POINTER
 
-        return getattr(ui, name)(loop.tk_root(), *args, **kwargs)
+        root = loop.tk_root()
+        args = tuple(ui.monitor_at_pointer(root) if arg is AT_POINTER else arg for arg in args)
+        return getattr(ui, name)(root, *args, **kwargs)
 
     return make
 

@@ -1,0 +1,76 @@
+"""Window factories with the signatures `app.Windows` expects, drawn by the window process.
+
+`App` calls these exactly as it calls the Tk classes of `agent.ui` (the
+tests still hand it those, or fakes); here each call becomes an ``open``
+message and the answers come back to the same callbacks. The agent's loop
+is passed as `root` and ignored: the window process finds the monitor with
+the pointer itself, so the agent never needs Tk to place a window.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Callable
+
+from agent.live.window_process import RemoteWindow, WindowProcess
+
+class _AtPointer:
+    def __repr__(self) -> str:
+        return "AT_POINTER"
+
+
+#: What `geometry(root)` returns here: the window process places windows on the monitor with the pointer.
+AT_POINTER = _AtPointer()
+#: What `other_monitors` returns when the other monitors should be dimmed (the process finds them).
+DIM_OTHERS = ["the other monitors"]
+
+
+class RemoteWindows:
+    """The factories for `app.Windows`: break window, notice and panel in the window process."""
+
+    def __init__(self, process: WindowProcess, rotation, settings: Callable[[], dict]) -> None:
+        self.process, self.rotation, self.settings = process, rotation, settings
+
+    def geometry(self, _root) -> _AtPointer:
+        return AT_POINTER
+
+    def other_monitors(self, _root, _monitor) -> list:
+        return DIM_OTHERS
+
+    def break_window(self, _root, exercises, on_choice: Callable[[str], None], *, can_postpone: bool,
+                     can_skip: bool, break_s: float, postpone_min: float, geometry=None, marks=None,
+                     dim=()) -> RemoteWindow:
+        args = {"exercises": [exercise.id for exercise in exercises], "can_postpone": can_postpone,
+                "can_skip": can_skip, "break_s": break_s, "postpone_min": postpone_min, "dim": bool(dim),
+                "exercise_options": dict(self.settings()["exercises"]),
+                "marks": _marks_state(marks) if marks is not None else None}
+        window: RemoteWindow | None = None
+
+        def choice(message: dict) -> None:
+            window.exercise = SimpleNamespace(id=message["exercise"])
+            on_choice(message["choice"])
+
+        def mark(message: dict) -> None:
+            if marks is None:
+                return
+            if message["mark"] == "favourite":
+                marks.favourite(message["exercise"], message["on"])
+            else:
+                marks.hide(message["exercise"], message["on"])
+
+        window = self.process.open("break", args, choice=choice, mark=mark)
+        return window
+
+    def notice(self, _root, text: str, _geometry, seconds: float) -> RemoteWindow:
+        return self.process.open("notice", {"text": text, "seconds": seconds})
+
+    def panel(self, _root, on_action: Callable[[str], None], _geometry, *, paused: bool, standing: bool,
+              can_postpone: bool) -> RemoteWindow:
+        return self.process.open("panel", {"paused": paused, "standing": standing, "can_postpone": can_postpone},
+                                 action=lambda message: on_action(message["action"]))
+
+
+def _marks_state(marks) -> dict:
+    """The favourites and hidden exercises, as the break window shows them."""
+    state = marks.state
+    return {"favourites": list(state.get("favourites", [])), "hidden": list(state.get("hidden", []))}
