@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -369,3 +370,43 @@ def test_without_x_record_run_says_what_is_missing(tmp_path):
     assert result.returncode == 2, result.stdout + result.stderr
     assert "RECORD" in result.stderr and "Fix:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_kill_9_of_the_window_process_never_stops_counting(session):
+    """The due prompt's window process dies: logged once, the prompt stays due (unanswered), counting goes
+    on, `upright break` says what happened and a new process shows the window; its choice still counts."""
+    wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    child = window_process(session)
+    os.kill(child, 9)
+    wait_for(lambda: not session.windows(), 5, "the killed process's window to go", session)
+    wait_for(lambda: "window process was killed (SIGKILL)" in session.log.read_text(), 5, "the fault logged")
+    before = session.status()
+    session.wiggle(2)
+    after = session.status()
+    assert before["state"] == after["state"] == "break_due"  # unanswered: still due
+    assert after["sitting_s"] > before["sitting_s"]  # and still counting
+    result = session.upright("break")
+    assert result.returncode == 0 and "Note: the window process was killed (SIGKILL)" in result.stdout
+    wait_for(session.windows, 10, "the break window from a new process", session)
+    assert window_process(session) not in (None, child)
+    session.click(session.primary_button())  # Start
+    session.click(session.primary_button())  # Done
+    wait_for(lambda: session.status()["today"]["breaks_taken"] == 1, 5, "the break to count", session)
+    assert session.log.read_text().count("window process was killed") == 1
+    assert "Note:" not in session.upright("break").stdout  # a process has worked since: nothing to report
+
+
+def test_a_hung_window_process_is_ended_within_seconds(session):
+    session.wiggle(1)
+    assert session.upright("break").returncode == 0
+    wait_for(session.windows, 10, "the break window", session)
+    child = window_process(session)
+    os.kill(child, signal.SIGSTOP)  # alive, but answers nothing
+    started = time.monotonic()
+    wait_for(lambda: "window process stopped answering" in session.log.read_text(), 10, "the hang noticed", session)
+    assert time.monotonic() - started < 2 * 3.0 + 1
+    wait_for(lambda: window_process(session) is None, 5, "the hung process ended", session)
+    assert session.status()["state"] == "working"  # the agent answers and counts throughout
+    result = session.upright("break")
+    assert "Note: the window process stopped answering" in result.stdout
+    wait_for(session.windows, 10, "a new break window", session)

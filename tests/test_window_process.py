@@ -1,0 +1,224 @@
+"""The window process and its protocol: the real `python -m agent.ui.host` under Xvfb, and the
+agent's side (`WindowProcess`) facing a real host, a crashing one, a hung one and one that talks garbage.
+
+The end-to-end cases (the real agent, kill -9 mid-break, SIGSTOP) are in tests/test_agent_e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.live.window_process import PING_S, WindowProcess
+from agent.ui import protocol
+from tests.xvfb import xvfb_display  # noqa: F401  (pytest finds it by name)
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = [sys.executable, "-m", "agent.ui.host"]
+
+
+# --- the protocol ----------------------------------------------------------------
+
+def test_every_message_survives_encoding():
+    line = protocol.encode("choice", id=3, choice="hurts", exercise="neck-tilt")
+    assert line.endswith(b"\n") and b"\n" not in line[:-1]
+    assert protocol.decode(line) == {"v": 1, "type": "choice", "id": 3, "choice": "hurts", "exercise": "neck-tilt"}
+
+
+@pytest.mark.parametrize("line, why", [
+    (b"hello there", "not JSON"),
+    (b"[1, 2]", "not a JSON object"),
+    (b'{"v": 2, "type": "pong", "seq": 1}', "protocol version 2"),
+    (b'{"v": 1, "type": "explode"}', "unknown message type 'explode'"),
+    (b'{"v": 1, "type": "pong"}', "field 'seq' missing"),
+    (b'{"v": 1, "type": "pong", "seq": "1"}', "field 'seq' missing or not int"),
+    (b'{"v": 1, "type": "pong", "seq": true}', "field 'seq' missing or not int"),
+    (b'{"v": 1, "type": "choice", "id": 1, "choice": "dance", "exercise": "x"}', "unknown choice 'dance'"),
+    (b'{"v": 1, "type": "open", "id": 1, "kind": "browser", "args": {}}', "unknown window kind 'browser'"),
+    (b"\xff\xfe", "not JSON"),
+])
+def test_bad_lines_are_refused_with_a_reason(line, why):
+    with pytest.raises(protocol.BadMessage, match=why.replace("(", r"\(")):
+        protocol.decode(line)
+
+
+def test_a_sender_cannot_send_a_bad_message():
+    with pytest.raises(protocol.BadMessage):
+        protocol.encode("choice", id=1, choice="maybe", exercise="x")
+
+
+# --- the real window process ---------------------------------------------------------
+
+def read_messages(pipe, until: str, timeout: float = 10) -> list[dict]:
+    """Messages from the host's stdout up to and including the first of type `until`."""
+    got, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = pipe.readline()
+        if not line:
+            break
+        got.append(json.loads(line))
+        if got[-1]["type"] == until:
+            return got
+    pytest.fail(f"no {until!r} from the window process; got {got}")
+
+
+def test_the_host_ignores_garbage_and_keeps_answering(xvfb_display):
+    host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    try:
+        assert read_messages(host.stdout, "hello")[-1]["pid"] == host.pid
+        host.stdin.write(b"garbage\n\xff\xfe\n{\"v\": 1, \"type\": \"explode\"}\n[]\n"
+                         + b'{"v":1,"type":"close","id":"x"}\n' + protocol.encode("ping", seq=7))
+        host.stdin.flush()
+        assert read_messages(host.stdout, "pong")[-1] == {"v": 1, "type": "pong", "seq": 7}
+        host.stdin.write(protocol.encode("open", id=1, kind="notice", args={"text": "Hello", "seconds": 0.3}))
+        host.stdin.flush()
+        messages = read_messages(host.stdout, "closed")  # the notice closes itself
+        assert [m["type"] for m in messages] == ["opened", "closed"]
+        assert 0 <= messages[0]["ms"] < 1000
+        host.stdin.write(protocol.encode("quit"))
+        host.stdin.flush()
+        assert host.wait(5) == 0
+        errors = host.stderr.read().decode()
+        assert errors.count("ignored a bad message") == 5 and "Traceback" not in errors
+    finally:
+        host.kill()
+        host.wait()
+
+
+def test_the_host_exits_when_the_agent_goes(xvfb_display):
+    host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+    read_messages(host.stdout, "hello")
+    host.stdin.write(protocol.encode("open", id=1, kind="notice", args={"text": "Hi", "seconds": 60}))
+    host.stdin.close()  # the agent died: its end of the pipe closes
+    assert host.wait(5) == 0
+
+
+def test_without_a_display_the_host_says_why(tmp_path):
+    env = {**os.environ, "DISPLAY": ":1999"}
+    result = subprocess.run(HOST, env=env, capture_output=True, timeout=20, cwd=ROOT, stdin=subprocess.DEVNULL)
+    message = protocol.decode(result.stdout)
+    assert result.returncode == 1 and message["type"] == "failed" and message["id"] == 0
+    assert "cannot open its windows on DISPLAY=:1999" in message["error"]
+
+
+# --- the agent's side ---------------------------------------------------------------------
+
+class FakeLoop:
+    """The agent loop's `after` and `post`: timers are run by the test, posts go to a queue."""
+
+    def __init__(self) -> None:
+        self.timers: dict[str, tuple] = {}
+        self.posted: queue.SimpleQueue = queue.SimpleQueue()
+        self._ids = 0
+
+    def after(self, ms, func, *args):
+        self._ids += 1
+        self.timers[f"t{self._ids}"] = (ms, func, args)
+        return f"t{self._ids}"
+
+    def after_cancel(self, timer_id):
+        self.timers.pop(timer_id, None)
+
+    def fire(self) -> None:
+        """Run the pending timers (the ping check)."""
+        due, self.timers = self.timers, {}
+        for _ms, func, args in due.values():
+            func(*args)
+
+    def run_posts(self, until, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while not until():
+            self.posted.get(timeout=max(0.01, deadline - time.monotonic()))()
+
+
+def make(loop: FakeLoop, command, clock=time.monotonic):
+    faults = []
+    process = WindowProcess(loop, loop.posted.put, command=command, clock=clock, on_fault=faults.append)
+    return process, faults
+
+
+SCRIPT = """
+import sys, time
+print('{"v":1,"type":"hello","pid":1}', flush=True)
+%s
+"""
+
+
+def script(body: str) -> list[str]:
+    return [sys.executable, "-c", SCRIPT % body]
+
+
+def test_garbage_from_the_window_process_is_logged_and_ignored(caplog):
+    loop = FakeLoop()
+    body = """
+for line in ['nonsense', '{"v":1,"type":"choice","id":1,"choice":"dance","exercise":""}',
+             '{"v":9,"type":"pong","seq":1}', '{"v":1,"type":"choice","id":1,"choice":"start","exercise":"a"}']:
+    print(line, flush=True)
+sys.stdin.read()
+"""
+    process, faults = make(loop, script(body))
+    choices = []
+    window = process.open("panel", {"paused": False, "standing": False, "can_postpone": False},
+                          choice=lambda m: choices.append(m["choice"]))
+    loop.run_posts(lambda: choices)
+    assert choices == ["start"] and window.is_open and faults == []
+    bad = [r.getMessage() for r in caplog.records if "ignored a bad message" in r.getMessage()]
+    assert len(bad) == 3
+    process.stop()
+    assert not process.running
+
+
+def test_a_crash_is_a_fault_reported_once_and_its_windows_go_unanswered(caplog):
+    caplog.set_level(logging.INFO, "agent")
+    loop = FakeLoop()
+    process, faults = make(loop, script("sys.stdin.readline(); sys.exit(3)"))
+    window = process.open("break", {}, choice=lambda m: pytest.fail("no choice was made"))
+    loop.run_posts(lambda: faults)
+    assert faults == ["the window process stopped unexpectedly (exit status 3)"]
+    assert not window.is_open and not process.running
+    assert [r.levelname for r in caplog.records if "stopped unexpectedly" in r.getMessage()] == ["ERROR"]
+    assert "the open break prompt counts as unanswered" in caplog.text
+
+
+def test_a_hung_process_is_ended_and_the_next_window_starts_a_new_one():
+    now = [0.0]
+    loop = FakeLoop()
+    process, faults = make(loop, script("time.sleep(60)"), clock=lambda: now[0])  # never answers a ping
+    window = process.open("notice", {"text": "x", "seconds": 1})
+    first = process.pid
+    loop.fire()  # the first ping
+    now[0] += PING_S
+    loop.fire()  # unanswered for PING_S: hung
+    assert faults == [f"the window process stopped answering (nothing for {PING_S:g} s); it was ended"]
+    assert not window.is_open and not process.running
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)
+    process.command = script("sys.stdin.read()")
+    process.open("notice", {"text": "again", "seconds": 1})
+    assert process.pid != first
+    loop.run_posts(lambda: faults[-1] is None)  # its hello: working again
+    process.stop()
+
+
+def test_an_idle_process_is_told_to_quit_once_its_last_window_closed():
+    loop = FakeLoop()
+    body = """
+line = sys.stdin.readline()
+print('{"v":1,"type":"closed","id":1}', flush=True)
+for line in sys.stdin:
+    if '"quit"' in line:
+        sys.exit(0)
+"""
+    process, faults = make(loop, script(body))
+    window = process.open("notice", {"text": "x", "seconds": 1})
+    loop.run_posts(lambda: not window.is_open)
+    loop.fire()  # the check after the last window closed
+    assert not process.running and faults == []
