@@ -16,6 +16,7 @@ MENU_ACTIONS = (
     "lumbar",
     "exercises",
     "spasm_guide",
+    "walkthrough",
     "today",
     "settings",
     "quit",

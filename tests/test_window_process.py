@@ -10,10 +10,12 @@ import json
 import logging
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -222,3 +224,53 @@ for line in sys.stdin:
     loop.run_posts(lambda: not window.is_open)
     loop.fire()  # the check after the last window closed
     assert not process.running and faults == []
+
+
+# --- the walk-through's timeout, in the real window process ------------------------------
+
+def xdotool(*args: str) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=10).stdout.strip()
+
+
+def open_walkthrough(host, ignore_s: float) -> None:
+    from agent.content.checklist_state import ChecklistState
+
+    host.stdin.write(protocol.encode("open", id=4, kind="walkthrough",
+                                     args={"state": ChecklistState().to_json(), "ignore_s": ignore_s}))
+    host.stdin.flush()
+    assert read_messages(host.stdout, "opened")[-1]["id"] == 4
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool (bash scripts/install.sh --test)")
+def test_an_ignored_walkthrough_closes_itself_and_a_touched_one_stays(xvfb_display):
+    host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        read_messages(host.stdout, "hello")
+        open_walkthrough(host, ignore_s=2.0)
+        [window] = xdotool("search", "--onlyvisible", "--name", "set up your workstation").split()
+        geometry = dict(line.split("=") for line in xdotool("getwindowgeometry", "--shell", window).split())
+        x, y = int(geometry["X"]) + 20, int(geometry["Y"]) + 20  # a plain spot near its top-left corner
+        opened = time.monotonic()
+        for _ in range(6):  # touched every half second for 3 s: longer than 2 s, yet it stays
+            xdotool("mousemove", str(x), str(y), "click", "1")
+            time.sleep(0.5)
+        assert xdotool("search", "--onlyvisible", "--name", "set up your workstation")
+        messages = read_messages(host.stdout, "closed", timeout=10)  # then left alone: it closes
+        untouched_for = time.monotonic() - opened - 3.0
+        assert [m["type"] for m in messages] == ["expired", "save", "closed"]
+        assert messages[1]["what"] == "checklists" and messages[1]["data"]["walkthrough_done"]
+        assert 1.5 < untouched_for < 4.0
+    finally:
+        host.kill()
+        host.wait()
+
+
+def test_the_agent_lets_the_walkthrough_wait_ten_minutes():
+    from agent.live.remote_windows import RemoteGuideWindows
+
+    sent = []
+    process = SimpleNamespace(open=lambda kind, args, **handlers: sent.append((kind, args)))
+    from agent.content.checklist_state import ChecklistState
+
+    RemoteGuideWindows(process).Walkthrough(None, ChecklistState(), print, None)
+    assert sent[0][0] == "walkthrough" and sent[0][1]["ignore_s"] == 600

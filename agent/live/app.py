@@ -399,7 +399,7 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._open_library()
-        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide"):
+        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide", "walkthrough"):
             self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
             self._open_settings()

@@ -16,15 +16,17 @@ from agent.live.calendar_chores import CalendarChores, schedule_recheck
 
 log = logging.getLogger("agent")
 
-ACTIONS = ("posture", "lumbar", "spasm_guide")
+ACTIONS = ("posture", "lumbar", "spasm_guide", "walkthrough")
 
 
 class Guides:
     """Opens the content windows and runs the wall-clock chores that belong to them."""
 
     def __init__(self, root, geometry: Callable, notice: Callable[[str], None], *,
-                 store: StateStore | None = None, chores: CalendarChores | None = None) -> None:
-        self.root, self.geometry, self.notice = root, geometry, notice
+                 store: StateStore | None = None, chores: CalendarChores | None = None, ui=None) -> None:
+        """`ui`: what makes the windows: `agent.ui` in this process (the default), or
+        `agent.live.remote_windows.RemoteGuideWindows` (the window process)."""
+        self.root, self.geometry, self.notice, self.ui = root, geometry, notice, ui
         self.store = store or StateStore()
         self.chores = chores or CalendarChores()
         self._spasm_start: datetime | None = None
@@ -43,8 +45,11 @@ class Guides:
             self._recheck()
 
     def open(self, action: str) -> None:
-        """A tray or panel entry: posture, lumbar or spasm_guide."""
-        if action == "spasm_guide":
+        """A tray or panel entry: posture, lumbar, spasm_guide or walkthrough ("Set up your workstation")."""
+        if action == "walkthrough":
+            self._show(action, lambda ui: ui.Walkthrough(self._tk(), self.store.state, self.store.save,
+                                                         self.geometry(self.root), focus=True))
+        elif action == "spasm_guide":
             self._show(action, lambda ui: ui.SpasmGuideWindow(
                 self._tk(), self.geometry(self.root), spasm_start=self._spasm_start,
                 on_spasm_start=self._remember_start))
@@ -63,13 +68,17 @@ class Guides:
         window = self._open.get(name)
         if window is not None and getattr(window, "is_open", False):
             return
+        if self.ui is not None:
+            self._open[name] = make(self.ui)
+            return
         from agent import ui
 
         self._open[name] = make(ui)
 
     def _tk(self):
-        """The Tk root a window belongs to: the agent's loop starts Tk for the first window."""
-        return self.root.tk_root()
+        """The Tk root a window belongs to: the agent's loop starts Tk for the first window
+        (not when the window process draws them: it has its own)."""
+        return self.root if self.ui is not None else self.root.tk_root()
 
     def _remember_start(self, when: datetime) -> None:
         self._spasm_start = when

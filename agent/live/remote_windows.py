@@ -9,10 +9,16 @@ the pointer itself, so the agent never needs Tk to place a window.
 
 from __future__ import annotations
 
+import json
+import logging
 from types import SimpleNamespace
 from typing import Callable
 
 from agent.live.window_process import RemoteWindow, WindowProcess
+
+log = logging.getLogger("agent")
+
+WALKTHROUGH_IGNORED_S = 600.0  # the first-run walk-through closes after 10 minutes untouched
 
 class _AtPointer:
     def __repr__(self) -> str:
@@ -68,6 +74,58 @@ class RemoteWindows:
               can_postpone: bool) -> RemoteWindow:
         return self.process.open("panel", {"paused": paused, "standing": standing, "can_postpone": can_postpone},
                                  action=lambda message: on_action(message["action"]))
+
+
+class RemoteGuideWindows:
+    """What `agent.live.guides.Guides` makes its windows with (the names of `agent.ui`), drawn by the
+    window process. The ticks come back in ``save`` messages and go to the same `on_change` (the store)."""
+
+    def __init__(self, process: WindowProcess, ignore_s: float = WALKTHROUGH_IGNORED_S) -> None:
+        self.process, self.ignore_s = process, ignore_s
+
+    def Walkthrough(self, _root, state, on_change, _geometry, **_options) -> RemoteWindow:  # noqa: N802
+        return self.process.open("walkthrough", {"state": state.to_json(), "ignore_s": self.ignore_s},
+                                 save=_ticks_to(on_change), expired=self._expired)
+
+    def ChecklistWindow(self, _root, checklist: str, state, on_change, _geometry,  # noqa: N802
+                        **_options) -> RemoteWindow:
+        return self.process.open("checklist", {"checklist": checklist, "state": state.to_json()},
+                                 save=_ticks_to(on_change))
+
+    def SpasmGuideWindow(self, _root, _geometry, *, spasm_start=None, on_spasm_start=None,  # noqa: N802
+                         **_options) -> RemoteWindow:
+        def started(message: dict) -> None:
+            from datetime import datetime
+
+            if message["what"] == "spasm_start" and on_spasm_start is not None:
+                try:
+                    on_spasm_start(datetime.fromisoformat(str(message["data"].get("at"))))
+                except ValueError:
+                    log.warning("window process: a spasm guide sent a start that is no time")
+
+        return self.process.open("spasm_guide", {"spasm_start": spasm_start.isoformat() if spasm_start else None},
+                                 save=started)
+
+    def _expired(self, _message: dict) -> None:
+        log.info("the walk-through was left untouched for %.0f min and closed; "
+                 "\"Set up your workstation\" in the tray menu opens it again", self.ignore_s / 60)
+
+
+def _ticks_to(on_change) -> Callable[[dict], None]:
+    """A ``save`` handler: the record the window sent, checked like the file, to `on_change` (the store)."""
+    def save(message: dict) -> None:
+        from agent.content.checklist_state import StateStore
+
+        if message["what"] != "checklists":
+            return
+        state, problems = StateStore(directory=".").parse(json.dumps(message["data"]).encode(),
+                                                          "the window process's message")
+        if problems:
+            log.warning("window process: ignored checklist ticks that do not read: %s", problems[0])
+            return
+        on_change(state)
+
+    return save
 
 
 def _marks_state(marks) -> dict:

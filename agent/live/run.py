@@ -75,7 +75,7 @@ def _run_with(server: control.Server, live) -> int:
     from agent.live.app import App, Windows
     from agent.live.loop import Loop
     from agent.live.mailbox import Mailbox
-    from agent.live.remote_windows import RemoteWindows
+    from agent.live.remote_windows import RemoteGuideWindows, RemoteWindows
     from agent.live.window_process import WindowProcess
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
@@ -102,8 +102,8 @@ def _run_with(server: control.Server, live) -> int:
                       other_monitors=remote.other_monitors, keep_ready=process.keep_ready)
     from agent.live.guides import Guides
 
-    guides = Guides(root, _on_first_use("monitor_at_pointer", root),
-                    lambda text: windows.notice(root, text, windows.geometry(root), 12))
+    guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
+                    ui=RemoteGuideWindows(process))
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
     process.on_fault = app.window_fault
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP

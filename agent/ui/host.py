@@ -159,6 +159,7 @@ def _marks(host: Host, window_id: int, args: dict):
     state = dict(args.get("marks") or {})
     rotation = Rotation(float(args["break_s"]), store=SimpleNamespace(state=state, save=lambda _state: None))
     rotation.follow({"exercises": args["exercise_options"]}, float(args["break_s"]))
+    rotation.library = _library(rotation, str(args["exercise_options"].get("folder", "")))
     favourite, hide = rotation.favourite, rotation.hide
 
     def tell(exercise_id: str, mark: str, on: bool) -> None:
@@ -178,6 +179,26 @@ def _marks(host: Host, window_id: int, args: dict):
     return rotation
 
 
+_LIBRARIES: dict[str, list] = {}  # exercise folder setting -> the library read from it, once per process
+
+
+def _library(rotation, folder: str) -> list:
+    if folder not in _LIBRARIES:
+        _LIBRARIES[folder] = rotation.exercises()
+    return _LIBRARIES[folder]
+
+
+def _warm_up() -> None:
+    """While nothing is asked: load what a break window needs (100 ms of imports, 40 ms of library),
+    so that the break window that follows a pre-break notice appears at once."""
+    from agent.content.exercise_choice import Rotation
+    from agent.ui import break_window  # noqa: F401 - imported for later
+
+    rotation = Rotation(60.0, store=SimpleNamespace(state={}, save=lambda _state: None))
+    rotation.follow({"exercises": {"folder": "", "floor_at_desk": False}}, 60.0)
+    _library(rotation, "")
+
+
 def _notice(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.notice import Notice
 
@@ -192,8 +213,71 @@ def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
                  can_postpone=bool(args["can_postpone"]))
 
 
+def _walkthrough(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.walkthrough import Walkthrough
+
+    window = Walkthrough(host.root, _checklist_state(args["state"]), _saver(host, window_id), monitor)
+    _expire_when_ignored(host, window_id, window, float(args.get("ignore_s") or 0))
+    return window
+
+
+def _checklist(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.checklist_window import ChecklistWindow
+
+    return ChecklistWindow(host.root, str(args["checklist"]), _checklist_state(args["state"]),
+                           _saver(host, window_id), monitor)
+
+
+def _spasm_guide(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from datetime import datetime
+
+    from agent.ui.spasm_guide import SpasmGuideWindow
+
+    start = args.get("spasm_start")
+    return SpasmGuideWindow(host.root, monitor, spasm_start=datetime.fromisoformat(start) if start else None,
+                            on_spasm_start=lambda when: host.send("save", id=window_id, what="spasm_start",
+                                                                  data={"at": when.isoformat()}))
+
+
+def _checklist_state(data: dict):
+    """The ticks as the agent sent them (its file's format): a bad record shows as a fresh one."""
+    import json
+
+    from agent.content.checklist_state import StateStore
+
+    state, _problems = StateStore(directory=".").parse(json.dumps(data).encode(), "the agent's message")
+    return state
+
+
+def _saver(host: Host, window_id: int) -> Callable[[Any], None]:
+    """A checklist window's `on_change`: the ticks go to the agent, which writes the file."""
+    return lambda state: host.send("save", id=window_id, what="checklists", data=state.to_json())
+
+
+def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> None:
+    """Close `window` once nobody has touched it for `seconds` (a key, a click, the wheel), and say so."""
+    if seconds <= 0:
+        return
+    timer: list = [None]
+
+    def expire() -> None:
+        if window.is_open:
+            host.send("expired", id=window_id)
+            window.close()
+
+    def touched(_event=None) -> None:
+        if window.is_open:
+            window.top.after_cancel(timer[0])
+            timer[0] = window.top.after(round(seconds * 1000), expire)
+
+    timer[0] = window.top.after(round(seconds * 1000), expire)
+    for event in ("<KeyPress>", "<ButtonPress>", "<MouseWheel>"):
+        window.top.bind(event, touched, add="+")
+
+
 OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
+    "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide,
 }
 
 
@@ -221,6 +305,7 @@ def main() -> int:
     host = Host(root, write)
     _listen(root, host)
     host.send("hello", pid=os.getpid())
+    root.after_idle(_warm_up)
     root.mainloop()
     return 0
 

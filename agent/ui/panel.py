@@ -53,6 +53,7 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("lumbar", strings.PANEL_LUMBAR),
         ("exercises", strings.PANEL_EXERCISES),
         ("spasm_guide", strings.PANEL_SPASM_GUIDE),
+        ("walkthrough", strings.WALKTHROUGH_HEADING),
     ]
     app = [("today", strings.PANEL_TODAY), ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]

@@ -27,6 +27,7 @@ Window process -> agent:
 * ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise;
 * ``save``   {id, what, data}: a window's state to keep (checklist ticks): the agent writes it;
 * ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
+* ``expired`` {id}: window `id` closed itself, left untouched for its ``ignore_s`` (the walk-through);
 * ``failed`` {id, error}: window `id` could not open, and why;
 * ``pong``   {seq}.
 
@@ -59,6 +60,7 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
     "mark": {"id": (int,), "exercise": (str,), "mark": (str,), "on": (bool,)},
     "save": {"id": (int,), "what": (str,), "data": (dict,)},
     "closed": {"id": (int,)},
+    "expired": {"id": (int,)},
     "failed": {"id": (int,), "error": (str,)},
     "pong": {"seq": (int,)},
 }
