@@ -410,3 +410,22 @@ def test_a_hung_window_process_is_ended_within_seconds(session):
     result = session.upright("break")
     assert "Note: the window process stopped answering" in result.stdout
     wait_for(session.windows, 10, "a new break window", session)
+
+
+def test_first_run_walkthrough_and_a_break_share_one_window_process(desktop, tmp_path):
+    (tmp_path / "first.toml").write_text(CONFIG.replace("first_run_walkthrough = false",
+                                                        "first_run_walkthrough = true"))
+    session = Session(desktop, tmp_path / "run", tmp_path / "first.toml")
+    session.runtime.mkdir(mode=0o700)
+    session.start_agent()
+    try:
+        wait_for(lambda: session.windows("set up your workstation"), 10, "the walk-through", session)
+        child = window_process(session)
+        assert child is not None and tk_loaded(child) and not tk_loaded(session.agent.pid)
+        assert session.upright("break").returncode == 0
+        wait_for(session.windows, 10, "the break window", session)
+        assert window_process(session) == child  # one process draws both
+        session.screenshot("e2e_walkthrough_and_break.png")
+    finally:
+        session.stop()
+    wait_for(lambda: not Path(f"/proc/{child}").exists(), 5, "the window process to end with the agent")

@@ -274,3 +274,38 @@ def test_the_agent_lets_the_walkthrough_wait_ten_minutes():
 
     RemoteGuideWindows(process).Walkthrough(None, ChecklistState(), print, None)
     assert sent[0][0] == "walkthrough" and sent[0][1]["ignore_s"] == 600
+
+
+def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
+    from agent.content.checklist_state import ChecklistState
+
+    state = ChecklistState().to_json()
+    options = {"folder": "", "floor_at_desk": False}
+    kinds = {
+        "break": {"exercises": [], "can_postpone": True, "can_skip": True, "break_s": 120, "postpone_min": 5,
+                  "dim": False, "exercise_options": options, "marks": {"favourites": [], "hidden": []}},
+        "notice": {"text": "Break in 1 min — finish your sentence", "seconds": 30},
+        "panel": {"paused": False, "standing": False, "can_postpone": False},
+        "walkthrough": {"state": state, "ignore_s": 600},
+        "checklist": {"checklist": "posture", "state": state},
+        "spasm_guide": {"spasm_start": None},
+        "exercises": {"exercise_options": options, "marks": {"favourites": [], "hidden": []}, "break_s": 120},
+    }
+    assert set(kinds) == set(protocol.KINDS)
+    host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        read_messages(host.stdout, "hello")
+        for number, (kind, args) in enumerate(kinds.items(), 1):
+            host.stdin.write(protocol.encode("open", id=number, kind=kind, args=args))
+            host.stdin.flush()
+            opened = read_messages(host.stdout, "opened")
+            assert [m["type"] for m in opened if m["type"] not in ("closed",)] == ["opened"], (kind, opened)
+            assert opened[-1]["id"] == number
+        from PIL import ImageGrab
+
+        artifacts = ROOT / "tests" / "artifacts"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        ImageGrab.grab(xdisplay=os.environ["DISPLAY"]).save(artifacts / "window_process_all_kinds.png")
+    finally:
+        host.kill()
+        host.wait()

@@ -56,16 +56,14 @@ class RemoteWindows:
             window.exercise = SimpleNamespace(id=message["exercise"])
             on_choice(message["choice"])
 
-        def mark(message: dict) -> None:
-            if marks is None:
-                return
-            if message["mark"] == "favourite":
-                marks.favourite(message["exercise"], message["on"])
-            else:
-                marks.hide(message["exercise"], message["on"])
-
-        window = self.process.open("break", args, choice=choice, mark=mark)
+        window = self.process.open("break", args, choice=choice, mark=_marks_to(marks))
         return window
+
+    def library(self, _root, marks, _geometry) -> RemoteWindow:
+        """The exercises window: favourites and hidden ones come back as ``mark`` messages."""
+        args = {"exercise_options": dict(self.settings()["exercises"]), "marks": _marks_state(marks),
+                "break_s": marks.break_s}
+        return self.process.open("exercises", args, mark=_marks_to(marks))
 
     def notice(self, _root, text: str, _geometry, seconds: float) -> RemoteWindow:
         return self.process.open("notice", {"text": text, "seconds": seconds})
@@ -126,6 +124,19 @@ def _ticks_to(on_change) -> Callable[[dict], None]:
         on_change(state)
 
     return save
+
+
+def _marks_to(marks) -> Callable[[dict], None]:
+    """A ``mark`` handler: the person's favourite or hidden exercise, kept by the agent's rotation."""
+    def mark(message: dict) -> None:
+        if marks is None:
+            return
+        if message["mark"] == "favourite":
+            marks.favourite(message["exercise"], message["on"])
+        elif not marks.hide(message["exercise"], message["on"]):
+            log.info("not hidden: %s is the last exercise a break could show", message["exercise"])
+
+    return mark
 
 
 def _marks_state(marks) -> dict:

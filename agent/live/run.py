@@ -97,7 +97,7 @@ def _run_with(server: control.Server, live) -> int:
     process = WindowProcess(root, lambda func: mailbox.post(("call", func)))
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
-                      library=_on_first_use("ExercisesWindow", root),
+                      library=remote.library,
                       settings=_on_first_use("SettingsWindow", root),
                       other_monitors=remote.other_monitors, keep_ready=process.keep_ready)
     from agent.live.guides import Guides

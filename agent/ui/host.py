@@ -199,6 +199,12 @@ def _warm_up() -> None:
     _library(rotation, "")
 
 
+def _exercises(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.exercises_window import ExercisesWindow
+
+    return ExercisesWindow(host.root, _marks(host, window_id, args), monitor)
+
+
 def _notice(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.notice import Notice
 
@@ -277,7 +283,7 @@ def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> 
 
 OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
-    "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide,
+    "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
 }
 
 

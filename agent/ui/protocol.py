@@ -24,7 +24,7 @@ Window process -> agent:
 * ``choice`` {id, choice, exercise}: a break window's Start, Done, Postpone, Skip, This hurts,
   and the exercise it showed;
 * ``action`` {id, action}: a panel entry;
-* ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise;
+* ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise (break and exercises windows);
 * ``save``   {id, what, data}: a window's state to keep (checklist ticks): the agent writes it;
 * ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
 * ``expired`` {id}: window `id` closed itself, left untouched for its ``ignore_s`` (the walk-through);
@@ -42,7 +42,7 @@ from typing import Any
 
 VERSION = 1
 
-KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide")
+KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises")
 
 #: type -> {field: the Python types its value may have}
 MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
