@@ -94,7 +94,7 @@ def _run_with(server: control.Server, live) -> int:
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
     rotation = Rotation.from_settings(settings, rules.break_s)
-    process = WindowProcess(root, lambda func: mailbox.post(("call", func)))
+    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory)
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library,

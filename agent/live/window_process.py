@@ -7,10 +7,12 @@ minute later appears at once) and is told to quit when the last window has
 closed, so the agent itself never loads Tk and pointer motion over a window
 never wakes it.
 
-Messages (`agent.ui.protocol`) arrive on a reader thread, which hands each
-line to the agent's loop through `post` (the mailbox) — the agent wakes once
-per message, and the window process sends one only when the person chooses
-something. While the process runs, the agent pings it every `PING_S`; a
+Messages (`agent.ui.protocol`) arrive on the agent's loop: where the loop can
+watch a pipe (`Loop.watch`, not on Windows) it reads the child's stdout
+itself, else a reader thread hands each line over through `post` (the
+mailbox). Either way the agent wakes once per message, and the window
+process sends one only when the person chooses something, never for
+pointer motion. While the process runs, the agent pings it every `PING_S`; a
 process that does not answer the next ping is hung and is ended.
 
 A process that crashes, hangs or is killed never stops the counting: the
@@ -22,6 +24,7 @@ window starts a new process.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -69,10 +72,13 @@ class WindowProcess:
 
     def __init__(self, loop, post: Callable[[Callable[[], None]], None], *,
                  command: Sequence[str] = COMMAND, clock: Callable[[], float] = time.monotonic,
-                 on_fault: Callable[[str | None], None] = lambda _text: None) -> None:
-        """`loop`: the agent's loop (`after`, `after_cancel`); `post(func)` runs func on it, from any thread."""
+                 on_fault: Callable[[str | None], None] = lambda _text: None,
+                 after_end: Callable[[], Any] = lambda: None) -> None:
+        """`loop`: the agent's loop (`after`, `after_cancel`, and `watch` where it can watch a pipe);
+        `post(func)` runs func on it, from any thread; `after_end()` runs once a process is gone
+        (the agent gives back the memory talking to it took)."""
         self.loop, self.post, self.command, self.clock = loop, post, list(command), clock
-        self.on_fault = on_fault
+        self.on_fault, self.after_end = on_fault, after_end
         self.fault: str | None = None  # what went wrong last, until a new process says hello
         self.windows: dict[int, RemoteWindow] = {}
         self._proc: subprocess.Popen | None = None
@@ -83,6 +89,7 @@ class WindowProcess:
         self._seq = 0
         self._timer: str | None = None
         self._keep_until = 0.0
+        self._watched: int | None = None  # the child's stdout, when the loop watches it
         self._quitting = False
         self.started_at: float | None = None
 
@@ -137,9 +144,36 @@ class WindowProcess:
         self._proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       close_fds=True)
         log.info("window process started (pid %d)", self._proc.pid)
-        threading.Thread(target=self._read, args=(self._proc, self._generation),
-                         name="upright-windows", daemon=True).start()
+        if hasattr(self.loop, "watch") and sys.platform != "win32":
+            self._watch(self._proc, self._generation)
+        else:  # Windows: Tk cannot watch a pipe
+            threading.Thread(target=self._read, args=(self._proc, self._generation),
+                             name="upright-windows", daemon=True).start()
         self._arm(PING_S)
+
+    def _watch(self, proc: subprocess.Popen, generation: int) -> None:
+        """Read the child's stdout on the loop's own thread when it is readable: no thread, no mailbox."""
+        fd = proc.stdout.fileno()
+        os.set_blocking(fd, False)
+        pending = [b""]
+
+        def readable() -> None:
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:
+                self.loop.unwatch(fd)
+                self._ended(generation, proc)
+                return
+            *lines, pending[0] = (pending[0] + data).split(b"\n")
+            for line in lines:
+                self._arrived(generation, line)
+
+        self._watched = fd
+        self.loop.watch(fd, readable)
 
     def _read(self, proc: subprocess.Popen, generation: int) -> None:
         """The reader thread: every line, then the end, to the agent's loop."""
@@ -190,6 +224,9 @@ class WindowProcess:
             self.loop.after_cancel(self._timer)
             self._timer = None
         proc, self._proc = self._proc, None
+        if self._watched is not None:
+            self.loop.unwatch(self._watched)
+            self._watched = None
         if proc is not None:
             for pipe in (proc.stdin, proc.stdout):
                 try:
@@ -200,6 +237,8 @@ class WindowProcess:
         lost, self.windows = list(self.windows.values()), {}
         for window in lost:
             window.is_open = False
+        if proc is not None:
+            self.after_end()
 
     def _fail(self, text: str, kill: bool = False) -> None:
         """Log once, end the process, close its windows unanswered, tell the agent."""
@@ -237,7 +276,7 @@ class WindowProcess:
     # --- messages -----------------------------------------------------------
 
     def _arrived(self, generation: int, line: bytes) -> None:
-        if generation != self._generation:
+        if generation != self._generation or not line.strip():
             return
         try:
             message = protocol.decode(line)
