@@ -299,14 +299,29 @@ def test_clicking_the_tray_icon_opens_the_panel_and_its_actions_work(session):
     panel = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
     session.screenshot("e2e_panel.png")
     session.xdotool("key", "--window", panel[0], "Return")  # the first entry: take a break now
+    # xdotool pressed Return through XTEST (the panel had the keyboard) but, the panel gone, sent the release
+    # to no one: the server would auto-repeat Return into the next test's windows.
+    session.xdotool("keyup", "Return")
     wait_for(session.windows, 5, "the break window", session)
     assert session.windows("^Upright$") == []  # choosing an entry closes the panel
 
 
 def test_nothing_leaves_the_machine(session):
-    """Every socket the agent holds is a local Unix socket: no TCP, no UDP."""
+    """Every socket the agent and its window process hold is a local Unix socket: no TCP, no UDP."""
     session.wiggle(2)
-    pid = session.agent.pid
+    assert session.upright("break").returncode == 0
+    wait_for(session.windows, 10, "the break window", session)
+    child = window_process(session)
+    for pid in (session.agent.pid, child):
+        inodes = socket_inodes(pid)
+        assert inodes, "each holds at least its X connection"
+        assert not inodes & network_inodes(pid)
+    assert len(socket_inodes(child)) == 1  # its X connection: not the agent's control socket or listeners
+    opened = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir() if int(fd.name) > 2]
+    assert not [target for target in opened if target.startswith(str(session.runtime))]  # no file of ours
+
+
+def socket_inodes(pid: int) -> set[str]:
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
@@ -315,14 +330,17 @@ def test_nothing_leaves_the_machine(session):
             continue
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
-    assert inodes, "the agent should at least hold its X and control sockets"
+    return inodes
+
+
+def network_inodes(pid: int) -> set[str]:
     network = set()
     for table in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6"):
         path = Path(f"/proc/{pid}/net/{table}")
         if path.exists():
             for line in path.read_text().splitlines()[1:]:
                 network.add(line.split()[9])
-    assert not inodes & network
+    return network
 
 
 def test_quit_stops_the_agent_and_removes_the_socket(session):

@@ -309,3 +309,15 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
     finally:
         host.kill()
         host.wait()
+
+
+def test_the_same_fault_twice_is_logged_once(caplog):
+    """E.g. the display is gone: each new process fails before its hello, the log says so once."""
+    loop = FakeLoop()
+    process, faults = make(loop, [sys.executable, "-c", "import sys; sys.stdin.readline(); sys.exit(3)"])
+    for _ in range(2):
+        process.open("notice", {"text": "x", "seconds": 1})
+        count = len(faults)
+        loop.run_posts(lambda: len(faults) > count)
+    assert faults == ["the window process stopped unexpectedly (exit status 3)"] * 2
+    assert [r.levelname for r in caplog.records if "stopped unexpectedly" in r.getMessage()] == ["ERROR"]

@@ -241,8 +241,9 @@ class WindowProcess:
             self.after_end()
 
     def _fail(self, text: str, kill: bool = False) -> None:
-        """Log once, end the process, close its windows unanswered, tell the agent."""
-        log.error("%s", text)
+        """Log once (the same fault again, e.g. the display still gone, only at debug level), end the
+        process, close its windows unanswered, tell the agent."""
+        (log.debug if text == self.fault else log.error)("%s", text)
         proc = self._proc
         if kill and proc is not None:
             proc.kill()
