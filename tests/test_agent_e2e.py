@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.live.window_process import PING_S
 from tests.xvfb import running_xvfb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -421,8 +422,9 @@ def test_a_hung_window_process_is_ended_within_seconds(session):
     child = window_process(session)
     os.kill(child, signal.SIGSTOP)  # alive, but answers nothing
     started = time.monotonic()
-    wait_for(lambda: "window process stopped answering" in session.log.read_text(), 10, "the hang noticed", session)
-    assert time.monotonic() - started < 2 * 3.0 + 1
+    wait_for(lambda: session.wiggle(0.5) or "window process stopped answering" in session.log.read_text(), 12,
+             "the hang noticed", session)  # the person goes on working meanwhile
+    assert time.monotonic() - started < 2 * PING_S + 1  # at worst a ping just answered, the next one not
     wait_for(lambda: window_process(session) is None, 5, "the hung process ended", session)
     assert session.status()["state"] == "working"  # the agent answers and counts throughout
     result = session.upright("break")

@@ -36,7 +36,7 @@ from agent.ui import protocol
 
 log = logging.getLogger("agent")
 
-PING_S = 3.0  # a process that leaves a ping unanswered this long is hung
+PING_S = 4.0  # a process that leaves a ping unanswered this long is hung (the agent wakes twice per ping)
 QUIT_WAIT_S = 2.0  # how long a process asked to quit may take before it is killed
 COMMAND = (sys.executable, "-m", "agent.ui.host")
 
