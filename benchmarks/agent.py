@@ -12,7 +12,8 @@ timestamp), measures:
     not be);
   * time from start to the tray icon docked in trayer;
   * a break window (`upright break`): the time from the agent's decision to
-    the window mapped (the window process started cold), the agent's and the
+    the window mapped (the window process started cold, then a second break
+    window while it runs, as after the pre-break notice), the agent's and the
     window process's context switches per pointer event during a storm over
     the open window, and the agent's RSS once the window has closed and its
     process ended (the steady state for the rest of the day; issue 14).

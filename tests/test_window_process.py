@@ -59,6 +59,10 @@ def test_a_sender_cannot_send_a_bad_message():
 
 # --- the real window process ---------------------------------------------------------
 
+BREAK_ARGS = {"exercises": [], "can_postpone": True, "can_skip": True, "break_s": 120, "postpone_min": 5,
+              "dim": False, "exercise_options": {"folder": "", "floor_at_desk": False},
+              "marks": {"favourites": [], "hidden": []}}
+
 def read_messages(pipe, until: str, timeout: float = 10) -> list[dict]:
     """Messages from the host's stdout up to and including the first of type `until`."""
     got, deadline = [], time.monotonic() + timeout
@@ -182,7 +186,7 @@ def test_a_crash_is_a_fault_reported_once_and_its_windows_go_unanswered(caplog):
     caplog.set_level(logging.INFO, "agent")
     loop = FakeLoop()
     process, faults = make(loop, script("sys.stdin.readline(); sys.exit(3)"))
-    window = process.open("break", {}, choice=lambda m: pytest.fail("no choice was made"))
+    window = process.open("break", BREAK_ARGS, choice=lambda m: pytest.fail("no choice was made"))
     loop.run_posts(lambda: faults)
     assert faults == ["the window process stopped unexpectedly (exit status 3)"]
     assert not window.is_open and not process.running
@@ -282,8 +286,7 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
     state = ChecklistState().to_json()
     options = {"folder": "", "floor_at_desk": False}
     kinds = {
-        "break": {"exercises": [], "can_postpone": True, "can_skip": True, "break_s": 120, "postpone_min": 5,
-                  "dim": False, "exercise_options": options, "marks": {"favourites": [], "hidden": []}},
+        "break": BREAK_ARGS,
         "notice": {"text": "Break in 1 min — finish your sentence", "seconds": 30},
         "panel": {"paused": False, "standing": False, "can_postpone": False},
         "walkthrough": {"state": state, "ignore_s": 600},
@@ -321,3 +324,33 @@ def test_the_same_fault_twice_is_logged_once(caplog):
         loop.run_posts(lambda: len(faults) > count)
     assert faults == ["the window process stopped unexpectedly (exit status 3)"] * 2
     assert [r.levelname for r in caplog.records if "stopped unexpectedly" in r.getMessage()] == ["ERROR"]
+
+
+@pytest.mark.parametrize("kind, args, why", [
+    ("notice", {"text": "x"}, "open notice: field 'seconds' missing"),
+    ("panel", {"paused": 1, "standing": False, "can_postpone": False}, "field 'paused' missing or not bool"),
+    ("notice", {"text": "x", "seconds": True}, "field 'seconds' missing or not int/float"),
+    ("spasm_guide", {}, "field 'spasm_start' missing"),
+])
+def test_an_open_messages_args_are_checked_too(kind, args, why):
+    with pytest.raises(protocol.BadMessage, match=why):
+        protocol.decode(json.dumps({"v": 1, "type": "open", "id": 1, "kind": kind, "args": args}))
+
+
+def test_the_settings_window_still_drawn_in_the_agent_gets_the_monitor_at_the_pointer(xvfb_display):
+    """Settings is not drawn by the window process yet: the agent's own Tk draws it, placed by the pointer.
+    In a process of its own, as the agent does: Tk left in pytest's process would outlive this X server."""
+    script = """
+from agent.live.loop import Loop
+from agent.live.remote_windows import AT_POINTER
+from agent.live.run import _on_first_use
+from agent.settings import layers
+loop = Loop()
+window = _on_first_use("SettingsWindow", loop)(loop, layers.load, lambda: None, AT_POINTER)
+assert window.is_open and loop.has_tk
+print(window.top.winfo_ismapped() or window.top.winfo_exists())
+window.close()
+loop.destroy()
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.strip() == "1", result.stderr

@@ -81,8 +81,11 @@ class RemoteGuideWindows:
     def __init__(self, process: WindowProcess, ignore_s: float = WALKTHROUGH_IGNORED_S) -> None:
         self.process, self.ignore_s = process, ignore_s
 
-    def Walkthrough(self, _root, state, on_change, _geometry, **_options) -> RemoteWindow:  # noqa: N802
-        return self.process.open("walkthrough", {"state": state.to_json(), "ignore_s": self.ignore_s},
+    def Walkthrough(self, _root, state, on_change, _geometry, *, focus: bool = False,  # noqa: N802
+                    **_options) -> RemoteWindow:
+        """At first run without the keyboard (`focus` False); from the tray or panel with it."""
+        return self.process.open("walkthrough", {"state": state.to_json(), "ignore_s": self.ignore_s,
+                                                 "focus": focus},
                                  save=_ticks_to(on_change), expired=self._expired)
 
     def ChecklistWindow(self, _root, checklist: str, state, on_change, _geometry,  # noqa: N802

@@ -222,7 +222,8 @@ def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
 def _walkthrough(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.walkthrough import Walkthrough
 
-    window = Walkthrough(host.root, _checklist_state(args["state"]), _saver(host, window_id), monitor)
+    window = Walkthrough(host.root, _checklist_state(args["state"]), _saver(host, window_id), monitor,
+                         focus=bool(args.get("focus")))
     _expire_when_ignored(host, window_id, window, float(args.get("ignore_s") or 0))
     return window
 

@@ -11,7 +11,7 @@ other's words.
 
 Agent -> window process:
 
-* ``open``  {id, kind, args}: open window `id` of `kind` (`KINDS`) with `args`;
+* ``open``  {id, kind, args}: open window `id` of `kind` (`KINDS`) with `args` (checked too: `ARGS`);
 * ``close`` {id}: close it, no choice reported (e.g. a natural break);
 * ``focus`` {id}: give it the keyboard (the person paused typing) or raise it;
 * ``ping``  {seq}: answer with ``pong`` (the agent's hang check);
@@ -65,6 +65,21 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
     "pong": {"seq": (int,)},
 }
 
+NUMBER = (int, float)
+NONE = type(None)
+
+#: An ``open`` message's args, by window kind: {field: types}. Other fields are ignored.
+ARGS: dict[str, dict[str, tuple[type, ...]]] = {
+    "break": {"exercises": (list,), "can_postpone": (bool,), "can_skip": (bool,), "break_s": NUMBER,
+              "postpone_min": NUMBER, "dim": (bool,), "exercise_options": (dict,), "marks": (dict, NONE)},
+    "notice": {"text": (str,), "seconds": NUMBER},
+    "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,)},
+    "walkthrough": {"state": (dict,), "ignore_s": NUMBER},
+    "checklist": {"checklist": (str,), "state": (dict,)},
+    "spasm_guide": {"spasm_start": (str, NONE)},
+    "exercises": {"exercise_options": (dict,), "marks": (dict,), "break_s": NUMBER},
+}
+
 #: Values some fields must take.
 CHOICES = ("start", "done", "postpone", "skip", "hurts")
 MARKS = ("favourite", "hidden")
@@ -104,16 +119,22 @@ def check(message: Any) -> None:
     fields = MESSAGES.get(kind) if isinstance(kind, str) else None
     if fields is None:
         raise BadMessage(f"unknown message type {kind!r}")
-    for name, types in fields.items():
-        value = message.get(name)
-        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-            raise BadMessage(f"{kind}: field {name!r} missing or not {'/'.join(t.__name__ for t in types)}")
+    _check_fields(kind, message, fields)
     if kind == "open" and message["kind"] not in KINDS:
         raise BadMessage(f"open: unknown window kind {message['kind']!r}")
+    if kind == "open":
+        _check_fields(f"open {message['kind']}", message["args"], ARGS[message["kind"]])
     if kind == "choice" and message["choice"] not in CHOICES:
         raise BadMessage(f"choice: unknown choice {message['choice']!r}")
     if kind == "mark" and message["mark"] not in MARKS:
         raise BadMessage(f"mark: unknown mark {message['mark']!r}")
+
+
+def _check_fields(where: str, message: dict, fields: dict[str, tuple[type, ...]]) -> None:
+    for name, types in fields.items():
+        value = message.get(name, ...)  # a missing field is no type at all: None may be a value
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            raise BadMessage(f"{where}: field {name!r} missing or not {'/'.join(t.__name__ for t in types)}")
 
 
 def summary(line: bytes | str, most: int = 80) -> str:
