@@ -354,3 +354,55 @@ loop.destroy()
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.strip() == "1", result.stderr
+
+
+# --- the factories App calls: messages in, the same callbacks out -----------------------------------
+
+class RecordingProcess:
+    """A WindowProcess stand-in that keeps what was asked and hands back each window's handlers."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[str, dict, dict]] = []
+
+    def open(self, kind, args, **handlers):
+        protocol.encode("open", id=1, kind=kind, args=args)  # what the real one would send must be valid
+        self.opened.append((kind, args, handlers))
+        return SimpleNamespace(exercise=None, is_open=True)
+
+
+def test_a_break_windows_choices_and_marks_reach_app_and_rotation():
+    from agent.live.remote_windows import DIM_OTHERS, RemoteWindows
+
+    process, chosen, marked = RecordingProcess(), [], []
+    rotation = SimpleNamespace(state={"favourites": ["a"], "hidden": [], "shown": ["b"]}, break_s=120,
+                               favourite=lambda i, on: marked.append(("favourite", i, on)),
+                               hide=lambda i, on: marked.append(("hidden", i, on)) or True)
+    remote = RemoteWindows(process, rotation, lambda: {"exercises": {"folder": "", "floor_at_desk": False}})
+    window = remote.break_window(None, [SimpleNamespace(id="neck"), SimpleNamespace(id="walk")], chosen.append,
+                                 can_postpone=False, can_skip=True, break_s=120, postpone_min=5,
+                                 geometry=remote.geometry(None), marks=rotation, dim=DIM_OTHERS)
+    kind, args, handlers = process.opened[0]
+    assert kind == "break" and args["exercises"] == ["neck", "walk"] and args["dim"] is True
+    assert args["marks"] == {"favourites": ["a"], "hidden": []}  # not the day's showings: they stay here
+    handlers["choice"]({"choice": "hurts", "exercise": "walk"})
+    assert chosen == ["hurts"] and window.exercise.id == "walk"  # App reads it to take "walk" out
+    handlers["mark"]({"exercise": "neck", "mark": "favourite", "on": False})
+    handlers["mark"]({"exercise": "walk", "mark": "hidden", "on": True})
+    assert marked == [("favourite", "neck", False), ("hidden", "walk", True)]
+
+
+def test_ticks_from_the_window_process_are_checked_and_kept_by_the_agent():
+    from datetime import date
+
+    from agent.content.checklist_state import ChecklistState
+    from agent.live.remote_windows import RemoteGuideWindows
+
+    process, kept = RecordingProcess(), []
+    RemoteGuideWindows(process).ChecklistWindow(None, "posture", ChecklistState(), kept.append, None)
+    save = process.opened[0][2]["save"]
+    ticked = ChecklistState()
+    ticked.set_ticked("posture", "screen-height", True, date(2026, 12, 4))
+    save({"what": "checklists", "data": ticked.to_json()})
+    assert kept[0].is_ticked("posture", "screen-height")
+    save({"what": "checklists", "data": {"version": 1, "ticked": "all of them"}})  # does not read: not kept
+    assert len(kept) == 1
