@@ -17,7 +17,10 @@ MENU_ACTIONS = (
     "exercises",
     "spasm_guide",
     "walkthrough",
+    "lifting",
+    "red_flags",
     "today",
+    "this_week",
     "settings",
     "quit",
 )

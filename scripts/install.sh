@@ -39,3 +39,4 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extra"
 echo "Upright is installed: .venv/bin/upright"
+bash scripts/link_command.sh .venv/bin  # `upright` on the PATH, as pipx would put it

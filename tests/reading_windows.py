@@ -18,7 +18,7 @@ from tests.ui_desktop import descendants, screen_rect, window_problems
 
 
 def scrollers(top: tk.Misc) -> List[ScrolledFrame]:
-    return [w for w in descendants(top) if isinstance(w, ScrolledFrame) and w.winfo_ismapped()]
+    return [w for w in descendants(top) if isinstance(w, ScrolledFrame) and w.winfo_viewable()]
 
 
 def clipped(top: tk.Toplevel) -> List[str]:
@@ -40,7 +40,9 @@ def clipped(top: tk.Toplevel) -> List[str]:
         if region and region[3] < interior.winfo_reqheight():
             problems.append(f"{scroller}: cannot scroll to the end of its content")
     for widget in descendants(top):
-        if not widget.winfo_ismapped():
+        # Viewable, not just mapped: a hidden page's scrolled content stays mapped
+        # inside its unmapped canvas (the walk-through's other steps), yet is not shown.
+        if not widget.winfo_viewable():
             continue
         x, y, w, h = screen_rect(widget)
         if w < widget.winfo_reqwidth() or h < widget.winfo_reqheight():

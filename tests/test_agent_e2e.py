@@ -117,6 +117,9 @@ class Session:
                 if run == 40:
                     centres.append((x - 20, y))
         assert centres, "no primary button on screen"
+        # Once started, the time-left bar above it is teal too: keep the lowest teal block only.
+        bottom = max(y for _, y in centres)
+        centres = [(x, y) for x, y in centres if y >= bottom - 40]
         return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
     def click(self, where: tuple[int, int]) -> None:
@@ -198,7 +201,32 @@ def test_break_window_appears_after_the_sitting_limit_and_done_resets(session):
     session.wiggle(1)
     status = session.status()
     assert status["state"] == "working" and status["sitting_s"] < 5
-    assert status["today"]["breaks_taken"] == 1
+    # Done within seconds of Start: an early end, counted apart from the breaks taken.
+    assert status["today"]["breaks_taken"] == 0 and status["today"]["ended_early"] == 1
+
+
+def test_keys_in_the_break_window_as_status_json_sees_them(session):
+    """Real keys (XTEST, to the focused window) in the real agent's window: Esc postpones a due
+    break; an asked-for break starts on Enter, ignores Esc once on, and Enter a moment later is an
+    early end, not a break taken (tests/test_ui_break_keys.py drives every case on the App)."""
+    wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    time.sleep(3)  # hands off: the window takes the keyboard once typing has paused
+    session.xdotool("key", "Escape")
+    wait_for(lambda: not session.windows(), 5, "Esc to postpone", session)
+    status = session.status()
+    assert status["state"] == "working" and status["today"]["postponed"] == 1
+    assert session.upright("break").returncode == 0
+    wait_for(session.windows, 10, "the break window", session)
+    time.sleep(3)
+    session.xdotool("key", "Return")  # the offered focus: Start
+    wait_for(lambda: session.status()["state"] == "on_break", 5, "Enter to start the break", session)
+    session.xdotool("key", "Escape")
+    time.sleep(0.5)
+    assert session.status()["state"] == "on_break" and session.windows()
+    session.xdotool("key", "Return")  # Done, seconds into a 2-minute break
+    wait_for(lambda: not session.windows(), 5, "Enter to finish", session)
+    today = session.status()["today"]
+    assert today["ended_early"] == 1 and today["breaks_taken"] == 0
 
 
 def tk_loaded(pid: int) -> bool:
@@ -217,10 +245,10 @@ def test_windows_open_in_a_child_process_and_tk_never_loads_in_the_agent(session
     assert child is not None and tk_loaded(child) and not tk_loaded(session.agent.pid)
     session.click(session.primary_button())  # Start, in the child: the choice reaches the agent's engine
     wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
-    session.click(session.primary_button())  # Done
+    session.click(session.primary_button())  # Done, seconds into the break: an early end (issue 19)
     wait_for(lambda: window_process(session) is None, 10, "the window process to end", session)
     assert not tk_loaded(session.agent.pid)
-    assert session.status()["today"]["breaks_taken"] == 1
+    assert session.status()["today"]["ended_early"] == 1  # Done reached the engine too
 
 
 def window_process(session) -> int | None:
@@ -344,6 +372,59 @@ def network_inodes(pid: int) -> set[str]:
     return network
 
 
+TYPING_APP = """
+import tkinter
+root = tkinter.Tk(className="QuokkaLedger")
+root.title("Quokka-Secret-Title")
+entry = tkinter.Entry(root, width=40)
+entry.pack()
+entry.focus_force()
+root.mainloop()
+"""
+
+
+def test_the_history_keeps_only_that_and_when(session):
+    """After real typing in a titled app, a break and a natural break, the history holds no key, title or app."""
+    app = subprocess.Popen([sys.executable, "-c", TYPING_APP], env=session.env)
+    try:
+        window = wait_for(lambda: session.xdotool("search", "--name", "^Quokka-Secret-Title$"), 10, "the app")
+        session.xdotool("windowfocus", "--sync", window.split()[0])
+        session.xdotool("type", "--delay", "40", "zebrapassword hunter2")
+        assert session.upright("break").returncode == 0  # a window: Tk loads, so SQLite may
+        wait_for(session.windows, 10, "the break window", session)
+        session.click(session.primary_button())  # Start
+        wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
+        session.click(session.primary_button())  # Done
+        wait_for(lambda: not session.windows(), 5, "the break window to close", session)
+        time.sleep(9)  # away longer than the 8 s natural break
+        session.xdotool("type", "--delay", "40", "zebrapassword again")
+        wait_for(lambda: session.status()["today"]["natural_breaks"] == 1, 10, "the natural break", session)
+    finally:
+        app.terminate()
+        app.wait(5)
+    assert session.upright("quit").returncode == 0
+    assert session.agent.wait(10) == 0
+    data = session.runtime / "data"
+    db_path = data / "history.sqlite3"
+    blob = b"".join(p.read_bytes() for p in data.iterdir() if p.is_file())
+    for secret in (b"zebra", b"hunter", b"Quokka", b"quokka", b"Secret", b"Ledger", b"python", b"Entry"):
+        assert secret not in blob and secret.lower() not in blob.lower()
+    import sqlite3
+
+    db = sqlite3.connect(db_path)
+    [(taken, natural)] = db.execute("SELECT sum(taken), sum(natural_breaks) FROM days").fetchall()
+    # It did record (the scan above is not of an empty file): the natural break, and the break started;
+    # Done seconds after Start ends it early, so the day counts no break taken (issue 19).
+    assert (taken, natural) == (0, 1)
+    assert db.execute("SELECT count(*) FROM breaks WHERE outcome = 'natural'").fetchone() == (1,)
+    texts = {value for table in ("days", "breaks") for row in db.execute(f"SELECT * FROM {table}")
+             for value in row if isinstance(value, str)}
+    import re
+
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held",
+                            text) for text in texts), texts  # dates, times, session ids, outcomes: nothing else
+
+
 def test_quit_stops_the_agent_and_removes_the_socket(session):
     assert session.upright("quit").returncode == 0
     assert session.agent.wait(10) == 0
@@ -409,10 +490,33 @@ def test_kill_9_of_the_window_process_never_stops_counting(session):
     wait_for(session.windows, 10, "the break window from a new process", session)
     assert window_process(session) not in (None, child)
     session.click(session.primary_button())  # Start
-    session.click(session.primary_button())  # Done
-    wait_for(lambda: session.status()["today"]["breaks_taken"] == 1, 5, "the break to count", session)
+    wait_for(lambda: session.status()["state"] == "on_break", 5, "the break to start", session)
+    session.click(session.primary_button())  # Done, seconds in: an early end (issue 19), counted
+    wait_for(lambda: session.status()["today"]["ended_early"] == 1, 5, "the break to count", session)
     assert session.log.read_text().count("window process was killed") == 1
     assert "Note:" not in session.upright("break").stdout  # a process has worked since: nothing to report
+
+
+def test_the_window_process_losing_its_display_is_a_window_fault_not_the_agents_end(session):
+    """XKillClient on the break window cuts the window process's own X connection (Xlib then ends it),
+    while the agent's stays up: a window fault, logged; the agent keeps counting and does not exit
+    (issue 17 ends the agent, exit 3, only when its own connection goes)."""
+    [window] = wait_for(lambda: session.wiggle(1) or session.windows(), 40, "the break window", session)
+    child = window_process(session)
+    session.xdotool("windowkill", window)
+    wait_for(lambda: window_process(session) is None, 10, "the window process to end", session)
+    wait_for(lambda: "window process stopped unexpectedly" in session.log.read_text(), 5, "the fault logged",
+             session)
+    assert session.agent.poll() is None, session.log.read_text()
+    before = session.status()
+    session.wiggle(2)
+    after = session.status()
+    assert before["state"] == after["state"] == "break_due" and after["sitting_s"] > before["sitting_s"]
+    result = session.upright("break")
+    assert result.returncode == 0 and "Note: the window process stopped unexpectedly" in result.stdout
+    wait_for(session.windows, 10, "the break window from a new process", session)
+    assert window_process(session) not in (None, child)
+    assert "desktop session ended" not in session.log.read_text()
 
 
 def test_a_hung_window_process_is_ended_within_seconds(session):

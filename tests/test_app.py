@@ -106,7 +106,7 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, live=None, **overrides) -> None:
+    def __init__(self, live=None, history=None, session=None, **overrides) -> None:
         settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
@@ -121,7 +121,8 @@ class Agent:
                           lambda root: (0, 0, 1280, 800), lambda: ["exercise"])
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
-                       self.clock, self.mailbox, suspend=suspend, live=live)
+                       self.clock, self.mailbox, suspend=suspend, live=live,
+                       history=history(self.clock) if history else None, session=session)
         self.app.start()
 
     def _window(self, kind):
@@ -180,6 +181,7 @@ def test_break_window_opens_at_the_limit_and_done_restarts_the_clock():
     assert window.kwargs["can_postpone"] is True and window.kwargs["can_skip"] is True
     window.kwargs["args"][2]("start")
     assert agent.status()["state"] == "on_break"
+    agent.away(100)  # most of the 2-minute break: "Done" sooner is an early end (test_ui_break_keys)
     window.kwargs["args"][2]("done")
     assert agent.windows() == []
     agent.work(10)
@@ -350,9 +352,9 @@ def test_content_entries_and_chores_go_to_the_guides():
     agent.app.guides = guides  # swap in the guides, then start again as the agent would
     agent.app.start()
     assert guides.started is True  # first-run walk-through on by default
-    for action in ("posture", "lumbar", "spasm_guide", "walkthrough"):
+    for action in ("posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough"):
         agent.app.act(action)
-    assert guides.opened == ["posture", "lumbar", "spasm_guide", "walkthrough"]
+    assert guides.opened == ["posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough"]
     agent.away(90 * MIN)  # away: only the daily chore can wake the agent now
     assert guides.chores_run >= 1
     assert agent.root.timers  # a timer stays set for the next chore
@@ -474,3 +476,52 @@ def test_the_pre_break_notice_has_the_windows_made_ready_for_the_break():
     agent.work(29 * MIN + 5)
     assert [w.kwargs["args"][1] for w in agent.windows("notice")] == ["Break in 1 min — finish your sentence"]
     assert len(ready) == 1 and 60 <= ready[0] <= 125  # until the break, and a minute more
+
+
+# --- status you can see: the panel's top line, and two seconds of confirmation ----------------
+
+
+def _notices(agent):
+    return [(w.kwargs["args"][1], w.kwargs["args"][3]) for w in agent.shown if w.kind == "notice"]
+
+
+def test_the_panel_opens_with_the_status_line_and_the_postpone_setting():
+    agent = Agent(breaks__postpone_min=0.5)
+    agent.work(10 * MIN)
+    agent.app.act("open_panel")
+    [panel] = agent.windows("panel")
+    assert panel.kwargs["status"] == "Sitting 10 min \u00b7 next break in 20 min"
+    assert panel.kwargs["postpone_min"] == 0.5
+    agent.work(21 * MIN)
+    agent.app.act("open_panel")
+    panel = agent.windows("panel")[-1]
+    assert panel.kwargs["status"].startswith("Break due") and panel.kwargs["can_postpone"] is True
+    agent.app.act("pause_30")
+    agent.app.act("open_panel")
+    assert agent.windows("panel")[-1].kwargs["status"] == "Paused until 10:01"  # 9:00 + 31 min + 30 min
+
+
+def test_pause_postpone_and_skip_are_confirmed_for_two_seconds():
+    agent = Agent()
+    agent.work(31 * MIN)
+    [window] = agent.windows()
+    agent.app.act("postpone")
+    assert _notices(agent)[-1] == ("Postponed: next break in 5 min", 2.0)
+    agent.work(5 * MIN + 5)
+    window = agent.windows()[-1]
+    window.kwargs["args"][2]("skip")
+    assert _notices(agent)[-1] == ("Break skipped: next break in 30 min", 2.0)
+    agent.app.act("pause_60")
+    assert _notices(agent)[-1] == ("Paused until 10:36", 2.0)
+    agent.app.act("pause_tomorrow")
+    assert _notices(agent)[-1] == ("Paused until tomorrow 00:00", 2.0)
+
+
+def test_a_refused_postpone_is_not_confirmed():
+    agent = Agent(breaks__max_postpones=1)
+    agent.work(31 * MIN)
+    agent.app.act("postpone")
+    agent.work(5 * MIN + 5)
+    before = len(_notices(agent))
+    agent.app.act("postpone")  # none left: the engine ignores it
+    assert len(_notices(agent)) == before

@@ -64,3 +64,49 @@ def test_a_plain_list_of_exercises_has_no_marks():
     assert window.kwargs["marks"] is None
     agent.app.act("exercises")  # no exercises window to open: nothing happens, nothing breaks
     assert len(agent.windows()) == 1
+
+
+class FakeGuides:
+    """The app's guides, recording which one was opened."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def open(self, action: str) -> None:
+        self.opened.append(action)
+
+    def run_chores(self) -> None:
+        pass
+
+    def seconds_until_chore(self):
+        return None
+
+
+def test_during_a_spasm_breaks_are_gentle_with_the_guide_one_click_away(tmp_path):
+    """Issue 16: after the spasm guide records a start, breaks stop prompting trunk
+    rotation and back extension; the break window links to the guide; the user can end it."""
+    from datetime import datetime, timedelta
+
+    now = datetime(2026, 11, 23, 10, 0)
+    agent, _, _ = agent_with_rotation(tmp_path)
+    rotation = Rotation(120, today=lambda: now.date(), load=lambda: LIBRARY, store=ExerciseStateStore(tmp_path),
+                        now=lambda: now)
+    agent.app.windows.exercises = rotation
+    agent.app.guides = guides = FakeGuides()
+    rotation.spasm_started(now - timedelta(hours=20))
+    gentle = {"short_walk", "slow_breathing", "change_position"}
+    shown = set()
+    for _ in range(3):
+        agent.work(30 * MIN + 5)
+        window = agent.windows()[-1]
+        shown |= {e.id for e in window.kwargs["args"][1]}
+        assert set(window.kwargs) >= {"spasm_guide", "end_spasm"}
+        window.kwargs["args"][2]("skip")
+    assert shown == gentle
+    window.kwargs["spasm_guide"]()
+    assert guides.opened == ["spasm_guide"]
+    window.kwargs["end_spasm"]()
+    assert not rotation.in_spasm
+    agent.work(30 * MIN + 5)
+    window = agent.windows()[-1]
+    assert "spasm_guide" not in window.kwargs, "usual breaks again"

@@ -59,6 +59,34 @@ def test_validate_reads_a_users_settings_file_as_such(tmp_path, capsys):
     assert run(capsys, "config", "validate", str(path))[:2] == (0, f"{path}: OK (user settings)\n")
 
 
+def test_validate_warns_beyond_an_hour_of_sitting_but_accepts_it(tmp_path, capsys):
+    """000's "take breaks every hour" is the loosest bound of the articles: beyond it, a warning, exit 0."""
+    path = tmp_path / "config.toml"
+    path.write_text("[breaks]\nsitting_limit_min = 60\n")
+    assert run(capsys, "config", "validate", str(path)) == (0, f"{path}: OK (user settings)\n", "")
+    path.write_text("[breaks]\nsitting_limit_min = 75\n")
+    status, out, err = run(capsys, "config", "validate", str(path))
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"{path}:2: breaks.sitting_limit_min: warning: 75 min is beyond what the health articles advise (a break "
+        "every 30 minutes; at the loosest, every hour); with 3 postpones of 5 min a break can wait until 90 min "
+        "of sitting. Allowed: a warning, not an error.",
+        f"{path}: OK (user settings)",
+    ]
+
+
+def test_validate_warns_for_each_policy_layer_that_sets_a_long_limit(tmp_path, capsys):
+    path = tmp_path / "policy.toml"
+    path.write_text("[recommended.breaks]\nsitting_limit_min = 45\n\n"
+                    "[enforced.breaks]\nsitting_limit_min = 90\nmax_postpones = 0\n")
+    status, out, _ = run(capsys, "config", "validate", str(path))
+    assert status == 0
+    [warning, ok] = out.splitlines()
+    assert warning.startswith(f"{path}:5: enforced.breaks.sitting_limit_min: warning: 90 min is beyond")
+    assert "postpones" not in warning, "no postpones allowed: none to count"
+    assert ok == f"{path}: OK (policy)"
+
+
 def test_validate_can_be_told_how_to_read_the_file(tmp_path, capsys):
     path = tmp_path / "policy.toml"
     path.write_text("[breaks]\nsitting_limit_min = 45\n")

@@ -23,7 +23,7 @@ from agent.content.texts import ContentError
 from agent.files import tomlfile
 from tests.reference import REFERENCE  # noqa: E402
 
-CONTENT_FILES = ["posture.toml", "lumbar.toml", "spasm_guide.toml", "red_flags.toml"]
+CONTENT_FILES = ["posture.toml", "lumbar.toml", "spasm_guide.toml", "red_flags.toml", "lifting.toml"]
 NEED_ARTICLES = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"source articles not found in {REFERENCE}")
 
 
@@ -55,6 +55,7 @@ def test_every_shipped_file_loads():
         assert content.checklist(name).items
     assert content.spasm_guide().sections
     assert content.red_flags().flags
+    assert content.lifting().tips
 
 
 @pytest.mark.parametrize("name", CONTENT_FILES)
@@ -122,11 +123,13 @@ def test_the_guide_covers_the_brief():
     guide = content.spasm_guide()
     sections = {section.id: section for section in guide.sections}
     assert list(sections) == ["rest", "cold_then_heat", "positions", "log_roll", "gentle_movement",
-                              "pain_relievers", "see_a_professional"]
+                              "hydration", "pain_relievers", "see_a_professional"]
     assert "a day or two" in sections["rest"].text
     assert "towel" in sections["cold_then_heat"].text and "15 to 20 minutes" in sections["cold_then_heat"].text
     assert "48 to 72 hours" in sections["cold_then_heat"].text
     assert "knees" in sections["positions"].text and "side" in sections["positions"].text
+    assert "Avoid lying on your stomach" in sections["positions"].text  # 001, on the safe side of its own "or on your stomach"
+    assert sections["hydration"].heading == "Stay hydrated" and "000_4e08601afce4377e.txt" in sections["hydration"].sources
     assert "roll onto your side" in sections["log_roll"].text
     assert "label" in sections["pain_relievers"].text and "healthcare professional" in sections["pain_relievers"].text
     professional = sections["see_a_professional"]
@@ -134,13 +137,111 @@ def test_the_guide_covers_the_brief():
     assert set(professional.sources) == {"002_839ad09e255c9c90.txt", "000_4e08601afce4377e.txt"}
 
 
-def test_the_red_flags_cover_the_brief():
+# The red flags the articles list, and the least urgent level each may have on the card:
+# 001's emergency list ("seek emergency medical care"), 001's "call for medical advice" list,
+# the "immediately" of 001's conclusion, and 004's and 002's "When ... help" paragraphs.
+# Each phrase is the article's own words; a flag must quote it.
+ARTICLE_RED_FLAGS = [
+    ("001", "Loss of bowel or bladder control", "now"),
+    ("001", "Numbness in your anal or genital area", "now"),
+    ("001", "Paralysis in your legs", "now"),
+    ("001", "Severe weakness", "now"),
+    ("001", "Worsening pain", "now"),
+    ("001", "You have bowel or bladder control problems.", "soon"),
+    ("001", "You develop new numbness in your anal or genital area.", "soon"),
+    ("001", "You develop new weaknesses in your legs.", "soon"),
+    ("001", "Your pain gets worse with rest, improves with activity, and is not helped by over-the-counter "
+            "medicines.", "soon"),
+    ("001", "You have trouble performing daily activities such as dressing, bathing, and going to the bathroom.",
+     "soon"),
+    ("001", "If you have severe back pain, call your doctor.", "soon"),
+    ("001", "numbness or weakness in your arms or legs", "soon"),
+    ("001", "If you experience other symptoms such as fever, nausea, or vomiting, it is important to seek medical "
+            "attention immediately.", "now"),
+    ("004", "new bowel or bladder control problems", "now"),
+    ("004", "the sudden onset of numbness, tingling, or weakness in one or both legs, especially if it radiates "
+            "below the knee", "now"),
+    ("004", "loss of sensation around the genitals or buttocks", "now"),
+    ("004", "progressively worsens", "now"),
+    ("004", "If spasms occurred after a significant injury or trauma, such as a fall or car accident", "now"),
+    ("004", "Unexplained weight loss or a fever accompanying back pain", "now"),
+    ("004", "Pain that is severe", "soon"),
+    ("004", "doesn’t improve after a few days to a week of home treatment", "soon"),
+    ("002", "The sudden loss of bowel or bladder control is a serious red flag.", "now"),
+    ("002", "New or progressive numbness, tingling, or weakness in the legs, groin, or saddle area", "now"),
+    ("002", "If the back spasm occurred following a major trauma, such as a fall or car accident", "now"),
+    ("002", "if the pain is accompanied by a high fever and chills", "now"),
+    ("002", "If the pain fails to improve or significantly worsens after 72 hours of consistent home treatment",
+     "soon"),
+    ("003", "if the spasms are interfering with your daily activities or causing difficulty walking", "soon"),
+]
+URGENCY = {"now": 0, "soon": 1}
+
+
+@pytest.mark.parametrize("article, phrase, level", ARTICLE_RED_FLAGS, ids=[p[:40] for _a, p, _l in ARTICLE_RED_FLAGS])
+def test_every_red_flag_of_the_articles_is_on_the_card_at_least_as_urgent(article, phrase, level):
+    """Leave out a red flag, or file an emergency under "call your doctor", and this fails."""
     flags = content.red_flags()
-    texts = " | ".join(flag.text for flag in flags.flags).lower()
-    for words in ("bowel or bladder", "saddle", "tingling", "below the knee", "paralysis", "car accident",
-                  "fever and chills", "weight loss", "getting worse"):
-        assert words in texts
-    assert flags.heading == "Seek medical care now"
+    citing = [flag for flag in flags.flags if any(squash(phrase) in squash(q) for q in flag.quotes)
+              and any(source.startswith(article) for source in flag.sources)]
+    assert citing, f"no red flag quotes {article}'s {phrase!r}"
+    best = min(URGENCY[flag.level] for flag in citing)
+    assert best <= URGENCY[level], f"{phrase!r} must be at level {level!r}, is at {citing[0].level!r}"
+
+
+@NEED_ARTICLES
+def test_001s_lists_are_all_in_the_table_above():
+    """If the article's bullet lists under "When Should You Ask for Help?" hold an item
+    the table above does not, the table (and so the card) is incomplete."""
+    [article] = REFERENCE.glob("001_*.txt")
+    text = article.read_text(encoding="utf-8")
+    section = text[text.index("When Should You Ask for Help?"):text.index("Frequently Asked Questions")]
+    bullets = [line.strip().lstrip("•").strip() for line in section.splitlines() if line.strip().startswith("•")]
+    assert len(bullets) == 10
+    listed = {phrase for source, phrase, _level in ARTICLE_RED_FLAGS if source == "001"}
+    assert set(bullets) <= listed, set(bullets) - listed
+
+
+def test_the_red_flags_come_in_two_levels_as_the_articles_have_them():
+    flags = content.red_flags()
+    assert [(level.id, level.heading) for level in flags.levels] == [
+        ("now", "Get medical help now"), ("soon", "Call your doctor or a nurse line soon")]
+    assert "seek emergency medical care" in flags.levels[0].intro
+    assert "nurse advice line" in flags.levels[1].intro
+    assert [flag.level for flag in flags.flags] == sorted((flag.level for flag in flags.flags), key=URGENCY.get)
+    texts = " | ".join(flag.text for flag in flags.at("now")).lower()
+    for words in ("bowel or bladder", "buttock", "saddle", "tingling", "below the knee", "paralysis",
+                  "severe weakness", "car accident", "fever and chills", "weight loss", "getting worse",
+                  "nausea or vomiting"):
+        assert words in texts, words
+    soon = " | ".join(flag.text for flag in flags.at("soon")).lower()
+    for words in ("severe back pain", "arms", "worse with rest", "over-the-counter", "walking", "dressing",
+                  "bathing", "bathroom", "72 hours", "a week"):
+        assert words in soon, words
+
+
+def test_the_card_makes_no_reassurance_the_articles_do_not():
+    """002's calm line is the only one there is; no article says red flags are rare."""
+    flags = content.red_flags()
+    assert flags.intro.startswith("Most back spasms resolve with home care within a few days.")
+    everything = " ".join([flags.heading, flags.intro] + [f.text for f in flags.flags]
+                          + [l.intro for l in flags.levels]).lower()
+    for claim in ("rare", "unlikely", "don't worry", "do not worry", "usually nothing"):
+        assert claim not in everything
+
+
+def test_a_flag_with_an_unknown_level_is_a_problem(tmp_path):
+    text = (content.content_dir() / "red_flags.toml").read_text(encoding="utf-8")
+    problems = load_text(tmp_path, text.replace('level = "soon"', 'level = "later"', 1), content.load_red_flags)
+    assert len(problems) == 1 and '.level: "later" is not a [[level]] id; this file has now, soon' in problems[0]
+
+
+def test_the_lifting_card_covers_the_brief():
+    card = content.lifting()
+    tips = " | ".join(tip.text for tip in card.tips).lower()
+    for words in ("bend at the knees", "close to your body", "turn your whole body", "warm up"):
+        assert words in tips, words
+    assert {"000_4e08601afce4377e.txt", "001_e9d597a9e7b87c52.txt"} <= {s for tip in card.tips for s in tip.sources}
 
 
 def test_pictures_are_ids_and_messages_are_found_with_lines():
@@ -248,7 +349,7 @@ def test_line_finder_numbers_arrays_of_tables():
 def test_any_file_gives_content_or_a_content_error(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("fuzz") / "f.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for loader in (content.load_checklist, content.load_spasm_guide, content.load_red_flags):
+    for loader in (content.load_checklist, content.load_spasm_guide, content.load_red_flags, content.load_tip_card):
         try:
             loader(path, content.sources())
         except ContentError as error:

@@ -188,6 +188,31 @@ def test_sitting_clock_restarts_at_break_end():
     assert desk.engine.totals.breaks_taken == 1
 
 
+def test_a_break_ended_before_most_of_it_passed_is_counted_apart():
+    desk = Desk()  # breaks of 2 min: taken once 1:30 has passed
+    desk.tick(minutes=30)
+    desk.do("break_start")
+    desk.tick(active=False, seconds=80)
+    desk.do("break_end")
+    assert desk.engine.totals.breaks_taken == 0 and desk.engine.totals.ended_early == 1
+    desk.tick(minutes=30)
+    desk.do("break_start")
+    desk.tick(active=False, seconds=90)
+    desk.do("break_end")
+    assert desk.engine.totals.breaks_taken == 1 and desk.engine.totals.ended_early == 1
+
+
+def test_postpones_in_a_row_are_known_until_the_prompt_is_answered():
+    desk = Desk()
+    desk.tick(minutes=30)
+    assert desk.engine.postpones == 0
+    desk.do("postpone")
+    assert desk.engine.postpones == 1
+    desk.tick(minutes=5)
+    desk.do("break_start")
+    assert desk.engine.postpones == 0
+
+
 def test_time_on_a_break_is_not_sitting_nor_a_natural_break():
     desk = Desk()
     desk.tick(minutes=30)
@@ -421,6 +446,7 @@ def test_daily_totals_add_up():
         "postponed": 1,
         "skipped": 0,
         "natural_breaks": 1,
+        "ended_early": 0,
     }
 
 

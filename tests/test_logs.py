@@ -181,7 +181,8 @@ TITLE = "Quarterly Wombat Forecast"
 DECISIONS = (
     "started: version", "tray docked yes",
     "break prompt held: do not disturb", "do-not-disturb ended: make-up break",
-    "break prompt shown (due)", "break window: break started", "break window: break taken",
+    "break prompt shown (due)", "break window: break started", "break window: break done",
+    "break ended early",  # Done a moment after Start
     "paused for 1.0 min", "action: resume", "decision natural_break",
 )
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from agent.content.exercises import Exercise, load_library
-from agent.ui import strings
+from agent.ui import strings, theme
 from agent.ui.break_window import BreakWindow
 from tests.ui_desktop import (
     UI_DISPLAY,
@@ -158,8 +158,8 @@ def test_enter_starts_then_finishes(root, open_window, choices):
 
 @pytest.mark.parametrize(
     "can_postpone, can_skip, expected",
-    [(True, True, ["postpone"]), (False, True, ["skip"]), (False, False, [])],
-    ids=["postpones", "skips-when-no-postpone", "nothing-when-neither"],
+    [(True, True, ["postpone"]), (False, True, []), (False, False, [])],
+    ids=["postpones", "nothing-when-no-postpone-even-with-skip", "nothing-when-neither"],
 )
 def test_escape(root, open_window, choices, can_postpone, can_skip, expected):
     window = open_window(can_postpone=can_postpone, can_skip=can_skip)
@@ -394,3 +394,145 @@ def test_one_monitor_dims_nothing(root, open_window):
 
     window = open_window(dim=other_monitors(root, MONITOR))
     assert window.dimmer is None
+
+
+# --- the keyboard presses what has the focus, and only that --------------------------
+
+
+def tab_to(root, window: BreakWindow, widget) -> None:
+    """Press the real Tab key until ``widget`` has the focus, as a keyboard user would."""
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is not None)
+    for _ in range(20):
+        if root.focus_get() is widget:
+            return
+        xdotool("key", "Tab")
+        pump(root, 0.05)
+    raise AssertionError(f"Tab never reached {widget.cget('text')!r}")
+
+
+@pytest.mark.parametrize("key", ["Return", "space"])
+@pytest.mark.parametrize("target, expected", [
+    ("primary", ["start"]), ("postpone_button", ["postpone"]), ("skip_button", ["skip"]),
+    ("hurts_button", ["hurts"]),
+])
+def test_enter_and_space_press_the_focused_control(root, open_window, choices, key, target, expected):
+    window = open_window()
+    tab_to(root, window, getattr(window, target))
+    xdotool("key", key)
+    assert wait_until(root, lambda: choices == expected)
+    pump(root, 0.1)
+    assert choices == expected, "the key pressed a control that did not have the focus"
+    if target == "hurts_button":
+        assert window.in_caution and not window.started
+        assert strings.CAUTION in mapped_texts(window.top)
+
+
+def test_once_started_postpone_and_skip_go_and_a_bar_shows_the_time_left(root, open_window, choices):
+    clock = FakeClock()
+    window = open_window(break_s=120, clock=clock)
+    assert not window.progress.winfo_ismapped()
+    tab_to(root, window, window.primary)
+    xdotool("key", "Return")
+    assert wait_until(root, lambda: choices == ["start"])
+    texts = mapped_texts(window.top)
+    assert strings.SKIP not in texts and not any(t.startswith("Postpone") for t in texts)
+    assert strings.DONE in texts and strings.HURTS in texts
+    assert window.progress.winfo_ismapped()
+    full = _bar_width(window)
+    assert full == int(window.progress.cget("width"))
+    advance(root, clock, 60)
+    assert abs(_bar_width(window) - full / 2) <= 2
+    xdotool("key", "Escape")  # no postponing a break that is on
+    pump(root, 0.2)
+    assert choices == ["start"] and window.is_open
+    assert clipped_widgets(window.top) == []
+    screenshot("break_started", screen_rect(window.top))
+    advance(root, clock, 60)
+    assert _bar_width(window) == 0
+
+
+def _bar_width(window: BreakWindow) -> int:
+    items = window.progress.find_withtag("left")
+    if not items:
+        return 0
+    x0, _, x1, _ = window.progress.coords(items[0])
+    return round(x1 - x0)
+
+
+@pytest.mark.parametrize("postponed, note", [(3, "Postponed 3 times"), (1, "Postponed once")])
+def test_without_postpones_left_esc_does_nothing_and_the_window_says_why(root, open_window, choices,
+                                                                         postponed, note):
+    window = open_window(can_postpone=False, postponed=postponed)
+    assert note in mapped_texts(window.top)
+    tab_to(root, window, window.primary)
+    xdotool("key", "Escape")
+    pump(root, 0.2)
+    assert choices == [] and window.is_open
+    assert clipped_widgets(window.top) == []
+    if postponed == 3:
+        screenshot("break_postponed_3_times", screen_rect(window.top))
+
+
+def test_a_break_the_user_asked_for_says_nothing_about_postponing(root, open_window):
+    window = open_window(can_postpone=False)
+    assert not any(t.startswith("Postponed") for t in mapped_texts(window.top))
+
+
+SHORT_WALK = next(e for e in load_library() if e.id == "short_walk")
+
+
+@pytest.mark.parametrize("break_s, step", [
+    (120, "Stand up and walk around until the break is over."),
+    (300, "Stand up and walk around for a few minutes."),
+])
+def test_step_text_matches_the_break_length(root, open_window, break_s, step):
+    window = open_window(exercise=SHORT_WALK, break_s=break_s)
+    texts = mapped_texts(window.top)
+    assert step in texts
+    assert ("a few minutes" in " ".join(texts)) == (break_s >= strings.SHORT_BREAK_S)
+
+
+def test_the_focus_ring_is_seen_round_the_teal_button(root, open_window):
+    """The ring's pixels change from the window's colour to dark ink: at least 3:1 (WCAG 2.4.13)."""
+    from PIL import ImageGrab
+
+    window = open_window()
+    window.offer_focus()
+    assert wait_until(root, lambda: root.focus_get() is window.primary)
+    move_pointer(5, 795)  # no hover colour
+    pump(root, 0.2)
+    b = window.primary
+    ring = theme.focus_ring(window.fonts)
+    assert 2 <= ring <= 3
+    x, y = b.winfo_rootx(), b.winfo_rooty() + b.winfo_height() // 2
+
+    def edge():
+        image = ImageGrab.grab(xdisplay=UI_DISPLAY).convert("RGB")
+        return [image.getpixel((x + i, y)) for i in range(ring)]
+
+    focused = edge()
+    window.hurts_button.focus_set()
+    pump(root, 0.2)
+    unfocused = edge()
+    assert all(p == _rgb(theme.FOCUS_RING) for p in focused), focused
+    assert all(p == _rgb(theme.BACKGROUND) for p in unfocused), unfocused
+    assert _contrast(theme.FOCUS_RING, theme.BACKGROUND) >= 3
+
+
+@pytest.mark.parametrize("focused, unfocused", theme.FOCUS_PAIRS)
+def test_every_focus_ring_has_3_to_1_contrast(focused, unfocused):
+    assert _contrast(focused, unfocused) >= 3
+
+
+def _rgb(colour: str) -> tuple:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour):
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in _rgb(colour))]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

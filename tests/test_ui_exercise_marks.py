@@ -152,6 +152,36 @@ def test_lists_the_whole_library_with_its_marks(root, open_library, rotation):
     assert strings.NOT_MEDICAL_ADVICE in texts
 
 
+def test_every_exercise_shows_its_steps_caution_and_source_and_red_flags_are_one_click_away(root, open_library):
+    """Issue 16: the list showed a picture and "why" only; cobra's caution (001: avoid lying
+    on your stomach) was nowhere. Every exercise now shows its steps, its caution and the
+    title of each article it comes from, and the red-flags card opens from the window."""
+    from agent.content import texts as content
+
+    window = open_library()
+    texts = shown_texts(window.top)
+    titles = content.source_titles()
+    for exercise in LIBRARY:
+        assert all(step in texts for step in exercise.steps), exercise.id
+        assert strings.EXERCISE_CAUTION.format(caution=exercise.caution) in texts, exercise.id
+        named = [f"{titles[name]} ({name[:3]})" for name in exercise.sources]
+        line = (strings.EXERCISE_SOURCE if len(named) == 1 else strings.EXERCISE_SOURCES).format(titles="; ".join(named))
+        assert line in texts, exercise.id
+    cobra = window.rows["cobra"].master.master  # the row: picture and texts
+    window.scroller.see(window.rows["cobra"].hide)
+    pump(root, 0.1)
+    screenshot("exercises_details", screen_rect(cobra))
+    assert window.red_flags_button.winfo_ismapped()
+    click(root, window.red_flags_button)
+    assert wait_until(root, lambda: window.open_red_flags.card is not None
+                      and window.open_red_flags.card.top.winfo_viewable())
+    card = window.open_red_flags.card
+    assert card.top.title() == strings.RED_FLAGS_TITLE
+    assert all(flag.text in shown_texts(card.top) for flag in content.red_flags().flags)
+    window.close()
+    assert not card.is_open, "closing the exercises window closes its card"
+
+
 def test_unhiding_brings_an_exercise_back_into_the_breaks(root, open_library, rotation, tmp_path):
     rotation.hurt("seated_knee_hug")  # "This hurts" in an earlier break
     window = open_library()

@@ -22,6 +22,14 @@ def test_text_reads_as_the_brief_says():
     assert TEXT == "Break in 1 min — finish your sentence"
 
 
+def test_it_carries_the_not_medical_advice_line(root):
+    notice = show(root)
+    assert notice.disclaimer.cget("text") == "General information, not medical advice."
+    assert notice.disclaimer.winfo_viewable()
+    assert clipped_widgets(notice.top) == []
+    notice.close()
+
+
 def test_sits_in_the_bottom_right_corner_of_its_monitor(root):
     notice = show(root, geometry=(0, 0, 640, 800))  # the left monitor of two
     x, y, w, h = screen_rect(notice.top)

@@ -128,3 +128,22 @@ def test_nothing_is_clipped(root, open_panel, scale):
     panel = open_panel(font_scale=scale)
     assert clipped_widgets(panel.top) == []
     screenshot(f"panel_{round(scale * 100)}", screen_rect(panel.top))
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0], ids=["100%", "200%"])
+def test_the_status_line_is_at_the_top_and_postpone_says_its_setting(root, open_panel, scale):
+    move_pointer(900, 40)
+    status = "Sitting 18 min \u00b7 next break in 12 min"
+    panel = open_panel(status=status, postpone_min=0.5, font_scale=scale)
+    assert panel.status_label is not None and panel.status_label.cget("text") == status
+    first = panel.button("break_now")
+    assert panel.status_label.winfo_rooty() < first.winfo_rooty(), "the status line comes first"
+    assert panel.button("postpone").cget("text") == "Postpone 30 s"
+    assert "Postpone 5 min" not in mapped_texts(panel.top)
+    assert clipped_widgets(panel.top) == []
+    screenshot(f"panel_status_{round(scale * 100)}", screen_rect(panel.top))
+
+
+def test_without_a_status_the_panel_has_no_empty_line(root, open_panel):
+    panel = open_panel()
+    assert panel.status_label is None

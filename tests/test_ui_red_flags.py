@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.content import texts as content
-from agent.ui import strings
+from agent.ui import strings, theme
 from agent.ui.red_flags import RedFlagsCard
 from tests.reading_windows import clipped, shown_texts
 from tests.ui_desktop import click, press, screen_rect, screenshot, upright_windows, wait_until, wrapper_id
@@ -30,7 +30,17 @@ def test_every_red_flag_the_heading_and_the_disclaimer(root, open_card):
     assert texts[:2] == [flags.heading, flags.intro]
     assert [text for text in texts if text in {f.text for f in flags.flags}] == [f.text for f in flags.flags]
     assert strings.NOT_MEDICAL_ADVICE in texts
-    assert len(flags.flags) == 7
+    assert len(flags.flags) == 14
+    headings = [level.heading for level in flags.levels]
+    assert [text for text in texts if text in headings] == ["Get medical help now",
+                                                            "Call your doctor or a nurse line soon"]
+    assert card.view.level_headings["now"].cget("fg") == theme.WARN, "the emergency level stands out"
+
+
+def test_on_a_wide_screen_the_two_levels_stand_side_by_side(root, open_card):
+    card = open_card()
+    now, soon = card.view.level_headings["now"], card.view.level_headings["soon"]
+    assert now.winfo_rooty() == soon.winfo_rooty() and now.winfo_rootx() < soon.winfo_rootx()
 
 
 def test_it_takes_the_keyboard_and_closes_on_enter_or_escape(root, open_card):
@@ -56,7 +66,8 @@ def test_the_close_button(root, open_card):
 def test_nothing_is_clipped(root, open_card, scale):
     card = open_card(font_scale=scale)
     assert clipped(card.top) == []
-    assert not card.scroller.scrolls, "the card fits the screen whole, even at 200 %"
+    # 14 signs in two levels: whole at 100 %; at 200 % the levels stack and the card scrolls.
+    assert card.scroller.scrolls == (scale > 1.5)
     screenshot(f"red_flags_{round(scale * 100)}", screen_rect(card.top))
 
 

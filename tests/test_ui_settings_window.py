@@ -11,12 +11,15 @@ import pytest
 
 from agent.settings import layers
 from agent.ui import strings
-from agent.ui.settings_window import GROUPS, MANAGED, RECOMMENDED, RESET, SettingsWindow
+from agent.ui.settings_window import (
+    DEFAULTS_NOTE, GROUPS, MANAGED, RECOMMENDED, RESET, SITTING_BEYOND, SettingsWindow
+)
 from tests.reading_windows import clipped, fully_visible, shown_texts
 from tests.test_layers import system_policy, user_settings
 from tests.ui_desktop import (
     click,
     press,
+    pump,
     screen_rect,
     screenshot,
     type_text,
@@ -125,9 +128,36 @@ def test_a_typed_number_is_saved_on_enter_and_the_settings_in_force_follow(root,
     assert root.focus_get() is window.row("breaks.natural_break_min").entry
 
 
+def test_beyond_an_hour_of_sitting_it_warns_and_still_saves(root, open_settings, saves):
+    """000's "take breaks every hour" is the articles' loosest bound: a warning, not a refusal."""
+    window = open_settings()
+    row = window.row("breaks.sitting_limit_min")
+    postpone = window.row("breaks.postpone_min")
+    assert not row.advice.winfo_ismapped()
+    assert postpone.advice.cget("text") == "Postponing 3 times in a row puts a break at 45 min of sitting."
+    retype(root, window, "breaks.sitting_limit_min", "75")
+    assert wait_until(root, lambda: saves == [1])
+    assert in_force("breaks.sitting_limit_min") == (75, "user"), "a warning, not a refusal"
+    assert wait_until(root, lambda: row.advice.winfo_ismapped())
+    assert row.advice.cget("text") == SITTING_BEYOND and row.error.cget("text") == ""
+    assert postpone.advice.cget("text") == "Postponing 3 times in a row puts a break at 90 min of sitting."
+    window.scroller.canvas.yview_moveto(0)  # the sitting limit is the first row
+    pump(root, 0.1)
+    screenshot("settings_sitting_warning", screen_rect(window.top))
+    retype(root, window, "breaks.sitting_limit_min", "60")
+    assert wait_until(root, lambda: not row.advice.winfo_ismapped())
+
+
+def test_it_says_what_is_advice_and_what_is_upright_s_own_and_is_not_medical_advice(root, open_settings):
+    texts = shown_texts(open_settings().top)
+    assert strings.NOT_MEDICAL_ADVICE in texts
+    assert DEFAULTS_NOTE in texts
+    assert not any("Cornell" in text for text in texts), "no outside source shown without its citation"
+
+
 @pytest.mark.parametrize("typed, says", [
-    ("0", "must be greater than 0 and at most 480, got 0"),
-    ("soon", 'expected a number, got a string ("soon")'),
+    ("0", "Choose between 1 and 480 minutes (a fraction such as 0.5 is fine too)."),
+    ("soon", "Type a number, such as 30."),
 ])
 def test_an_invalid_number_is_refused_where_it_was_typed(root, open_settings, saves, typed, says):
     window = open_settings()
@@ -151,6 +181,7 @@ def test_a_tick_saves_at_once_and_reset_goes_back_to_the_default(root, open_sett
     assert wait_until(root, lambda: saves == [1])
     assert in_force("do_not_disturb.camera") == (False, "user") and row.var.get() is False
     assert wait_until(root, lambda: row.reset_button.winfo_ismapped())
+    window.scroller.see(row.reset_button)  # it appears under the tick: near the area's edge, scroll it in
     click(root, row.reset_button)
     assert wait_until(root, lambda: saves == [1, 1])
     assert in_force("do_not_disturb.camera") == (True, "default") and row.var.get() is True
@@ -225,3 +256,76 @@ def test_readable_at_100_and_200_percent(root, open_settings, scale):
         screenshot(f"settings_{round(scale * 100)}_end", screen_rect(window.top))
     texts = shown_texts(window.top)
     assert strings.CLOSE in texts
+
+
+def test_ctrl_a_selects_the_whole_field_so_typing_replaces_it(root, open_settings, saves):
+    window = open_settings()
+    entry = window.row("breaks.sitting_limit_min").entry
+    window.scroller.see(entry)
+    click(root, entry)
+    assert wait_until(root, lambda: root.focus_get() is entry)
+    xdotool("key", "ctrl+a")
+    pump(root, 0.1)
+    assert entry.selection_present() and entry.selection_get() == "30"
+    type_text(root, "25")
+    press(root, wrapper_id(window.top), "Return")
+    assert wait_until(root, lambda: saves == [1])
+    assert field_says(window, "breaks.sitting_limit_min") == "25" and in_force("breaks.sitting_limit_min") == (25, "user")
+
+
+def _entry_file(scope_env: str):
+    import os
+    from pathlib import Path
+
+    return Path(os.environ[scope_env].split(":")[0]) / "autostart" / "upright.desktop"
+
+
+def test_start_at_login_is_a_tick_that_writes_and_removes_the_entry(root, open_settings, saves):
+    mine = _entry_file("XDG_CONFIG_HOME")  # a temporary home (tests/conftest.py)
+    window = open_settings()
+    row = window.autostart_row
+    assert row.var.get() is False and not mine.exists()
+    window.scroller.see(row.box)
+    click(root, row.box)
+    assert wait_until(root, lambda: mine.exists())
+    assert row.var.get() is True and "Exec=" in mine.read_text()
+    assert saves == [], "not a setting in the file: the agent has nothing to take up"
+    screenshot("settings_start_at_login", screen_rect(window.top))
+    click(root, row.box)
+    assert wait_until(root, lambda: not mine.exists())
+    assert row.var.get() is False and row.note.cget("text") == ""
+
+
+def test_start_at_login_says_when_an_all_users_entry_still_starts_it(root, open_settings):
+    everyone = _entry_file("XDG_CONFIG_DIRS")
+    everyone.parent.mkdir(parents=True, exist_ok=True)
+    everyone.write_text("[Desktop Entry]\nType=Application\nName=Upright\nExec=upright run\n")
+    window = open_settings()
+    row = window.autostart_row
+    assert row.var.get() is True, "IT's entry starts it: the tick says so"
+    window.scroller.see(row.box)
+    mine = _entry_file("XDG_CONFIG_HOME")
+    click(root, row.box)  # off for me: a Hidden=true entry of my own (the XDG way)
+    assert wait_until(root, lambda: mine.exists())
+    assert "Hidden=true" in mine.read_text() and row.var.get() is False and row.error.cget("text") == ""
+    click(root, row.box)  # on again
+    assert wait_until(root, lambda: "Hidden=true" not in mine.read_text())
+    assert row.var.get() is True
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_the_human_error_and_the_login_tick_fit(root, open_settings, scale):
+    window = open_settings(font_scale=scale)
+    retype(root, window, "breaks.break_min", "0")
+    row = window.row("breaks.break_min")
+    assert wait_until(root, lambda: row.error.winfo_ismapped())
+    assert row.error.cget("text") == "Choose between 1 and 60 minutes (a fraction such as 0.5 is fine too)."
+    assert clipped(window.top) == []
+    window.scroller.see(row.frame)
+    pump(root, 0.1)
+    assert fully_visible(row.error) and fully_visible(row.entry)
+    screenshot(f"settings_error_{round(scale * 100)}", screen_rect(window.top))
+    window.scroller.see(window.autostart_row.box)
+    pump(root, 0.1)
+    assert fully_visible(window.autostart_row.box)
+    screenshot(f"settings_login_{round(scale * 100)}", screen_rect(window.top))

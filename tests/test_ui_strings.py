@@ -69,6 +69,9 @@ def test_every_content_text_is_in_the_template():
     texts += [guide.intro.text] + [s.heading for s in guide.sections] + [s.text for s in guide.sections]
     flags = content.red_flags()
     texts += [flags.heading, flags.intro] + [flag.text for flag in flags.flags]
+    texts += [level.heading for level in flags.levels] + [level.intro for level in flags.levels]
+    lifting = content.lifting()
+    texts += [lifting.heading, lifting.intro] + [tip.text for tip in lifting.tips]
     assert [text for text in texts if text not in ids] == []
 
 

@@ -45,6 +45,9 @@ def test_every_message_survives_encoding():
     (b'{"v": 1, "type": "pong", "seq": true}', "field 'seq' missing or not int"),
     (b'{"v": 1, "type": "choice", "id": 1, "choice": "dance", "exercise": "x"}', "unknown choice 'dance'"),
     (b'{"v": 1, "type": "open", "id": 1, "kind": "browser", "args": {}}', "unknown window kind 'browser'"),
+    (b'{"v": 1, "type": "link", "id": 1, "link": "rm -rf"}', "unknown link 'rm -rf'"),
+    (b'{"v": 1, "type": "link", "id": 1}', "field 'link' missing"),
+    (b'{"v": 1, "type": "save", "id": 1, "what": "settings", "data": {}}', "unknown record 'settings'"),
     (b"\xff\xfe", "not JSON"),
 ])
 def test_bad_lines_are_refused_with_a_reason(line, why):
@@ -61,7 +64,9 @@ def test_a_sender_cannot_send_a_bad_message():
 
 BREAK_ARGS = {"exercises": [], "can_postpone": True, "can_skip": True, "break_s": 120, "postpone_min": 5,
               "dim": False, "exercise_options": {"folder": "", "floor_at_desk": False},
-              "marks": {"favourites": [], "hidden": []}}
+              "marks": {"favourites": [], "hidden": []}, "postponed": 0, "spasm_guide": False, "end_spasm": False}
+PANEL_ARGS = {"paused": False, "standing": False, "can_postpone": False, "postpone_min": 5,
+              "status": "Sitting 18 min \u00b7 next break in 12 min"}
 
 def read_messages(pipe, until: str, timeout: float = 10) -> list[dict]:
     """Messages from the host's stdout up to and including the first of type `until`."""
@@ -172,7 +177,7 @@ sys.stdin.read()
 """
     process, faults = make(loop, script(body))
     choices = []
-    window = process.open("panel", {"paused": False, "standing": False, "can_postpone": False},
+    window = process.open("panel", PANEL_ARGS,
                           choice=lambda m: choices.append(m["choice"]))
     loop.run_posts(lambda: choices)
     assert choices == ["start"] and window.is_open and faults == []
@@ -288,11 +293,13 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
     kinds = {
         "break": BREAK_ARGS,
         "notice": {"text": "Break in 1 min — finish your sentence", "seconds": 30},
-        "panel": {"paused": False, "standing": False, "can_postpone": False},
+        "panel": PANEL_ARGS,
         "walkthrough": {"state": state, "ignore_s": 600},
         "checklist": {"checklist": "posture", "state": state},
-        "spasm_guide": {"spasm_start": None},
+        "spasm_guide": {"spasm_start": None, "can_end": True},
         "exercises": {"exercise_options": options, "marks": {"favourites": [], "hidden": []}, "break_s": 120},
+        "lifting": {},
+        "red_flags": {},
     }
     assert set(kinds) == set(protocol.KINDS)
     host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
@@ -328,7 +335,11 @@ def test_the_same_fault_twice_is_logged_once(caplog):
 
 @pytest.mark.parametrize("kind, args, why", [
     ("notice", {"text": "x"}, "open notice: field 'seconds' missing"),
-    ("panel", {"paused": 1, "standing": False, "can_postpone": False}, "field 'paused' missing or not bool"),
+    ("panel", {**PANEL_ARGS, "paused": 1}, "field 'paused' missing or not bool"),
+    ("panel", {**PANEL_ARGS, "status": None}, "field 'status' missing or not str"),
+    ("break", {**BREAK_ARGS, "postponed": 1.5}, "field 'postponed' missing or not int"),
+    ("break", {**BREAK_ARGS, "spasm_guide": "yes"}, "field 'spasm_guide' missing or not bool"),
+    ("spasm_guide", {"spasm_start": None}, "field 'can_end' missing or not bool"),
     ("notice", {"text": "x", "seconds": True}, "field 'seconds' missing or not int/float"),
     ("spasm_guide", {}, "field 'spasm_start' missing"),
 ])
@@ -406,3 +417,65 @@ def test_ticks_from_the_window_process_are_checked_and_kept_by_the_agent():
     assert kept[0].is_ticked("posture", "screen-height")
     save({"what": "checklists", "data": {"version": 1, "ticked": "all of them"}})  # does not read: not kept
     assert len(kept) == 1
+
+
+def test_unknown_args_of_an_open_message_are_named_for_the_log():
+    message = protocol.decode(protocol.encode("open", id=1, kind="panel", args={**PANEL_ARGS, "theme": "dark"}))
+    assert protocol.unknown_args(message) == ["theme"]
+    assert protocol.unknown_args(protocol.decode(protocol.encode("open", id=2, kind="lifting", args={}))) == []
+
+
+def test_a_gentle_breaks_links_and_the_postpones_so_far_reach_the_agent():
+    """During a spasm App hands the break window "Open the spasm guide" and "My back is better now":
+    the window process gets flags, and its ``link`` messages call App's callables here."""
+    from agent.live.remote_windows import RemoteWindows
+
+    process, followed = RecordingProcess(), []
+    remote = RemoteWindows(process, None, lambda: {"exercises": {"folder": "", "floor_at_desk": False}})
+    remote.break_window(None, [SimpleNamespace(id="short_walk")], lambda choice: None, can_postpone=False,
+                        can_skip=True, break_s=120, postpone_min=5, postponed=3,
+                        spasm_guide=lambda: followed.append("guide"), end_spasm=lambda: followed.append("end"))
+    _, args, handlers = process.opened[0]
+    assert args["postponed"] == 3 and args["spasm_guide"] is True and args["end_spasm"] is True
+    handlers["link"]({"link": "spasm_guide"})
+    handlers["link"]({"link": "end_spasm"})
+    assert followed == ["guide", "end"]
+    remote.break_window(None, [SimpleNamespace(id="neck")], lambda choice: None, can_postpone=True,
+                        can_skip=True, break_s=120, postpone_min=5)
+    _, args, handlers = process.opened[1]
+    assert args["spasm_guide"] is False and args["end_spasm"] is False and args["postponed"] == 0
+    handlers["link"]({"link": "end_spasm"})  # not offered: nothing happens (logged)
+    assert followed == ["guide", "end"]
+
+
+def test_the_panels_status_line_and_postpone_setting_go_to_the_window_process():
+    from agent.live.remote_windows import RemoteWindows
+
+    process, acted = RecordingProcess(), []
+    RemoteWindows(process, None, dict).panel(None, acted.append, None, paused=False, standing=False,
+                                             can_postpone=True, postpone_min=0.5, status="Paused until 14:30")
+    kind, args, handlers = process.opened[0]
+    assert kind == "panel" and args["status"] == "Paused until 14:30" and args["postpone_min"] == 0.5
+    handlers["action"]({"action": "this_week"})
+    assert acted == ["this_week"]
+
+
+def test_the_spasm_guides_start_and_end_come_back_to_the_rotation():
+    from datetime import datetime
+
+    from agent.live.remote_windows import RemoteGuideWindows
+
+    process, heard = RecordingProcess(), []
+    guides = RemoteGuideWindows(process)
+    guides.SpasmGuideWindow(None, None, spasm_start=datetime(2026, 12, 3, 9, 30), on_spasm_start=heard.append,
+                            on_spasm_end=lambda: heard.append("better"))
+    guides.LiftingCard(None, None)
+    guides.RedFlagsCard(None, None)
+    assert [(kind, args) for kind, args, _ in process.opened] == [
+        ("spasm_guide", {"spasm_start": "2026-12-03T09:30:00", "can_end": True}), ("lifting", {}), ("red_flags", {})]
+    save = process.opened[0][2]["save"]
+    save({"what": "spasm_start", "data": {"at": "2026-12-04T08:00:00"}})
+    save({"what": "spasm_end", "data": {}})
+    assert heard == [datetime(2026, 12, 4, 8, 0), "better"]
+    guides.SpasmGuideWindow(None, None)
+    assert process.opened[-1][1] == {"spasm_start": None, "can_end": False}

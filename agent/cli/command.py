@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from agent import __version__
-from agent.cli import config_cli, doctor
+from agent.cli import config_cli, doctor, history_cli, report_cli
 from agent.cli.errors import EXIT_NOT_RUNNING, EXIT_USAGE, UserError
 from agent.cli.simulate import replay, write_json_lines, write_timeline
 from agent.cli.trace import TraceError
@@ -24,6 +24,7 @@ from agent.settings import config
 
 
 def main(argv: list[str] | None = None) -> int:
+    _printable_anywhere()
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`| head`); say nothing more, on a stdout that is gone.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _printable_anywhere() -> None:
+    """A terminal or pipe that cannot show a character (LANG=C: ASCII) gets '?', not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # not a text file, or already in use
+            pass
 
 
 def _fail(message: str, status: int) -> int:
@@ -78,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     _autostart_parser(commands)
     config_cli.add_parser(commands)
     doctor.add_parser(commands)
+    history_cli.add_parser(commands)
+    report_cli.add_parser(commands)
     for name, text in (("break", "take a break now"), ("resume", "end a pause"),
                        ("standing", "tell Upright you are standing at the desk"),
                        ("sitting", "tell Upright you are sitting again"), ("quit", "stop the agent")):
@@ -184,9 +196,11 @@ def _minutes(text: str) -> float:
 def _run(args: argparse.Namespace) -> int:
     from agent.live.run import Missing, run
 
+    from agent.live.control import FolderProblem
+
     try:
         return run(args.config)
-    except Missing as error:
+    except (Missing, FolderProblem) as error:
         raise UserError(str(error)) from None
 
 
@@ -196,6 +210,11 @@ def _send(command: str, **request) -> dict:
 
     try:
         reply = control.send(command, **request)
+    except control.FolderProblem as error:
+        raise UserError(str(error)) from None
+    except control.NoAnswer as error:
+        raise UserError(f"{error}.\nFix: try again in a moment; if it stays so, end the agent's process "
+                        f"and start Upright again (upright run).", EXIT_NOT_RUNNING) from None
     except control.NotRunning as error:
         raise UserError(f"{error}. Start it with: upright run", EXIT_NOT_RUNNING) from None
     if not reply.pop("ok", False):
@@ -219,7 +238,16 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _status_line(status: dict) -> str:
-    """One line a person reads: "Sitting 18 min · next break in 12 min"."""
+    """One line a person reads: "Sitting 18 min · next break in 12 min" ("-" where "·" cannot be shown)."""
+    line = _status_words(status)
+    try:
+        line.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        line = line.replace("·", "-")
+    return line
+
+
+def _status_words(status: dict) -> str:
     state = status.get("state")
     if state == "paused":
         return f"Paused until {status['paused_until']}"

@@ -2,7 +2,9 @@
 
 `show` answers "why is my break every 45 minutes?" (each value and the layer
 it came from); `validate` is what IT runs on a policy before rolling it out;
-`init` gives a user a commented file to start from.
+`init` gives a user a commented file to start from. `validate` also warns
+(exit 0 all the same) when a sitting limit goes beyond the hour the health
+articles allow at the loosest (:mod:`agent.settings.advice`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from agent.cli.errors import UserError
 from agent.files import atomic, tomlfile
 from agent.files.tomlfile import FileProblems
-from agent.settings import config, layers
+from agent.settings import advice, config, layers
 from agent.settings.user_settings import commented_settings
 
 EXIT_INVALID = 1  # `validate`: the file has problems
@@ -31,7 +33,8 @@ def add_parser(commands) -> None:
     validate = actions.add_parser(
         "validate", help="check a policy or settings file before using it",
         description="Exit 0 if FILE can be used as it is; otherwise print one line per problem "
-                    "(FILE:LINE: key: problem) and exit 1.")
+                    "(FILE:LINE: key: problem) and exit 1. A sitting limit beyond 60 minutes (the "
+                    "articles' loosest advice) gets a warning line, and still exits 0.")
     validate.add_argument("file", metavar="FILE")
     validate.add_argument("--as", dest="kind", choices=("policy", "user"),
                           help="how to read FILE (default: a policy if it has [recommended], [enforced] "
@@ -87,6 +90,10 @@ def validate_command(args: argparse.Namespace) -> int:
         print(problem)
     if problems:
         return EXIT_INVALID
+    # Usable as it is; a sitting limit beyond the articles' hour is said, not refused.
+    doc, text = tomlfile.read(args.file)
+    for warning in advice.file_warnings(doc, text, args.file, kind):
+        print(warning)
     print(f"{args.file}: OK ({'policy' if kind == 'policy' else 'user settings'})")
     return 0
 

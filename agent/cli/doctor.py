@@ -225,6 +225,9 @@ def running_agent() -> Result:
 
     try:
         reply = control.send("ping")
+    except control.NoAnswer as error:
+        return Result(INSTANCE, WARN, f"{error}: an agent holds the socket but is stuck or overloaded",
+                      "end the agent's process, then: upright run")
     except control.NotRunning as error:
         why = "" if str(error) == "Upright is not running" else f" ({error})"
         return Result(INSTANCE, OK, f"not running{why}; `upright run` starts it")

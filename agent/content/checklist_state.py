@@ -40,6 +40,9 @@ log = logging.getLogger("agent.checklists")
 
 FILE_NAME = "checklists.json"
 VERSION = 1
+#: A state file larger than this is kept aside unread, like a damaged one: these records are a few KiB,
+#: and reading a huge one would cost the agent its memory for the day.
+MAX_BYTES = 256 * 1024
 #: The re-check comes this many calendar months after the oldest tick.
 RECHECK_MONTHS = 1
 
@@ -170,7 +173,16 @@ class StateStore:
         self.problems, self.kept_aside = [], None
         self._writable = True
         try:
-            data = self.path.read_bytes()
+            data = _read_bounded(self.path)
+        except _TooLarge as error:
+            self.problems = [Problem(str(self.path), None, "", f"is {error} bytes, more than the "
+                                     f"{MAX_BYTES} such a file ever needs")]
+            self.kept_aside = self._keep_aside()
+            self._writable = self.kept_aside is not None
+            log.warning("%s; %s start afresh (the file is %s)", self.problems[0], self.what,
+                        f"kept as {self.kept_aside}" if self.kept_aside else "left as it is")
+            self._state = self.fresh()
+            return self._state
         except FileNotFoundError:
             self._state = self.fresh()
             return self._state
@@ -223,6 +235,20 @@ class StateStore:
 
 
 # --- reading ------------------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    """A state file over MAX_BYTES; the message is its size."""
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, or _TooLarge without reading more than MAX_BYTES of it."""
+    with open(path, "rb") as file:
+        data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _TooLarge(os.fstat(file.fileno()).st_size)
+    return data
+
 
 
 def _parse(data: bytes, path: str) -> tuple[ChecklistState, list[Problem]]:

@@ -27,6 +27,8 @@ class Exercise:
     "Adapted for the desk". ``takes_s`` is Upright's estimate of how long
     the exercise takes, used to fill a break, never shown as advice.
     ``movement`` drives the illustration (:mod:`agent.content.pose`).
+    ``during_spasm``: gentle enough to offer in the first days after the user
+    records a spasm (:mod:`agent.content.exercise_choice`).
     """
 
     id: str
@@ -47,6 +49,7 @@ class Exercise:
     takes_s: float = 60.0
     adapted_from_name: Optional[str] = None  # the original's name, filled in by the library
     path: Optional[str] = None  # the file it came from, for messages
+    during_spasm: bool = False
 
     def __post_init__(self) -> None:
         for name in ("steps", "sources", "region", "quotes"):  # a list is welcome too

@@ -16,42 +16,84 @@ take turns among themselves, so one may come round again before every
 seated one has; a seated exercise too long to share a break with the
 shortest standing one waits for a longer break.
 
+After the user tells the spasm guide that their back went into spasm,
+breaks for the next :data:`SPASM_GENTLE_HOURS` offer only the exercises
+marked ``during_spasm`` (a gentle walk if it is not too painful, slow
+breathing, a change of position): 001 says to "avoid twisted positions"
+and to lie on the stomach no more, 000 to "avoid heavy lifting and
+strenuous activities temporarily". The user can end that state sooner.
+
 Pure: the date and the user's state come in, the choice and the new state
 go out, and the caller persists the state (:class:`Rotation` does, through
 :mod:`agent.content.exercise_state`), a small JSON-friendly dict:
 ``{"day": "2024-05-02", "shown": [ids shown today, in order],
-"favourites": [ids], "hidden": [ids]}``. A damaged state is repaired,
+"favourites": [ids], "hidden": [ids]}``, and ``"spasm_start"`` while a
+spasm is recorded. A damaged state is repaired,
 never fatal. The order of equally due exercises turns with the date, so
 each day starts somewhere else.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from agent.content.exercise_state import clean
+from agent.content.exercise_state import clean, spasm_start
 from agent.content.exercises import Exercise, load_library
 
 DEFAULT_BREAK_S = 120.0
 MOST = 3  # exercises in one break: more is a list, not a break
 SLACK = 1.15  # "about" the break: the exercises may run this much over it
 FAVOURITE_WEIGHT = 2  # a favourite comes round this many times as often
+#: How long after a spasm starts breaks stay gentle: the acute phase the
+#: articles give ("the first 48 to 72 hours", and a professional "after 72
+#: hours of consistent home treatment" without improvement, 002).
+SPASM_GENTLE_HOURS = 72
 
 
 def choose(library: Sequence[Exercise], state: Any, today: date, break_s: float = DEFAULT_BREAK_S,
-           allow_floor: bool = False) -> tuple[list[Exercise], dict]:
+           allow_floor: bool = False, now: datetime | None = None) -> tuple[list[Exercise], dict]:
     """The exercises for one break, and the state to keep for the next.
 
-    Empty only when the user has hidden every exercise they could do.
+    With ``now`` (the local time) during a recorded spasm, only the gentle
+    ones (:func:`gentle_pool`). Empty only when the user has hidden every
+    exercise they could do.
     """
     state = _today(clean(state), today)
-    pool = [e for e in library if e.id not in state["hidden"] and (allow_floor or e.at_desk)]
+    gentle = gentle_pool(library, state) if now is not None and in_spasm(state, now) else []
+    pool = gentle or [e for e in library if e.id not in state["hidden"] and (allow_floor or e.at_desk)]
     if not pool:
         return [], state
-    picked = _pick(pool, state, today, break_s * SLACK)
+    picked = (_pick_gentle if gentle else _pick)(pool, state, today, break_s * SLACK)
     return picked, {**state, "shown": state["shown"] + [e.id for e in picked]}
+
+
+def in_spasm(state: Any, now: datetime) -> bool:
+    """Whether a spasm the user recorded began less than :data:`SPASM_GENTLE_HOURS` ago
+    (a start ahead of ``now``, a clock set back, counts as just begun)."""
+    started = spasm_start(clean(state))
+    return started is not None and now - started < timedelta(hours=SPASM_GENTLE_HOURS)
+
+
+def gentle_pool(library: Sequence[Exercise], state: dict) -> list[Exercise]:
+    """What a break offers during a spasm: the ``during_spasm`` exercises not hidden,
+    or all of them if the user hid every one (a break must offer something, and
+    nothing else is gentle enough). Empty only if the library has none."""
+    gentle = [e for e in library if e.during_spasm and e.at_desk]
+    return [e for e in gentle if e.id not in state["hidden"]] or gentle
+
+
+def spasm_started(state: Any, when: datetime) -> dict:
+    """Record that the user's back went into spasm at ``when``."""
+    return {**clean(state), "spasm_start": when.replace(microsecond=0).isoformat()}
+
+
+def spasm_over(state: Any) -> dict:
+    """The user says their back is better: breaks are as usual again."""
+    state = clean(state)
+    state.pop("spasm_start", None)
+    return state
 
 
 def standing(exercise: Exercise) -> bool:
@@ -78,6 +120,12 @@ def _pick(pool: list[Exercise], state: dict, today: date, budget: float) -> list
         return _fill(order, budget, MOST)
     rest = [(round_, e) for round_, e in order if e is not first]
     return [first] + _fill(rest, budget - first.takes_s, MOST - 1)
+
+
+def _pick_gentle(pool: list[Exercise], state: dict, today: date, budget: float) -> list[Exercise]:
+    """A gentle break's exercises: the most due that fit, in turn. No standing part
+    is required: a walk may be too painful, and getting up is one of the choices."""
+    return _fill(_by_turn(pool, state, today), budget, MOST) or [min(pool, key=lambda e: e.takes_s)]
 
 
 def favourite(state: Any, exercise_id: str, on: bool = True) -> dict:
@@ -157,8 +205,8 @@ class Rotation:
     """
 
     def __init__(self, break_s: float, today: Callable[[], date] = date.today, load=None, *,
-                 allow_floor: bool = False, store=None) -> None:
-        self.break_s, self._today, self._load = break_s, today, load
+                 allow_floor: bool = False, store=None, now: Callable[[], datetime] = datetime.now) -> None:
+        self.break_s, self._today, self._load, self._now = break_s, today, load, now
         self.allow_floor = allow_floor
         self.store = store
         self.library: list[Exercise] | None = None
@@ -209,9 +257,27 @@ class Rotation:
         return self.library
 
     def __call__(self) -> list[Exercise]:
-        picked, state = choose(self.exercises(), self.state, self._today(), self.break_s, self.allow_floor)
+        picked, state = choose(self.exercises(), self.state, self._today(), self.break_s, self.allow_floor,
+                               now=self._now())
         self._keep(state)
         return picked
+
+    @property
+    def in_spasm(self) -> bool:
+        """Breaks are gentle now: a spasm was recorded less than 72 hours ago."""
+        return in_spasm(self.state, self._now())
+
+    @property
+    def spasm_start(self) -> datetime | None:
+        return spasm_start(self.state)
+
+    def spasm_started(self, when: datetime) -> None:
+        """The spasm guide heard when the spasm began: breaks turn gentle (kept between runs)."""
+        self._mark(spasm_started(self.state, when))
+
+    def end_spasm(self) -> None:
+        """"My back is better": usual breaks from the next one on."""
+        self._mark(spasm_over(self.state))
 
     def hurt(self, exercise_id: str) -> bool:
         """"This hurts": the exercise leaves the rotation (unless it is the last one left)."""

@@ -153,6 +153,7 @@ def _fields(known_sources: frozenset[str]) -> dict[str, tuple[Check, bool]]:
         "quotes": (_texts(1000, 20), True),
         "adapted_for_desk": (_boolean, True),
         "adapted_from": (_ident, False),
+        "during_spasm": (_boolean, False),
         "alt_text": (_text(400), True),
         "takes_s": (_number(5, 600), True),
         "pose": (lambda v: None if isinstance(v, dict) else f"expected a [pose] table, got {describe(v)}", True),
@@ -168,7 +169,8 @@ POSE_FIELDS: dict[str, tuple[Check, bool]] = {
     "hold": (_boolean, False),
     "focus": (_choice(pose.FOCUS), False),
     "start": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", True),
-    "via": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", False),
+    "via": (lambda v: None if isinstance(v, dict) or (isinstance(v, list) and v and all(isinstance(t, dict) for t in v))
+            else f"expected a table or a list of tables, got {describe(v)}", False),
     "end": (lambda v: None if isinstance(v, dict) else f"expected a table, got {describe(v)}", True),
 }
 
@@ -186,8 +188,11 @@ def _findings(doc: dict, known_sources: frozenset[str]) -> Iterator[Finding]:
     if isinstance(table, dict):
         yield from _table(table, POSE_FIELDS, ("pose",))
         for name in ("start", "via", "end"):
-            if isinstance(table.get(name), dict):
-                yield from _table(table[name], KEYFRAME_FIELDS, ("pose", name))
+            value = table.get(name)
+            for n, keyframe in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(keyframe, dict):
+                    where = (name, n) if isinstance(value, list) else (name,)
+                    yield from _table(keyframe, KEYFRAME_FIELDS, ("pose", *where))
     yield from _cross_findings(doc)
 
 
@@ -239,5 +244,6 @@ def _build(doc: dict, path: str) -> Exercise:
         caution=doc["caution"], sources=doc["sources"], alt_text=doc["alt_text"], hold_s=low,
         hold_max_s=high if high != low else None, reps=doc.get("reps"), adapted_from=doc.get("adapted_from"),
         region=doc["region"], quotes=doc["quotes"], takes_s=float(doc["takes_s"]), path=path,
+        during_spasm=doc.get("during_spasm", False),
         movement=pose.movement(table["base"], table["start"], table["end"], table.get("via"), **options),
     )

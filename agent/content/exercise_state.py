@@ -8,11 +8,14 @@ else the platform's data folder), and it is the chooser's state
      "day": "2025-03-02",
      "shown": ["short_walk", "seated_cat_cow"],
      "favourites": ["standing_back_extension"],
-     "hidden": ["cobra"]}
+     "hidden": ["cobra"],
+     "spasm_start": "2025-03-01T09:30:00"}
 
 Favourites and hidden exercises are the user's choices and are kept for
 good; ``shown`` belongs to ``day`` and the chooser starts it afresh on the
-next local date. It is kept like the checklists
+next local date. ``spasm_start`` (optional, a local date and time) is when
+the user told the spasm guide their back went into spasm: for the first
+days after it, breaks offer only gentle movement; the user can end it. It is kept like the checklists
 (:class:`~agent.content.checklist_state.StateStore`): atomic writes, and a file
 that cannot be read is reported as ``FILE:LINE: key: problem``, kept
 aside as ``exercises.json.bad-<time>`` and replaced by what could be read.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from agent.content.checklist_state import StateStore, _json_line, _kind
@@ -47,7 +51,8 @@ class ExerciseStateStore(StateStore):
 
     def to_json(self, state: Any) -> dict:
         state = clean(state)
-        return {"version": VERSION, "day": state["day"], **{key: state[key] for key in LISTS}}
+        spasm = {"spasm_start": state["spasm_start"]} if state.get("spasm_start") else {}
+        return {"version": VERSION, "day": state["day"], **{key: state[key] for key in LISTS}, **spasm}
 
 
 def clean(state: Any) -> dict:
@@ -59,8 +64,20 @@ def clean(state: Any) -> dict:
         return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
     day = state.get("day")
-    return {**state, "day": day if isinstance(day, str) else "", "shown": ids("shown"),
-            "favourites": ids("favourites"), "hidden": ids("hidden")}
+    clean_state = {**state, "day": day if isinstance(day, str) else "", "shown": ids("shown"),
+                   "favourites": ids("favourites"), "hidden": ids("hidden")}
+    if spasm_start(clean_state) is None:
+        clean_state.pop("spasm_start", None)
+    return clean_state
+
+
+def spasm_start(state: dict) -> datetime | None:
+    """When the user's back went into spasm, as the state records it; None if not, or unreadable."""
+    value = state.get("spasm_start")
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def fresh() -> dict:
@@ -95,6 +112,12 @@ def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
                 findings.append(((key,), f'expected a date like "2025-03-02", got {json.dumps(value)[:40]}'))
         elif key in LISTS:
             state[key] = _ids(value, key, findings)
+        elif key == "spasm_start":
+            if spasm_start({key: value}) is not None:
+                state[key] = value
+            elif value is not None:
+                findings.append(((key,), f'expected a date and time like "2025-03-02T09:30:00", '
+                                         f'got {json.dumps(value)[:40]}'))
         else:
             findings.append(((key,), "unknown key"))
     if "version" not in doc:

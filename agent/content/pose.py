@@ -17,7 +17,7 @@ the side the viewer sees (the near side); ``_l`` the far side.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence, Union
 
 #: name -> (lowest, highest, what it means). Also the validator's schema.
 ANGLES: dict[str, tuple[float, float, str]] = {
@@ -113,7 +113,7 @@ class Movement:
     base: str
     start: Keyframe
     end: Keyframe
-    via: Optional[Keyframe] = None
+    via: Union[Keyframe, tuple[Keyframe, ...], None] = None
     props: tuple[str, ...] = ()
     anchor: str = "hip"
     view: float = DEFAULT_VIEW
@@ -123,7 +123,8 @@ class Movement:
     keys: tuple[Keyframe, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "keys", tuple(k for k in (self.start, self.via, self.end) if k is not None))
+        vias = self.via if isinstance(self.via, tuple) else (self.via,)
+        object.__setattr__(self, "keys", tuple(k for k in (self.start, *vias, self.end) if k is not None))
 
     @property
     def base_lean(self) -> float:
@@ -140,15 +141,21 @@ class Movement:
 
 
 def movement(base: str, start: Mapping[str, object], end: Mapping[str, object],
-             via: Optional[Mapping[str, object]] = None, **options) -> Movement:
+             via: Union[Mapping[str, object], Sequence[Mapping[str, object]], None] = None,
+             **options) -> Movement:
     """A Movement from plain tables: the base posture's values, then the start
-    pose's over them, then ``via`` and ``end`` over the start pose."""
+    pose's over them, then ``via`` and ``end`` over the start pose.
+
+    ``via`` is one pose or a list of them, passed in order: a movement whose
+    joints do not move in step (standing up: lean forward first, then rise)
+    needs more than one moment between start and end."""
     first = {**BASE_POSES[base], **start}
-    keys = [_keyframe(first)] + [_keyframe({**first, **later}) if later is not None else None
-                                 for later in (via, end)]
+    vias = () if via is None else (via,) if isinstance(via, Mapping) else tuple(via)
+    middle = tuple(_keyframe({**first, **later}) for later in vias)
     options.setdefault("props", BASE_PROPS[base])
     options.setdefault("anchor", BASE_ANCHOR[base])
-    return Movement(base, keys[0], keys[2], keys[1], **options)
+    return Movement(base, _keyframe(first), _keyframe({**first, **end}),
+                    middle[0] if len(middle) == 1 else (middle or None), **options)
 
 
 def _keyframe(values: Mapping[str, object]) -> Keyframe:

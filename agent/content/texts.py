@@ -1,4 +1,4 @@
-"""Upright's health content: the checklists, the spasm guide and the red flags.
+"""Upright's health content: the checklists, the spasm guide, the red flags and lifting.
 
 The words live in ``assets/content/*.toml``, not in code, so a reviewer can
 hold each claim against its article: every item names its ``sources``
@@ -99,13 +99,51 @@ class RedFlag:
     text: str
     sources: tuple[str, ...]
     quotes: tuple[str, ...]
+    level: str = "now"
+
+
+@dataclass(frozen=True)
+class Level:
+    """How urgent a group of red flags is: "now" (emergency care) or "soon" (call a doctor)."""
+
+    id: str
+    heading: str
+    intro: str
+    sources: tuple[str, ...]
+    quotes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RedFlags:
+    """The card: a heading, one calm line, then the flags grouped by level, most urgent first."""
+
     heading: str
     intro: str
     flags: tuple[RedFlag, ...]
+    sources: tuple[str, ...]
+    quotes: tuple[str, ...]
+    levels: tuple[Level, ...] = ()
+
+    def at(self, level: str) -> tuple[RedFlag, ...]:
+        """The flags of ``level``, in file order."""
+        return tuple(flag for flag in self.flags if flag.level == level)
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    text: str
+    sources: tuple[str, ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TipCard:
+    """A short card of sourced tips (lifting): a heading, a sentence, the tips."""
+
+    heading: str
+    intro: str
+    tips: tuple[Tip, ...]
     sources: tuple[str, ...]
     quotes: tuple[str, ...]
 
@@ -121,6 +159,12 @@ def content_dir() -> Path:
 def sources() -> frozenset[str]:
     """The file names of the source articles (``sources.toml``)."""
     return load_sources(content_dir() / "sources.toml")
+
+
+@functools.lru_cache(maxsize=1)
+def source_titles() -> dict[str, str]:
+    """The articles' titles by file name, so a window can say where advice comes from."""
+    return load_source_titles(content_dir() / "sources.toml")
 
 
 @functools.lru_cache(maxsize=None)
@@ -141,6 +185,11 @@ def red_flags() -> RedFlags:
     return load_red_flags(content_dir() / "red_flags.toml", sources())
 
 
+@functools.lru_cache(maxsize=None)
+def lifting() -> TipCard:
+    return load_tip_card(content_dir() / "lifting.toml", sources())
+
+
 # --- loading any file -----------------------------------------------------------
 # A field's kind says what it accepts; a file's layout says which tables and
 # arrays of tables it has, and their fields. Fields ending in "?" are optional.
@@ -155,13 +204,16 @@ COLD_PACK = {"pack_minutes": AMOUNT, "pack_max_minutes": AMOUNT, "heat_from_hour
              "cold_until_hours": AMOUNT, **_CITED}
 SECTION = {"id": ID, "heading": LINE, "text": TEXT, "picture?": ID, **_CITED}
 CARD = {"heading": LINE, "intro": LINE, **_CITED}
-FLAG = {"id": ID, "text": LINE, **_CITED}
-SOURCE = {"file": FILE, "sha256": SHA256}
+LEVEL = {"id": ID, "heading": LINE, "intro": LINE, **_CITED}
+FLAG = {"id": ID, "level": ID, "text": LINE, **_CITED}
+TIP = {"id": ID, "text": LINE, **_CITED}
+SOURCE = {"file": FILE, "sha256": SHA256, "title?": LINE}
 
 #: Layouts: top-level name -> ("table" | "array", fields).
 CHECKLIST_FILE = {"item": ("array", ITEM)}
 GUIDE_FILE = {"intro": ("table", PASSAGE), "cold_pack": ("table", COLD_PACK), "section": ("array", SECTION)}
-RED_FLAGS_FILE = {"card": ("table", CARD), "flag": ("array", FLAG)}
+RED_FLAGS_FILE = {"card": ("table", CARD), "level": ("array", LEVEL), "flag": ("array", FLAG)}
+TIP_CARD_FILE = {"card": ("table", CARD), "tip": ("array", TIP)}
 SOURCES_FILE = {"source": ("array", SOURCE)}
 
 #: A "why" or a heading is read at a glance: one line, and a short one.
@@ -174,6 +226,12 @@ _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 def load_sources(path: str | Path) -> frozenset[str]:
     doc = _read(path, SOURCES_FILE, frozenset())
     return frozenset(source["file"] for source in doc["source"])
+
+
+def load_source_titles(path: str | Path) -> dict[str, str]:
+    """File name -> the article's title, for the sources that give one."""
+    doc = _read(path, SOURCES_FILE, frozenset())
+    return {source["file"]: source["title"] for source in doc["source"] if "title" in source}
 
 
 def load_checklist(path: str | Path, known_sources: frozenset[str]) -> Checklist:
@@ -193,8 +251,18 @@ def load_spasm_guide(path: str | Path, known_sources: frozenset[str]) -> SpasmGu
 def load_red_flags(path: str | Path, known_sources: frozenset[str]) -> RedFlags:
     doc = _read(path, RED_FLAGS_FILE, known_sources)
     card = doc["card"]
+    levels = tuple(_build(Level, level) for level in doc["level"])
+    order = [level.id for level in levels]
+    flags = sorted((_build(RedFlag, flag) for flag in doc["flag"]), key=lambda flag: order.index(flag.level))
     return RedFlags(heading=card["heading"], intro=card["intro"], sources=tuple(card["sources"]),
-                    quotes=tuple(card["quotes"]), flags=tuple(_build(RedFlag, flag) for flag in doc["flag"]))
+                    quotes=tuple(card["quotes"]), flags=tuple(flags), levels=levels)
+
+
+def load_tip_card(path: str | Path, known_sources: frozenset[str]) -> TipCard:
+    doc = _read(path, TIP_CARD_FILE, known_sources)
+    card = doc["card"]
+    return TipCard(heading=card["heading"], intro=card["intro"], sources=tuple(card["sources"]),
+                   quotes=tuple(card["quotes"]), tips=tuple(_build(Tip, tip) for tip in doc["tip"]))
 
 
 def messages(path: str | Path) -> Iterator[tuple[str, int | None]]:
@@ -325,7 +393,8 @@ def _value_problem(kind: str, value: Any, known_sources: frozenset[str]) -> str 
 
 
 def _cross_findings(doc: dict):
-    """Checks between fields: the cold/heat numbers must make sense together."""
+    """Checks between fields: each flag's level exists; the cold/heat numbers make sense together."""
+    yield from _level_findings(doc)
     pack = doc.get("cold_pack")
     if not isinstance(pack, dict):
         return
@@ -334,3 +403,15 @@ def _cross_findings(doc: dict):
         a, b = pack.get(low), pack.get(high)
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)) and a > b:
             yield ("cold_pack", low), f"must not be more than {high} ({b:g}), got {a:g}"
+
+
+def _level_findings(doc: dict):
+    """A red flag must name one of the file's [[level]] ids (a typo would hide it)."""
+    levels, flags = doc.get("level"), doc.get("flag")
+    if not isinstance(levels, list) or not isinstance(flags, list):
+        return
+    known = [level.get("id") for level in levels if isinstance(level, dict)]
+    for n, flag in enumerate(flags):
+        level = flag.get("level") if isinstance(flag, dict) else None
+        if isinstance(level, str) and level not in known:
+            yield ("flag", n, "level"), f'"{level}" is not a [[level]] id; this file has {", ".join(map(str, known))}'

@@ -30,6 +30,10 @@ from agent.core.totals import Totals
 
 NOTHING: tuple[Decision, ...] = ()
 
+#: A break counts as taken once this share of its time has passed; "Done"
+#: sooner ends it early, counted apart (so Enter, Enter is not a break taken).
+TAKEN_SHARE = 0.75
+
 # Runs the engine counts time into.
 _SIT, _STAND = "sit", "stand"
 
@@ -165,6 +169,11 @@ class Engine:
         """The latest time the engine has been told about."""
         return self._now
 
+    @property
+    def postpones(self) -> int:
+        """Postpones in a row of the prompt now due (the break window says so when none are left)."""
+        return self._postpones
+
     def next_deadline(self) -> float | None:
         """When the next decision could fall due if nothing else happens."""
         when, _ = self._next_crossing()
@@ -261,7 +270,7 @@ class Engine:
         self._end_bout()
         self._answered()
         self._pending = None
-        self.totals.breaks_taken += 1
+        self.totals.breaks_taken += 1  # tentatively: `_on_break_end` takes it back if the break ends early
 
     def _on_break_end(self, t: float, out: list[Decision]) -> None:
         self._presence(t, out)
@@ -269,6 +278,9 @@ class Engine:
             out.append(_ignored(t, ev.BREAK_END, "no break to end"))
             return
         self._on_break = False
+        if t - self._break_since < TAKEN_SHARE * self.rules.break_s:
+            self.totals.breaks_taken -= 1  # counted tentatively at its start
+            self.totals.ended_early += 1
         self._run_start = self._bout_start = t
         self._reset_standing_stretch()
 

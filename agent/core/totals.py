@@ -17,6 +17,7 @@ class Totals:
     postponed: int = 0
     skipped: int = 0
     natural_breaks: int = 0
+    ended_early: int = 0  # breaks started but ended before most of their time passed; not in breaks_taken
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -40,3 +41,23 @@ def write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def remove_leftovers(folder: str | Path, names: list[str]) -> list[Path]:
+    """Remove the temporary files a crash in the middle of `write_bytes` left beside `names`.
+
+    Only `.NAME.*.tmp` regular files of this user's are removed; returns them.
+    Call it where no write can be under way (the agent, holding its lock, at start).
+    """
+    removed = []
+    for name in names:
+        for leftover in Path(folder).glob(f".{name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                info = leftover.lstat()
+                if leftover.is_symlink() or not stat.S_ISREG(info.st_mode):
+                    continue
+                if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                    continue
+                leftover.unlink()
+                removed.append(leftover)
+    return removed

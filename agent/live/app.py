@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
+from agent.core.totals import Totals
 from agent.live.activity import ActivityMonitor
+from agent.live.guides import ACTIONS as GUIDE_ACTIONS
 from agent.live.loop import WindowsUnavailable
 from agent.live.mailbox import Mailbox
+from agent.sensing import SensingUnavailable
 from agent.sensing.suspend import SuspendDetector
 from agent.tray import tooltip_text
+from agent.ui import strings
 
 if TYPE_CHECKING:
     import tkinter
@@ -38,6 +42,8 @@ DND_RECHECK_S = 30.0  # while a prompt is held for a presentation or a call (at 
 FOCUS_IDLE_S = 2.0  # the break window takes the keyboard only once typing has paused
 SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wake-up
 REPLY_TIMEOUT_S = 5.0
+CONFIRM_S = 2.0  # "Paused until 14:30", "Postponed: next break in 5 min": long enough to see it took
+SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the session file at most this often
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Windows:
     settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
     keep_ready: Callable[[float], None] | None = None  # seconds: have windows ready that soon (window process)
+    week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
 
 
 class App:
@@ -60,7 +67,7 @@ class App:
 
     def __init__(self, root: Loop, rules: Rules, settings: dict, sensing, tray_factory, windows: Windows,
                  clock, mailbox: Mailbox, suspend: SuspendDetector | None = None, guides=None,
-                 live=None) -> None:
+                 live=None, history=None, session=None) -> None:
         self.root, self.rules, self.settings = root, rules, settings
         self.live = live  # LiveSettings: re-read when a policy or settings file changes; None in some tests
         self.clock, self.mailbox, self.windows = clock, mailbox, windows
@@ -80,27 +87,54 @@ class App:
         self._panel = None
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
+        self._week = None  # the open "This week" window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self._window_fault: str | None = None  # what befell the window process last, until one works again
         self.on_quit: Callable[[], None] = root.quit
+        self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
+        if history is not None:
+            history.follow(settings, self.engine.now, self.engine)
+        self.session = session  # agent.live.session_state.SessionStore; None in some tests
+        self._saved: tuple | None = None  # (paused_until, standing) as last saved
+        self._saved_at = float("-inf")
+        self._totals_day: str | None = None  # the calendar day the engine's totals began (the agent's start)
+        #: The desktop went away (reason): `upright run` saves, removes the socket and exits.
+        self.on_session_end: Callable[[str], None] = self._end_quietly
 
     # --- lifetime ---------------------------------------------------------
 
     def start(self) -> None:
-        self.root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+        self.root.report_callback_exception = self._report
         self.mailbox.attach(self.root, self._receive)
+        self._restore_session()
         self.sensing.watch_lock(lambda: self.mailbox.post(("lock",)))
+        self.sensing.watch_session(lambda reason: self.mailbox.post(("session_end", reason)))
         self.tray.start()
         if self.guides is not None:
             walkthrough = self.settings["checklists"]["first_run_walkthrough"]
             self._window(lambda: self.guides.start(walkthrough=walkthrough))
         self._wake()
 
+    def _report(self, kind, value, tb) -> None:
+        """A callback raised: the display gone ends the session; anything else is logged, and life goes on."""
+        if isinstance(value, SensingUnavailable):
+            self.on_session_end(value.message)
+        else:
+            log.error("internal error", exc_info=(kind, value, tb))
+
+    def _end_quietly(self, reason: str) -> None:
+        log.warning("the desktop session ended (%s); stopping", reason)
+        self.on_quit()
+
     def stop(self) -> None:
+        self._saved = None  # write now, whatever the last save
+        self.save_session()
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
         self._close_prompt()
+        if self.history is not None:
+            self.history.wake(self._engine_time(self.clock.monotonic()), self.engine, final=True)
         self.tray.stop()
         self.sensing.close()
 
@@ -109,6 +143,7 @@ class App:
     def _receive(self, message: tuple) -> None:
         kind = message[0]
         if kind == "input":
+            self._roll_day(self._engine_time(self.clock.monotonic()))
             self._apply(self.engine.input(self._engine_time(self.monitor.hit(message[1]))))
             self._reschedule()
         elif kind == "lock":  # a locker announced a lock or unlock: follow it now, not at the next wake-up
@@ -124,6 +159,8 @@ class App:
             message[1]()
         elif kind == "quit":
             self.on_quit()
+        elif kind == "session_end":
+            self.on_session_end(message[1])
 
     # --- the one timer ----------------------------------------------------
 
@@ -142,10 +179,20 @@ class App:
                 self._show_prompt(held)
         self._maybe_notice(self.engine.status(now))
         self._reschedule()
+        if self.history is not None:
+            self.history.wake(now, self.engine)
+        self.save_session(now)
+
+    def _roll_day(self, now: float) -> None:
+        """Local midnight passed: the engine starts a new day's totals (and the history a new row)."""
+        self._totals_day = self.clock.wall().date().isoformat()  # the session file's totals are the new day's
+        if self.history is not None:
+            self.history.roll_day(now, self.engine)
 
     def _catch_up(self) -> float:
         """Read the sensors and let the engine reach the present; returns now."""
         now = self.clock.monotonic()
+        self._roll_day(self._engine_time(now))
         slept = self.suspend.check()
         seen = self.monitor.check(now, trust_idle=slept < SUSPEND_MIN_S)
         if seen is not None:
@@ -160,6 +207,8 @@ class App:
             self.root.after_cancel(self._timer)
             self._timer = None
         status = self.engine.status(now)
+        if self.history is not None:
+            self.history.observe(now, self.engine, status.state)
         wake = self._next_wake(now, status)
         log.debug("%s, sitting %.0f s; next wake-up in %.1f s", status.state, status.sitting_s, wake - now)
         if wake != float("inf"):  # else nothing can fall due: an armed listener or the user wakes us
@@ -202,10 +251,14 @@ class App:
                 if self._busy():
                     log.info("break prompt held: do not disturb (full screen or camera)")
                     self._held = decision
+                    if self.history is not None:
+                        self.history.held(self.engine.now)
                 else:
                     self._show_prompt(decision)
             elif decision.type == ev.NATURAL_BREAK:
                 self._held = None
+                if self.history is not None:
+                    self.history.natural_break(decision, self.engine.now)
                 if not self._started:
                     self._close_prompt()
             elif decision.type == ev.POSITION_CHANGE_DUE and not self._feature("standing_reminders"):
@@ -223,6 +276,8 @@ class App:
         self.settings = self.live.values
         if self._settings_window is not None and self._settings_window.is_open:
             self._settings_window.refresh()  # e.g. a policy changed while it is open
+        if self.history is not None:
+            self.history.follow(self.settings, now, self.engine)
         rules = Rules.from_config(self.settings)
         if rules != self.rules:
             self.rules = rules
@@ -263,19 +318,32 @@ class App:
         log.info("break prompt shown (%s)", "due" if decision else "asked for")
         can_postpone = bool(decision and decision.fields.get("can_postpone")) and self._may("postpone")
         self._started = False
-        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone))
+        postponed = self.engine.postpones if decision else 0
+        self._prompt_window = self._window(lambda: self._open_break_window(can_postpone, postponed))
         if self._prompt_window is not None:
             self._offer_focus()
 
-    def _open_break_window(self, can_postpone: bool):
-        """The break window on the monitor with the pointer, the others dimmed if so set."""
+    def _open_break_window(self, can_postpone: bool, postponed: int = 0):
+        """The break window on the monitor with the pointer, the others dimmed if so set.
+
+        ``postponed``: the postpones in a row before it, which it shows when none is left.
+        """
         monitor, dim = self.windows.geometry(self.root), []
         if self.windows.other_monitors is not None and self.settings["breaks"]["dim_other_monitors"]:
             dim = self.windows.other_monitors(self.root, monitor)
         return self.windows.break_window(
             self.root, self.windows.exercises(), self._choose, can_postpone=can_postpone,
             can_skip=self._may("skip"), break_s=self.rules.break_s, postpone_min=self.rules.postpone_s / 60,
-            geometry=monitor, marks=self._marks(), dim=dim)
+            postponed=postponed, geometry=monitor, marks=self._marks(), dim=dim, **self._spasm_links())
+
+    def _spasm_links(self) -> dict:
+        """During a recorded spasm (the rotation then offers only gentle movement): the
+        spasm guide one click from the break window, and "My back is better"."""
+        rotation = self._marks()
+        if rotation is None or self.guides is None or not getattr(rotation, "in_spasm", False):
+            return {}
+        return {"spasm_guide": lambda: self._window(lambda: self.guides.open("spasm_guide")),
+                "end_spasm": rotation.end_spasm}
 
     def _window(self, open_window: Callable[[], Any]) -> Any:
         """The window `open_window` makes, or None when no window can open.
@@ -356,7 +424,9 @@ class App:
         elif choice == "done":
             if not self._started:
                 self._apply(self.engine.feed(now, ev.BREAK_START))
+            early = self.engine.totals.ended_early
             self._apply(self.engine.feed(now, ev.BREAK_END))
+            log.info("break %s", "ended early" if self.engine.totals.ended_early > early else "taken")
             self._started = False
             self._close_prompt()
         elif choice == "hurts":
@@ -367,9 +437,25 @@ class App:
             log.info("break window: %s refused by settings", choice)
         elif choice in ("postpone", "skip"):
             if self.engine.status(now).state == "break_due":  # else a break the user asked for: just close
-                self._apply(self.engine.feed(now, choice))
+                decisions = self.engine.feed(now, choice)
+                self._apply(decisions)
+                self._confirm_answer(choice, decisions)
             self._close_prompt()
         self._reschedule()
+
+    def _confirm_answer(self, answer: str, decisions) -> None:
+        """Postpone or skip took: say when the next break comes (unless the engine refused it)."""
+        if any(d.type == ev.IGNORED for d in decisions):
+            return
+        next_in = self.engine.status(self.engine.now).next_break_in_s
+        if next_in is None:
+            return
+        template = strings.CONFIRM_POSTPONED if answer == "postpone" else strings.CONFIRM_SKIPPED
+        self._confirm(template.format(duration=strings.duration(next_in)))
+
+    def _confirm(self, text: str) -> None:
+        """A notice for `CONFIRM_S`: the action the user just took, seen to take."""
+        self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), CONFIRM_S))
 
     def _notice(self, text: str) -> None:
         self._window(lambda: self.windows.notice(self.root, text, self.windows.geometry(self.root), 8))
@@ -385,12 +471,14 @@ class App:
             self._show_prompt(None)
         elif action == "postpone" and (refusal := self._refused("postpone")):
             self._notice(refusal)
-        elif action == "today" and not self._feature("statistics"):
-            self._notice("Today's totals are turned off.")
+        elif action in ("today", "this_week") and not self._feature("statistics"):
+            self._notice("Today's totals are turned off." if action == "today" else "The history is turned off.")
         elif action in ("postpone", "standing", "sitting"):
-            self._apply(self.engine.feed(now, action))
+            decisions = self.engine.feed(now, action)
+            self._apply(decisions)
             if action == "postpone":
                 self._close_prompt()
+                self._confirm_answer(action, decisions)
         elif action.startswith("pause_"):
             self.pause(now, _pause_seconds(action[6:], self.clock.wall()))
         elif action == "resume":
@@ -399,7 +487,9 @@ class App:
             self._notice(_today_text(self.engine.totals_at(now)))
         elif action == "exercises":
             self._open_library()
-        elif self.guides is not None and action in ("posture", "lumbar", "spasm_guide", "walkthrough"):
+        elif action == "this_week" and self.windows.week is not None and self.history is not None:
+            self._open_week(now)
+        elif self.guides is not None and action in GUIDE_ACTIONS:
             self._window(lambda: self.guides.open(action))
         elif action == "settings" and self.windows.settings is not None:
             self._open_settings()
@@ -408,12 +498,16 @@ class App:
         else:
             self._notice("This part of Upright is coming in a later version.")
         self._reschedule()
+        self.save_session(now)
 
     def pause(self, now: float, seconds: float) -> None:
         log.info("paused for %.1f min", seconds / 60)
         self._close_prompt()
         self._held = None
         self._apply(self.engine.pause(now, now + seconds))
+        status = self.engine.status(now)
+        self._confirm(tooltip_text(None, None, "paused", paused_until=self._paused_until(status, now),
+                                   now=self.clock.wall()))
 
     def _open_panel(self, now: float) -> None:
         status = self.engine.status(now)
@@ -422,7 +516,30 @@ class App:
         self._panel = self._window(lambda: self.windows.panel(
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
+            postpone_min=self.rules.postpone_s / 60, status=self._status_line(now, status),
         ))
+
+    def _open_week(self, now: float) -> None:
+        """The "This week" window, one at a time; the day so far is written first, so it shows."""
+        if self._week is not None and self._week.is_open:
+            self._week.focus()
+            return
+        self.history.write_now(now, self.engine)
+        self._week = self._window(lambda: self.windows.week(self.root, self._history_report,
+                                                            self.windows.geometry(self.root)))
+
+    def _history_report(self, span: str):
+        """The last 7 ("week") or 30 ("month") days from the history, for the window."""
+        from agent.history import reader, summary
+
+        today = self.clock.wall().date()
+        first, last = summary.span_dates(span, today)
+        try:
+            days = reader.read(self.history.directory, first, last).days
+        except Exception as error:  # noqa: BLE001 - e.g. the file busy or unreadable: show an empty chart, say why
+            log.warning("%s: history not read (%s)", self.history.directory, error)
+            days = []
+        return summary.build(span, today, days)
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""
@@ -460,13 +577,65 @@ class App:
             if command == "break" and self._window_fault is not None:
                 reply = {"ok": True, **self.status(now), "window_fault": self._window_fault}
                 self._reschedule()
+                self.save_session(now)
                 return reply
+        elif command == "history_forget":
+            if self.history is not None:
+                self.history.forget(now, self.engine)
         elif command == "quit":
             self.mailbox.post(("quit",))  # after this reply is sent
         else:
             return {"ok": False, "error": f"unknown command {command!r}"}
         self._reschedule()
+        self.save_session(now)
         return {"ok": True, **self.status(now)}
+
+    # --- what survives a restart (agent.live.session_state) ---------------
+
+    def save_session(self, now: float | None = None) -> None:
+        """Write the pause, standing and today's totals: at once when the first two change,
+        else at most every SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
+        if self.session is None:
+            return
+        try:
+            now = self.clock.monotonic() if now is None else now
+            status = self.engine.status(now)
+            key = (status.paused_until, status.standing)
+            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
+                return
+            from agent.live.session_state import snapshot
+
+            totals = self.engine.totals_at(now) if self._feature("statistics") else None
+            self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
+            self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
+                                       self._paused_until(status, now),
+                                       status.standing, totals))
+        except Exception:  # noqa: BLE001 - a lost save must never cost the session
+            log.warning("could not save the session state", exc_info=True)
+
+    def _restore_session(self) -> None:
+        """Take up what a killed agent saved: a pause still running (whatever the day), and, if its
+        totals began today, standing and the totals (an agent that ran past midnight saved older ones)."""
+        wall, now = self.clock.wall(), self.clock.monotonic()
+        self._totals_day = wall.date().isoformat()
+        if self.session is None:
+            return
+        saved = self.session.state
+        same_day = saved.get("day") == self._totals_day
+        if same_day and saved.get("today"):
+            self.engine.totals = Totals(**saved["today"])
+            if self.history is not None:  # the killed run's own rows hold these already
+                self.history.counted_before(self.engine.totals_at(now))
+        if same_day and saved.get("standing"):
+            self._apply(self.engine.feed(now, ev.STANDING))
+        until = saved.get("paused_until")
+        left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
+        if left > 0:
+            self._apply(self.engine.pause(now, now + left))
+        if same_day or left > 0:
+            log.info("took up the saved session: %s, %s", "paused" if left > 0 else "not paused",
+                     "standing" if same_day and saved.get("standing") else "sitting")
+        self._saved, self._saved_at = None, float("-inf")
 
     def _paused_until(self, status, now: float) -> datetime | None:
         """The end of a pause on the wall clock (the engine keeps it on the monotonic one)."""
@@ -492,15 +661,24 @@ class App:
     def _refresh_tray(self, now: float, status) -> None:
         limit = self.rules.sit_limit_s
         progress = min(1.0, status.sitting_s / limit) if limit else 0.0
-        state = _TRAY_STATE.get(status.state, "working")
-        if state == "working" and status.standing:
-            state = "standing"
-        tooltip = tooltip_text(status.sitting_s, status.next_break_in_s, state, status.standing,
-                               standing_s=status.standing_s, paused_until=self._paused_until(status, now),
-                               now=self.clock.wall())
-        if self._window_fault is not None:
-            tooltip += f"\nWindows: {self._window_fault}"
-        self.tray.update(progress, state, tooltip)
+        self.tray.update(progress, _tray_state(status), self._status_line(now, status))
+
+    def _status_line(self, now: float, status) -> str:
+        """The tray's tooltip, also the panel's top line (a tray host may show no tooltip).
+
+        E.g. "Sitting 18 min · next break in 12 min", "Paused until 14:30".
+        """
+        line = tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
+                            standing_s=status.standing_s, paused_until=self._paused_until(status, now),
+                            now=self.clock.wall())
+        if self._window_fault is not None:  # the window process crashed, hung or was killed
+            line += f"\nWindows: {self._window_fault}"
+        return line
+
+
+def _tray_state(status) -> str:
+    state = _TRAY_STATE.get(status.state, "working")
+    return "standing" if state == "working" and status.standing else state
 
 
 class Reply:
@@ -520,14 +698,18 @@ def ask(mailbox: Mailbox, request: dict) -> dict:
     return box.reply
 
 
-_CHOICES_LOGGED = {"start": "break started", "done": "break taken", "postpone": "break postponed",
+_CHOICES_LOGGED = {"start": "break started", "done": "break done", "postpone": "break postponed",
                    "skip": "break skipped", "hurts": "an exercise hurts; it leaves the rotation"}
 _CONTROL_ACTIONS = {"break": "break_now", "resume": "resume", "standing": "standing", "sitting": "sitting"}
 _TRAY_STATE = {"working": "working", "away": "away", "break_due": "break_due", "on_break": "standing",
                "paused": "paused"}
+# Each notice also carries Upright's "not medical advice" line (agent/ui/notice.py).
 _NOTICES = {
+    # 001: "avoid sitting or standing in one position for too long", "short walks several times a day";
+    # when it comes ([standing] limit_min, 45 min) is Upright's own default.
     ev.POSITION_CHANGE_DUE: "You have been standing a while — sit for a bit or take a short walk",
-    ev.MOVE_DUE: "Time to move: walk around for two minutes",
+    # 001: "get up and walk around"; how long is the cycle's move_min, Upright's own default.
+    ev.MOVE_DUE: "Time to move: get up and walk around",
     ev.SIT_DUE: "You can sit down again",
 }
 

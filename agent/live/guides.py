@@ -1,5 +1,6 @@
-"""The agent's teaching side: checklists, the spasm guide, the first-run walk-through
-and the monthly re-check reminder, opened from the tray or panel.
+"""The agent's teaching side: checklists, the spasm guide, the lifting and red-flags
+cards, the first-run walk-through and the monthly re-check reminder, opened from
+the tray or panel.
 
 Kept apart from `app.App` (which times breaks) so each stays small. Lives on
 the Tk thread; windows and Pillow load on first use.
@@ -16,17 +17,21 @@ from agent.live.calendar_chores import CalendarChores, schedule_recheck
 
 log = logging.getLogger("agent")
 
-ACTIONS = ("posture", "lumbar", "spasm_guide", "walkthrough")
+ACTIONS = ("posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough")
 
 
 class Guides:
     """Opens the content windows and runs the wall-clock chores that belong to them."""
 
     def __init__(self, root, geometry: Callable, notice: Callable[[str], None], *,
-                 store: StateStore | None = None, chores: CalendarChores | None = None, ui=None) -> None:
-        """`ui`: what makes the windows: `agent.ui` in this process (the default), or
-        `agent.live.remote_windows.RemoteGuideWindows` (the window process)."""
+                 store: StateStore | None = None, chores: CalendarChores | None = None, spasm=None,
+                 ui=None) -> None:
+        """``spasm``: the exercise rotation, which keeps when a spasm began (so that breaks
+        turn gentle, :mod:`agent.content.exercise_choice`); without it the start lives here.
+        ``ui``: what makes the windows: :mod:`agent.ui` in this process (the default), or
+        :class:`agent.live.remote_windows.RemoteGuideWindows` (the window process)."""
         self.root, self.geometry, self.notice, self.ui = root, geometry, notice, ui
+        self.spasm = spasm
         self.store = store or StateStore()
         self.chores = chores or CalendarChores()
         self._spasm_start: datetime | None = None
@@ -45,14 +50,18 @@ class Guides:
             self._recheck()
 
     def open(self, action: str) -> None:
-        """A tray or panel entry: posture, lumbar, spasm_guide or walkthrough ("Set up your workstation")."""
+        """A tray or panel entry: one of :data:`ACTIONS` (walkthrough: "Set up your workstation")."""
         if action == "walkthrough":
             self._show(action, lambda ui: ui.Walkthrough(self._tk(), self.store.state, self.store.save,
                                                          self.geometry(self.root), focus=True))
+        elif action in ("lifting", "red_flags"):
+            make = {"lifting": "LiftingCard", "red_flags": "RedFlagsCard"}[action]
+            self._show(action, lambda ui: getattr(ui, make)(self._tk(), self.geometry(self.root)))
         elif action == "spasm_guide":
             self._show(action, lambda ui: ui.SpasmGuideWindow(
-                self._tk(), self.geometry(self.root), spasm_start=self._spasm_start,
-                on_spasm_start=self._remember_start))
+                self._tk(), self.geometry(self.root), spasm_start=self.spasm_start,
+                on_spasm_start=self._remember_start,
+                on_spasm_end=self.spasm.end_spasm if self.spasm is not None else None))
         else:
             self._show(action, lambda ui: ui.ChecklistWindow(self._tk(), action, self.store.state, self.store.save,
                                                              self.geometry(self.root)))
@@ -64,9 +73,13 @@ class Guides:
         self.chores.run_pending()
 
     def _show(self, name: str, make) -> None:
-        """One window of each kind: a second click brings no twin."""
+        """One window of each kind: a second click brings no twin, but the open one forward
+        (it may be behind the break window, whose gentle-break link opens the spasm guide)."""
         window = self._open.get(name)
         if window is not None and getattr(window, "is_open", False):
+            raise_window = getattr(window, "focus", None)
+            if raise_window is not None:
+                raise_window()
             return
         if self.ui is not None:
             self._open[name] = make(self.ui)
@@ -80,8 +93,15 @@ class Guides:
         (not when the window process draws them: it has its own)."""
         return self.root if self.ui is not None else self.root.tk_root()
 
+    @property
+    def spasm_start(self) -> datetime | None:
+        """When the user said their back went into spasm, if they did."""
+        return self.spasm.spasm_start if self.spasm is not None else self._spasm_start
+
     def _remember_start(self, when: datetime) -> None:
         self._spasm_start = when
+        if self.spasm is not None:
+            self.spasm.spasm_started(when)
 
     def _remind(self) -> None:
         from agent.ui import strings

@@ -17,8 +17,10 @@ written is not a reason to stop: the agent says so once on stderr and runs on.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -55,8 +57,8 @@ def start(level: str, directory: Path | None = None, max_bytes: int = MAX_BYTES,
     try:
         handler = _open_file(path, max_bytes, backups)
     except OSError as error:
-        print(f"upright: cannot write the log {path}: {error.strerror or error}; logging to stderr only",
-              file=sys.stderr)
+        why = "it is a symbolic link (remove it)" if error.errno == errno.ELOOP else error.strerror or error
+        print(f"upright: cannot write the log {path}: {why}; logging to stderr only", file=sys.stderr)
         path = None
     else:
         logger.addHandler(handler)
@@ -147,10 +149,17 @@ class _PrivateFile(logging.FileHandler):
                   file=sys.stderr)
 
     def _open(self):
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        """The file for appending, never through a symbolic link (ELOOP), never anything but a plain
+        file of this user's with one name; only such a file is narrowed to 0600."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self.baseFilename, flags, 0o600)
         try:
             if hasattr(os, "fchmod"):  # not on Windows, where the folder is the user's own
-                os.fchmod(fd, 0o600)  # a file left by an older version may be wider
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_nlink != 1:
+                    raise PermissionError(errno.EPERM, "not a plain file of this user's", self.baseFilename)
+                if stat.S_IMODE(info.st_mode) & 0o077:
+                    os.fchmod(fd, 0o600)  # a file left by an older version may be wider
             return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
         except BaseException:
             os.close(fd)

@@ -60,6 +60,8 @@ class Loop:
         self._tk: Any = None
         self._running = False
         self._report: Callable[..., None] = _print_exception
+        #: Called (with a reason) when Tk's X connection breaks; should not return (see _catch_lost_display).
+        self.on_display_lost: Callable[[str], None] | None = None
 
     # --- what App uses of a Tk root ---------------------------------------
 
@@ -164,6 +166,7 @@ class Loop:
                 raise WindowsUnavailable(_unavailable_text(err)) from err
             root.withdraw()
             root.report_callback_exception = self._report
+            _catch_lost_display(lambda reason: self.on_display_lost and self.on_display_lost(reason))
             self._hand_over(root)
         return self._tk
 
@@ -209,6 +212,39 @@ class Loop:
             func(*args)
         except Exception:  # noqa: BLE001 - like Tk: report and carry on
             self._report(*sys.exc_info())
+
+
+_KEPT: list = []  # the ctypes callback must outlive the call that installs it
+
+
+def _catch_lost_display(on_lost: Callable[[str], None]) -> None:
+    """Have Xlib call `on_lost` before it ends the process when Tk's X connection breaks.
+
+    Xlib's default is to print "X connection ... broken" and exit(1) from
+    inside Tk's loop: no line in the log, the socket and lock left behind.
+    Xlib exits anyway when the handler returns, so `on_lost` should do what
+    must be done and exit with its own status. X11 only (not Windows, macOS).
+    """
+    if sys.platform == "win32" or sys.platform == "darwin" or _KEPT:
+        return
+    import ctypes
+
+    try:
+        x11 = ctypes.CDLL("libX11.so.6")  # the one Tk draws with, already loaded
+    except OSError:
+        return
+    handler_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
+
+    def lost(_display: int) -> int:
+        display = os.environ.get("DISPLAY", "")
+        on_lost(f"the X server {display} closed Tk's connection".replace("  ", " "))
+        return 0
+
+    handler = handler_type(lost)
+    x11.XSetIOErrorHandler.argtypes = [handler_type]
+    x11.XSetIOErrorHandler.restype = ctypes.c_void_p
+    x11.XSetIOErrorHandler(handler)
+    _KEPT.append(handler)
 
 
 def _unavailable_text(err: Exception) -> str:

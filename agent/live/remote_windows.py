@@ -44,19 +44,30 @@ class RemoteWindows:
         return DIM_OTHERS
 
     def break_window(self, _root, exercises, on_choice: Callable[[str], None], *, can_postpone: bool,
-                     can_skip: bool, break_s: float, postpone_min: float, geometry=None, marks=None,
-                     dim=()) -> RemoteWindow:
+                     can_skip: bool, break_s: float, postpone_min: float, postponed: int = 0, geometry=None,
+                     marks=None, dim=(), spasm_guide: Callable[[], None] | None = None,
+                     end_spasm: Callable[[], None] | None = None) -> RemoteWindow:
+        """`spasm_guide`, `end_spasm`: the spasm note's links, called here when the window sends ``link``."""
         args = {"exercises": [exercise.id for exercise in exercises], "can_postpone": can_postpone,
                 "can_skip": can_skip, "break_s": break_s, "postpone_min": postpone_min, "dim": bool(dim),
                 "exercise_options": dict(self.settings()["exercises"]),
-                "marks": _marks_state(marks) if marks is not None else None}
+                "marks": _marks_state(marks) if marks is not None else None, "postponed": int(postponed),
+                "spasm_guide": spasm_guide is not None, "end_spasm": end_spasm is not None}
         window: RemoteWindow | None = None
+        links = {"spasm_guide": spasm_guide, "end_spasm": end_spasm}
 
         def choice(message: dict) -> None:
             window.exercise = SimpleNamespace(id=message["exercise"])
             on_choice(message["choice"])
 
-        window = self.process.open("break", args, choice=choice, mark=_marks_to(marks))
+        def link(message: dict) -> None:
+            follow = links[message["link"]]
+            if follow is None:
+                log.warning("window process: a break window sent the %s link it was not given", message["link"])
+                return
+            follow()
+
+        window = self.process.open("break", args, choice=choice, mark=_marks_to(marks), link=link)
         return window
 
     def library(self, _root, marks, _geometry) -> RemoteWindow:
@@ -69,8 +80,9 @@ class RemoteWindows:
         return self.process.open("notice", {"text": text, "seconds": seconds})
 
     def panel(self, _root, on_action: Callable[[str], None], _geometry, *, paused: bool, standing: bool,
-              can_postpone: bool) -> RemoteWindow:
-        return self.process.open("panel", {"paused": paused, "standing": standing, "can_postpone": can_postpone},
+              can_postpone: bool, postpone_min: float = 5.0, status: str = "") -> RemoteWindow:
+        return self.process.open("panel", {"paused": paused, "standing": standing, "can_postpone": can_postpone,
+                                           "postpone_min": postpone_min, "status": status},
                                  action=lambda message: on_action(message["action"]))
 
 
@@ -94,8 +106,9 @@ class RemoteGuideWindows:
                                  save=_ticks_to(on_change))
 
     def SpasmGuideWindow(self, _root, _geometry, *, spasm_start=None, on_spasm_start=None,  # noqa: N802
-                         **_options) -> RemoteWindow:
-        def started(message: dict) -> None:
+                         on_spasm_end=None, **_options) -> RemoteWindow:
+        """The spasm's start and end come back in ``save`` messages, to the same callbacks."""
+        def saved(message: dict) -> None:
             from datetime import datetime
 
             if message["what"] == "spasm_start" and on_spasm_start is not None:
@@ -103,9 +116,21 @@ class RemoteGuideWindows:
                     on_spasm_start(datetime.fromisoformat(str(message["data"].get("at"))))
                 except ValueError:
                     log.warning("window process: a spasm guide sent a start that is no time")
+            elif message["what"] == "spasm_end" and on_spasm_end is not None:
+                on_spasm_end()
+            else:
+                log.warning("window process: a spasm guide sent %s, which it was not asked for", message["what"])
 
-        return self.process.open("spasm_guide", {"spasm_start": spasm_start.isoformat() if spasm_start else None},
-                                 save=started)
+        return self.process.open("spasm_guide", {"spasm_start": spasm_start.isoformat() if spasm_start else None,
+                                                 "can_end": on_spasm_end is not None},
+                                 save=saved)
+
+    def LiftingCard(self, _root, _geometry, **_options) -> RemoteWindow:  # noqa: N802
+        """Its red-flags link opens the card in the window process itself."""
+        return self.process.open("lifting", {})
+
+    def RedFlagsCard(self, _root, _geometry, **_options) -> RemoteWindow:  # noqa: N802
+        return self.process.open("red_flags", {})
 
     def _expired(self, _message: dict) -> None:
         log.info("the walk-through was left untouched for %.0f min and closed; "

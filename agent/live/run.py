@@ -20,6 +20,8 @@ from agent.live import control, heap, logs
 log = logging.getLogger("agent")
 
 EXIT_MISSING = 2
+EXIT_SESSION_ENDED = 3  # the display went away: state saved, socket removed, lock released
+EXIT_CONTROL_LOST = 4  # the control channel failed: an agent nobody can reach stops
 
 
 class Missing(Exception):
@@ -53,12 +55,23 @@ def run(config_path: str | None) -> int:
         print("Upright is already running in this session.")
         return 0
     logs.start(live.values["logging"]["level"])  # only the agent that runs writes the log
+    _remove_leftovers()
     live.report()
     live.listeners.append(lambda values: logs.set_level(values["logging"]["level"]))
     try:
         return _run_with(server, live)
     finally:
         server.close()
+
+
+def _remove_leftovers() -> None:
+    """Temporary files a crash in the middle of a save left in the data folder (we hold the lock)."""
+    from agent.content.checklist_state import data_dir
+    from agent.files import atomic
+
+    removed = atomic.remove_leftovers(data_dir(), ["checklists.json", "exercises.json", "session.json"])
+    if removed:
+        log.info("removed %d temporary files left by an earlier crash", len(removed))
 
 
 def _answer(mailbox, request: dict) -> dict:
@@ -68,6 +81,24 @@ def _answer(mailbox, request: dict) -> dict:
     from agent.live.app import ask
 
     return ask(mailbox, request)
+
+
+def _end_session(app, server: control.Server, reason: str) -> None:
+    """The desktop went away: one line in the log, the state saved, the socket and lock let go, exit 3.
+
+    The same whether or not Tk was started. It exits at once (os._exit):
+    the tray's and Tk's own teardown would talk to an X server that is gone,
+    and Xlib ends the process anyway when Tk's connection breaks. The next
+    `upright run`, in a new session, starts afresh.
+    """
+    try:
+        log.warning("the desktop session ended (%s): Upright saves its state and stops (exit status %d)",
+                    reason, EXIT_SESSION_ENDED)
+        app.save_session()
+        server.close()
+        logs.stop()
+    finally:
+        os._exit(EXIT_SESSION_ENDED)
 
 
 def _run_with(server: control.Server, live) -> int:
@@ -98,19 +129,31 @@ def _run_with(server: control.Server, live) -> int:
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library,
-                      settings=_on_first_use("SettingsWindow", root),
-                      other_monitors=remote.other_monitors, keep_ready=process.keep_ready)
+                      settings=_on_first_use("SettingsWindow", root),  # still drawn by the agent
+                      other_monitors=remote.other_monitors, keep_ready=process.keep_ready,
+                      week=_on_first_use("WeekWindow", root))  # still drawn by the agent (it reads the history)
     from agent.live.guides import Guides
 
     guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
-                    ui=RemoteGuideWindows(process))
-    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live)
+                    spasm=rotation, ui=RemoteGuideWindows(process))
+    from agent.live.session_state import SessionStore
+
+    app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
+              history=_history(root, clock, live), session=SessionStore())
     process.on_fault = app.window_fault
+    # The agent's own X connection (sensing, or Tk for Settings and This week) ends the session;
+    # the window process losing its display is only a window fault (process.on_fault).
+    app.on_session_end = root.on_display_lost = lambda reason: _end_session(app, server, reason)
+    outcome = [0]
+
+    def control_lost() -> None:
+        outcome[0] = EXIT_CONTROL_LOST
+        mailbox.post(("quit",))
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # Windows has no SIGHUP
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: mailbox.post(("quit",)))
     app.start()
-    server.start(lambda request: _answer(mailbox, request))
+    server.start(lambda request: _answer(mailbox, request), on_death=control_lost)
     docked = app.tray.docked()
     if docked is False:
         print("Upright: no system tray found; running without an icon (use `upright status`).", file=sys.stderr)
@@ -127,7 +170,26 @@ def _run_with(server: control.Server, live) -> int:
         app.stop()
         mailbox.close(root)
         root.destroy()
-    return 0
+    return outcome[0]
+
+
+def _history(root, clock, live):
+    """The history recorder: SQLite loads only once Tk has (or something else loaded it)."""
+    from agent.content.checklist_state import data_dir
+    from agent.live.history_recorder import HistoryRecorder
+
+    def policy() -> dict:  # what the organisation sets: the same on every machine it covers
+        effective = live.effective
+        return {dotted: _value(effective.values, dotted) for dotted, layer in effective.origins.items()
+                if layer in ("recommended", "enforced")}
+
+    return HistoryRecorder(data_dir(), clock.wall, policy=policy,
+                           may_load_sqlite=lambda: root.has_tk or "sqlite3" in sys.modules)
+
+
+def _value(values: dict, dotted: str):
+    section, name = dotted.split(".", 1)
+    return values[section][name]
 
 
 def _on_first_use(name: str, loop):

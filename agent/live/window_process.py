@@ -104,7 +104,7 @@ class WindowProcess:
         return self._proc.pid if self._proc is not None else None
 
     def open(self, kind: str, args: dict, **handlers: Callable[[dict], None]) -> RemoteWindow:
-        """Ask for a window; `handlers` by message type ("choice", "action", "mark", "save")."""
+        """Ask for a window; `handlers` by message type ("choice", "action", "link", "mark", "save")."""
         self._ensure_started()
         window = RemoteWindow(self, self._next_id, kind, handlers)
         self._next_id += 1
@@ -322,5 +322,5 @@ class WindowProcess:
         handler = window.handlers.get(kind)
         if handler is not None:
             handler(message)
-        elif kind in ("choice", "action", "mark", "save"):
+        elif kind in ("choice", "action", "link", "mark", "save"):
             log.warning("window process: a %s window sent %s, which it does not send", window.kind, kind)

@@ -130,6 +130,15 @@ class Sensing(abc.ABC):
     def screen_locked(self) -> bool | None:
         """True if the session's screen saver or lock is active, None if unknown."""
 
+    def watch_session(self, on_end: Callable[[str], None]) -> None:
+        """Call `on_end(reason)` once, from any thread, when the desktop session goes away.
+
+        Lets the agent stop at once when the display dies instead of at its
+        next wake-up, which may be minutes away (or never, while nothing is
+        due). Backends that cannot tell do nothing here.
+        """
+        return None
+
     def watch_lock(self, on_change: Callable[[], None]) -> None:
         """Call `on_change()` whenever the lock may have changed, from any thread.
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import threading
 import time
 from typing import Any, Callable
@@ -198,6 +199,13 @@ class XorgSensing(TrapArming, Sensing):
             saver = self._saver_info().state in (screensaver.StateOn, screensaver.StateCycle)
         return either_locked(saver, None if self._lock_watch is None else self._lock_watch.locked)
 
+    def watch_session(self, on_end: Callable[[str], None]) -> None:
+        """Watch the X connection for the server hanging up (poll's POLLRDHUP: no byte is read,
+        so the replies the agent's own thread waits for are left alone)."""
+        if self._display is None or not hasattr(select, "POLLRDHUP") or getattr(self, "_session_watch", None):
+            return
+        self._session_watch = _HangUpWatch(self._display.fileno(), on_end)
+
     def watch_lock(self, on_change: Callable[[], None]) -> None:
         """Follow the desktop's locker over D-Bus too, where a bus is there."""
         if self._lock_watch is not None:
@@ -224,6 +232,9 @@ class XorgSensing(TrapArming, Sensing):
     # -- lifetime -------------------------------------------------------
 
     def close(self) -> None:
+        watch = getattr(self, "_session_watch", None)
+        if watch is not None:
+            watch.close()
         trap = getattr(self, "_trap", None)
         if trap is not None:
             trap.close()
@@ -308,3 +319,31 @@ class XorgSensing(TrapArming, Sensing):
                 pass
         geo = self._root.get_geometry()
         return [Rect(0, 0, geo.width, geo.height)]
+
+
+class _HangUpWatch:
+    """A thread that sleeps in poll() until the X server closes the connection `fd`, then says so once."""
+
+    def __init__(self, fd: int, on_end: Callable[[str], None]) -> None:
+        self._poll = select.poll()
+        self._poll.register(fd, select.POLLRDHUP)  # POLLHUP and POLLERR come without asking
+        self._wake_r, self._wake_w = os.pipe()
+        self._poll.register(self._wake_r, select.POLLIN)
+        self._on_end = on_end
+        threading.Thread(target=self._watch, args=(fd,), name="upright-x-hangup", daemon=True).start()
+
+    def _watch(self, fd: int) -> None:
+        events = dict(self._poll.poll())
+        os.close(self._wake_r)
+        if events.get(fd) and not events.get(self._wake_r):
+            self._on_end(f"the X server {os.environ.get('DISPLAY', '')} closed the connection".replace("  ", " "))
+
+    def close(self) -> None:
+        if self._wake_w is None:
+            return
+        try:
+            os.write(self._wake_w, b"x")
+        except OSError:
+            pass  # the watch already ended
+        os.close(self._wake_w)
+        self._wake_w = None

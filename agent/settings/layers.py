@@ -73,7 +73,7 @@ def policy_file(platform: str = sys.platform) -> Path | None:
     """
     if os.environ.get(POLICY_ENV):
         return Path(os.environ[POLICY_ENV])
-    found = [place for place in system_dirs(platform) if (place / "policy.toml").is_file()]
+    found = [place for place in system_dirs(platform) if _there(place / "policy.toml")]
     return found[0] / "policy.toml" if found else None
 
 
@@ -127,9 +127,22 @@ def _lay(effective: Effective, layer: str, settings: dict) -> None:
             effective.origins[f"{section}.{name}"] = layer
 
 
+def _there(path: Path) -> bool:
+    """A file, or something we may not look at: reading it then says why (never a silent skip of policy)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return True
+
+
 def _user_layer(effective: Effective) -> dict:
     path = user_file()
-    if not path.exists():
+    try:
+        if not path.exists():
+            return {}
+    except OSError as error:  # e.g. ~/.config/upright that this user may not enter
+        effective.problems.append(Problem(str(path), None, "", f"cannot be read ({error.strerror or error}); "
+                                          f"using the defaults. Fix: chmod u+rwx {path.parent}"))
         return {}
     effective.files["user"].append(str(path))
     try:

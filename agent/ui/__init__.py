@@ -1,6 +1,6 @@
 """Upright's windows: the break prompt, the pre-break notice, the panel, and the
 reading windows (the checklists, the first-run walk-through, the spasm guide,
-the red-flags card and the exercise library), and the Settings window.
+the red-flags card, the lifting card and the exercise library), and the Settings window.
 
     from agent.ui.break_window import BreakWindow
     from agent.ui.geometry import monitor_at_pointer
@@ -38,8 +38,10 @@ _EXPORTS = {
     "Walkthrough": "agent.ui.walkthrough",
     "SpasmGuideWindow": "agent.ui.spasm_guide",
     "RedFlagsCard": "agent.ui.red_flags",
+    "LiftingCard": "agent.ui.lifting",
     "ExercisesWindow": "agent.ui.exercises_window",
     "SettingsWindow": "agent.ui.settings_window",
+    "WeekWindow": "agent.ui.week_window",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]

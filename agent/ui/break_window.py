@@ -4,7 +4,8 @@ What ``on_choice`` receives, in order, for one window:
 
 * ``"start"``    at most once: the user began the break (Start or Enter);
 * ``"hurts"``    at most once: the user stopped the exercise because it
-  hurts; the window then shows the caution text and a Close button;
+  hurts; the window then shows the caution text, a Close button and the
+  red flags (which open the red-flags card, as the link under an exercise does);
 * then exactly one of ``"done"`` (Done, Enter after Start, or Close after
   "hurts"), ``"postpone"`` or ``"skip"``, after which the window closes.
 
@@ -18,13 +19,22 @@ toggle and "Don't show this again" under its picture
 (:mod:`agent.ui.exercise_marks`): they act at once, report no choice,
 and never take the keyboard.
 
-Keyboard, once the window has focus: Enter starts, then finishes; Esc
-postpones, or skips if Postpone is not offered, or does nothing when
-neither is (IT policy); in the caution view both close it. The window
-manager's close button acts like Esc. Space presses the focused button. The window
+Keyboard, once the window has focus: Enter and Space press the focused
+control, whatever it is (Tab to "This hurts — stop" and Enter stops; it
+never starts the break); the offered focus is on Start, which becomes
+Done. Esc postpones while a postpone is offered and otherwise does
+nothing (the window says "Postponed 3 times" when none is left); in the
+caution view it closes. Once the break has started, Postpone and Skip go
+away and a bar shows the time left. The window manager's close button
+acts like Esc, and like Done once the break has started. The window
 opens *without* focus, so a user typing elsewhere never presses one of
 these by accident; the app calls :meth:`BreakWindow.offer_focus` once
 the user has been idle for a moment.
+
+With ``spasm_guide`` (the user's back is in spasm, and the rotation offers
+only gentle movement), the heading says "a gentle break", a note says why,
+and the spasm guide is one click away; ``end_spasm`` adds "My back is
+better", which turns the usual breaks back on.
 
 Tk thread only. The countdown runs on ``after`` callbacks that exist
 only while the window is open.
@@ -47,6 +57,7 @@ from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
 from agent.ui.geometry import Rect, centered, tk_geometry
 from agent.ui.own_window import OwnWindow
+from agent.ui.red_flags import RedFlagsOpener, red_flags_button
 
 log = logging.getLogger("agent.ui")
 
@@ -72,21 +83,27 @@ class BreakWindow(OwnWindow):
         break_s: float,
         geometry: Rect,
         postpone_min: float = 5.0,
+        postponed: int = 0,
         font_scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
         dim: Sequence[Rect] = (),
+        spasm_guide: Optional[Callable[[], None]] = None,
+        end_spasm: Optional[Callable[[], None]] = None,
     ) -> None:
         self.exercises = [exercise] if isinstance(exercise, Exercise) else list(exercise)
         if not self.exercises:
             raise ValueError("a break window needs at least one exercise")
         self._on_choice = on_choice
+        self.root = root
         self.marks = marks
         self.mark_row: Optional[MarkRow] = None
         self._clock = clock  # a test passes a fake one to run a countdown in no time
         self.can_postpone, self.can_skip = can_postpone, can_skip
         self.break_s = break_s
+        self.postponed = postponed  # postpones in a row before this prompt
         self.monitor = geometry
+        self.open_red_flags = RedFlagsOpener(self)
         self.index = 0
         self.started = False
         self.in_caution = False
@@ -95,6 +112,8 @@ class BreakWindow(OwnWindow):
         self._animate_id: Optional[str] = None
         self._images: list = []  # PhotoImages must outlive the labels showing them
         self._animation = Animation()
+        self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
+        self.spasm_note: Optional[tk.Frame] = None
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -102,11 +121,12 @@ class BreakWindow(OwnWindow):
         self.top.overrideredirect(False)
         self.top.attributes("-topmost", True)
         self.top.resizable(False, False)
-        self.top.protocol("WM_DELETE_WINDOW", self._on_escape)
+        self.top.protocol("WM_DELETE_WINDOW", self._on_close)
         self.fonts = theme.make_fonts(self.top, font_scale)
 
         self._build(postpone_min)
         self._show_exercise()
+        # Space needs no binding: Tk's buttons and check buttons press themselves on it.
         self.top.bind("<Return>", self._on_enter)
         self.top.bind("<KP_Enter>", self._on_enter)
         self.top.bind("<Escape>", self._on_escape)
@@ -137,8 +157,19 @@ class BreakWindow(OwnWindow):
         f = self.fonts
         self.frame = tk.Frame(self.top, bg=theme.BACKGROUND, padx=f.pad(2), pady=f.pad(1.5))
         self.frame.pack(fill="both", expand=True)
-        self.heading = theme.label(self.frame, strings.BREAK_HEADING, f.heading)
-        self.heading.pack(anchor="w")
+        # The top: the heading and, while an exercise shows, the red flags at its
+        # right (the "This hurts" view has its own, next to its Close button).
+        self.head = tk.Frame(self.frame, bg=theme.BACKGROUND)
+        self.head.pack(fill="x")
+        gentle = self._spasm_guide is not None
+        self.heading = theme.label(self.head, strings.GENTLE_BREAK_HEADING if gentle else strings.BREAK_HEADING,
+                                   f.heading)
+        self.red_flags_button = red_flags_button(self.head, f, self.open_red_flags)
+        # In the disclaimer's small type: the prompt must not grow taller for it.
+        self._link_font = f.small.copy()
+        self._link_font.configure(underline=True)
+        self.red_flags_button.configure(font=self._link_font, pady=0, text=strings.PANEL_RED_FLAGS)  # short: beside the heading
+        self._head_row = [self.heading, self.red_flags_button]
 
         self.exercise_view = tk.Frame(self.frame, bg=theme.BACKGROUND)
         self.exercise_view.pack(fill="both", expand=True, pady=(f.pad(1.25), 0))
@@ -150,6 +181,38 @@ class BreakWindow(OwnWindow):
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
         theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
             anchor="w", pady=(f.pad(0.5), 0))
+
+    def _build_spasm_note(self, parent: tk.Frame) -> None:
+        """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
+        f = self.fonts
+        wrap = self._column_widths()[0] - 2 * f.pad(0.75)
+        self.spasm_note = note = tk.Frame(parent, bg=theme.ACCENT_TINT, padx=f.pad(0.75), pady=f.pad(0.375))
+        note.pack(fill="x", pady=(f.pad(0.5), 0))
+        self.spasm_text = theme.label(note, strings.GENTLE_BREAK_NOTE, f.small, wraplength=wrap)
+        self.spasm_guide_button = theme.button(note, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
+        parts = [self.spasm_text, self.spasm_guide_button]
+        self.end_spasm_button = None
+        if self._end_spasm is not None:
+            self.end_spasm_button = theme.button(note, strings.SPASM_END, self._on_end_spasm, f, "link")
+            parts.append(self.end_spasm_button)
+        for link in parts[1:]:  # in the note's small type, like the red flags beside the heading
+            link.configure(font=self._link_font, pady=0)
+        self.top.update_idletasks()  # their sizes, for the flow
+        theme.flow(note, parts, wrap, f.pad(0.25))
+
+    def _on_spasm_guide(self) -> None:
+        """Open the guide; the break window stops keeping itself on top, so the guide shows over it."""
+        if self.is_open:
+            self.top.attributes("-topmost", False)
+        if self._spasm_guide is not None:
+            self._spasm_guide()
+
+    def _on_end_spasm(self) -> None:
+        """The user's back is better: say so to the rotation, and drop the note."""
+        if self._end_spasm is not None:
+            self._end_spasm()
+        if self.end_spasm_button is not None:
+            self.end_spasm_button.pack_forget()
 
     def _build_exercise_view(self, postpone_min: float) -> None:
         f, view = self.fonts, self.exercise_view
@@ -165,12 +228,18 @@ class BreakWindow(OwnWindow):
         self.countdown.pack(fill="x", pady=(f.pad(0.5), 0))
         # and under a hold, the break time left in smaller type.
         self.break_clock = theme.label(left, "", f.body, fg=theme.INK_SOFT, anchor="center", justify="center")
+        # The time left as a bar, once the break has started (Workrave shows one too).
+        self.progress = tk.Canvas(left, bg=theme.ACCENT_TINT, height=f.pad(0.5), bd=0, highlightthickness=0)
         # Under them, the marks of the exercise shown (at the bottom, whatever is packed above).
         self.marks_slot = tk.Frame(left, bg=theme.BACKGROUND)
         if self.marks is not None:
             self.marks_slot.pack(side="bottom", fill="x", pady=(f.pad(0.75), 0))
-        self.text = tk.Frame(body, bg=theme.BACKGROUND)
-        self.text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        column = tk.Frame(body, bg=theme.BACKGROUND)
+        column.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1.5), 0))
+        self.text = tk.Frame(column, bg=theme.BACKGROUND)
+        self.text.pack(fill="x")
+        if self._spasm_guide is not None:  # under the steps, where the picture's column leaves room
+            self._build_spasm_note(column)
 
         self.buttons = tk.Frame(view, bg=theme.BACKGROUND)
         self.buttons.pack(fill="x", pady=(f.pad(1.25), 0))
@@ -189,6 +258,12 @@ class BreakWindow(OwnWindow):
             row.append(self.next_button)
         self.hurts_button = theme.button(self.buttons, strings.HURTS, self._on_hurts, f, "link")
         self._button_row = row + [self.hurts_button]
+        self.postponed_note = None
+        if not self.can_postpone and self.postponed:
+            text = (strings.POSTPONED_ONCE if self.postponed == 1
+                    else strings.POSTPONED_TIMES.format(count=self.postponed))
+            self.postponed_note = theme.label(view, text, f.small, fg=theme.INK_SOFT)
+            self.postponed_note.pack(anchor="w", pady=(f.pad(0.5), 0))
 
     def _build_caution_view(self) -> None:
         f, view = self.fonts, self.caution_view
@@ -197,8 +272,12 @@ class BreakWindow(OwnWindow):
         ]
         for n, lbl in enumerate(self._caution_labels):
             lbl.pack(anchor="w", pady=(f.pad(0.5) if n else 0, 0))
-        self.close_button = theme.button(view, strings.CLOSE, lambda: self._choose("done"), f, "primary")
-        self.close_button.pack(anchor="w", pady=(f.pad(1.25), 0))
+        self.caution_buttons = tk.Frame(view, bg=theme.WARN_TINT)
+        self.caution_buttons.pack(fill="x", pady=(f.pad(1.25), 0))
+        self.close_button = theme.button(self.caution_buttons, strings.CLOSE, lambda: self._choose("done"), f,
+                                         "primary")
+        self.caution_red_flags_button = red_flags_button(self.caution_buttons, f, self.open_red_flags)
+        self._caution_row = [self.close_button, self.caution_red_flags_button]
 
     def _show_exercise(self) -> None:
         """Fill the text column and picture for the current exercise, then size the window."""
@@ -208,6 +287,7 @@ class BreakWindow(OwnWindow):
         text_w, picture = self._column_widths()
         self._set_picture(picture)
         self.countdown.configure(wraplength=picture)
+        self.progress.configure(width=picture)
         self.break_clock.configure(wraplength=picture)
         if ex.hold_s:
             self.break_clock.pack(fill="x", pady=(f.pad(0.25), 0))
@@ -226,7 +306,7 @@ class BreakWindow(OwnWindow):
         if ex.adapted_from:
             line(strings.ADAPTED.format(original=ex.adapted_from_name or ex.adapted_from), f.small, theme.INK_SOFT)
         self._show_marks(ex.id, picture)
-        self._show_steps(ex.steps, text_w)
+        self._show_steps(_fitting_steps(ex.steps, self.break_s), text_w)
         if ex.reps:
             line(strings.REPS.format(reps=ex.reps), f.body)
         line(ex.caution, f.body, theme.INK_SOFT, 0.75)
@@ -307,8 +387,12 @@ class BreakWindow(OwnWindow):
 
     def _place(self) -> None:
         """Size the window to its content (within the monitor) and centre it."""
-        theme.flow(self.buttons, self._button_row, self._window_width() - 2 * self.fonts.pad(2),
-                   self.fonts.pad(0.75))
+        inner = self._window_width() - 2 * self.fonts.pad(2)
+        theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
+        _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
+        if self.in_caution:
+            theme.flow(self.caution_buttons, self._caution_row, inner - 2 * self.fonts.pad(1.5),
+                       self.fonts.pad(0.75))
         self.top.update_idletasks()
         width = max(self._window_width(), self.top.winfo_reqwidth())
         height = self.top.winfo_reqheight()
@@ -338,25 +422,41 @@ class BreakWindow(OwnWindow):
         self._break_end = now + self.break_s
         self._hold_end = now + self.exercise.hold_s if self.exercise.hold_s else None
         self.primary.configure(text=strings.DONE)
+        # The break is on: putting it off or dropping it is no longer the question.
+        for gone in (self.postpone_button, self.skip_button, self.postponed_note):
+            if gone is not None:
+                gone.destroy()
+        self._button_row = [b for b in self._button_row if b not in (self.postpone_button, self.skip_button)]
+        self.postpone_button = self.skip_button = self.postponed_note = None
+        self.progress.pack(fill="x", pady=(self.fonts.pad(0.5), 0), after=self.countdown)
         self._place()  # "Done" may be wider than "Start" in some languages
         self._choose("start")
         self._tick()
 
     def _on_enter(self, _event=None) -> str:
-        if self.in_caution:
-            self._choose("done")
-        else:
-            self._on_primary()
+        """Enter presses the focused control, as Space does: never one it is not on."""
+        try:
+            focus = self.top.focus_get()
+        except KeyError:  # focus on a widget tkinter does not know
+            focus = None
+        if focus is not None and focus.winfo_toplevel() is self.top and hasattr(focus, "invoke"):
+            focus.invoke()
         return "break"
 
     def _on_escape(self, _event=None) -> str:
+        """Esc puts the break off while it may be put off, and otherwise does nothing."""
         if self.in_caution:
             self._choose("done")
-        elif self.can_postpone:
+        elif self.can_postpone and not self.started:
             self._choose("postpone")
-        elif self.can_skip:
-            self._choose("skip")
         return "break"
+
+    def _on_close(self) -> None:
+        """The window manager's close button: like Esc, or Done once the break is on."""
+        if self.started and not self.in_caution:
+            self._choose("done")
+        else:
+            self._on_escape()
 
     def _on_hurts(self) -> None:
         """End the exercise at once and show what to do instead."""
@@ -369,6 +469,8 @@ class BreakWindow(OwnWindow):
         for lbl in self._caution_labels:
             lbl.configure(wraplength=wrap)
         self.caution_view.pack(fill="x", pady=(self.fonts.pad(1.25), 0), before=self.rule)
+        self.red_flags_button.pack_forget()
+        self._head_row = [self.heading]
         self._place()
         if self._has_focus():  # only move the keyboard if it was already here
             self.close_button.focus_set()
@@ -403,8 +505,19 @@ class BreakWindow(OwnWindow):
             grew |= _set_text(self.break_clock, clock)
         else:
             grew = _set_text(self.countdown, clock)
+        if self.started:
+            self._draw_progress(max(0.0, left) / self.break_s if self.break_s > 0 else 0.0)
         if grew:
             self._place()
+
+    def _draw_progress(self, share_left: float) -> None:
+        """The bar's filled part is the share of the break still to come."""
+        width = int(self.progress.cget("width"))
+        height = int(self.progress.cget("height"))
+        self.progress.delete("all")
+        filled = round(width * min(1.0, share_left))
+        if filled > 0:
+            self.progress.create_rectangle(0, 0, filled, height, fill=theme.ACCENT, width=0, tags="left")
 
     def _tick(self) -> None:
         self._tick_id = None
@@ -417,6 +530,23 @@ class BreakWindow(OwnWindow):
         if self._tick_id is not None and self.top is not None:
             self.top.after_cancel(self._tick_id)
         self._tick_id = None
+
+
+def _fitting_steps(steps: Sequence[str], break_s: float) -> list[str]:
+    """The steps as a break this long can keep them: no "a few minutes" in a 2:00 break."""
+    if break_s >= strings.SHORT_BREAK_S:
+        return list(steps)
+    return [strings.SHORT_BREAK_STEPS.get(step, step) for step in steps]
+
+
+def _flow_spread(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:
+    """Like :func:`theme.flow`, but a second widget that fits on the first row
+    goes to its right edge, centred on the first one (the heading's link)."""
+    theme.flow(parent, widgets, width, gap)
+    row = widgets[0].pack_info()["in"]
+    if len(widgets) > 1 and widgets[1].pack_info()["in"] == row:
+        row.pack_configure(fill="x")
+        widgets[1].pack_configure(side="right")
 
 
 def _set_text(label: tk.Label, text: str) -> bool:

@@ -320,22 +320,62 @@ def lying_positions(size: int) -> Image.Image:
     return pen.done(size)
 
 
+#: The log roll (002: "roll onto your side first, then use your arms to push yourself up while
+#: swinging your legs off the bed") in two moments, one above the other. Above, the bed seen from
+#: straight above: the person curled on their side in profile, facing the edge they will get out
+#: on (down in the picture), knees drawn up, the top hand on the mattress in front of the chest,
+#: which a face-down body (straight, symmetrical) never shows. Below, the bed seen from that
+#: edge: pushing up on the arms while the legs swing down over it. Points in picture units; data,
+#: so that tests can hold the drawing to this (tests/test_pose_geometry.py).
+LOG_ROLL: Dict[str, Dict[str, Point]] = {
+    "on_side": {
+        "bed_top_left": (0.06, 0.07), "bed_bottom_right": (0.94, 0.45),
+        "head": (0.165, 0.205), "nose": (0.178, 0.262), "neck": (0.215, 0.222),
+        "shoulder": (0.265, 0.225), "waist": (0.385, 0.212), "hip": (0.505, 0.225),
+        "knee": (0.560, 0.370), "ankle": (0.740, 0.330), "toe": (0.760, 0.385),
+        "far_knee": (0.585, 0.350), "far_ankle": (0.770, 0.305), "far_toe": (0.790, 0.360),
+        "elbow": (0.290, 0.330), "hand": (0.365, 0.385),
+    },
+    "push_up": {
+        "bed_far": (0.06, 0.70), "bed_near": (0.94, 0.79), "bed_foot": (0.94, 0.96),
+        "head": (0.270, 0.555), "nose": (0.305, 0.582), "neck": (0.300, 0.590),
+        "shoulder": (0.330, 0.615), "waist": (0.400, 0.695), "hip": (0.470, 0.780),
+        "knee": (0.565, 0.800), "ankle": (0.590, 0.935), "toe": (0.650, 0.940),
+        "far_knee": (0.590, 0.790), "far_ankle": (0.625, 0.920), "far_toe": (0.685, 0.925),
+        "elbow": (0.345, 0.700), "hand": (0.395, 0.780),
+    },
+}
+
+
+def _log_roller(pen: _Pen, at: Dict[str, Point], arm: Colour) -> None:
+    """One moment of the log roll: the far leg paler, behind; the trunk kept in one line."""
+    pen.line([at["hip"], at["far_knee"], at["far_ankle"], at["far_toe"]], LIMB * 1.05, PERSON_FAR)
+    pen.line([at["hip"], at["knee"], at["ankle"], at["toe"]], LIMB * 1.05, PERSON)
+    pen.line([at["shoulder"], at["waist"], at["hip"]], LIMB * 1.9, PERSON)
+    pen.line([at["shoulder"], at["neck"]], LIMB, PERSON)
+    pen.dot(at["head"], 0.055, PERSON)
+    pen.dot(at["nose"], 0.02, PERSON)  # which way they face: the edge they will get out on
+    pen.line([at["shoulder"], at["elbow"], at["hand"]], LIMB, arm)
+
+
 def log_roll(size: int) -> Image.Image:
-    """Rolled onto the side at the bed's edge, pushing up, legs swinging down."""
+    """Above: on the side, facing the edge, knees drawn up (the bed from above). Below: pushing
+    up with the arms while the legs swing down over the edge (the bed from that edge)."""
     pen = _Pen(size)
     pen.backdrop()
-    _floor(pen)
-    pen.box((0.08, 0.52), (0.62, 0.60), FURNITURE)  # the bed
-    pen.line([(0.12, 0.60), (0.12, FLOOR_Y)], 0.03, FURNITURE)
-    pen.line([(0.58, 0.60), (0.58, FLOOR_Y)], 0.03, FURNITURE)
-    # The body stays one straight piece (the log), tilted up from the bed.
-    hip, shoulder = (0.52, 0.48), (0.26, 0.38)
-    pen.line([hip, shoulder], LIMB * 1.9, PERSON)
-    pen.line([shoulder, (0.21, 0.355)], LIMB, PERSON)
-    pen.dot((0.17, 0.33), 0.058, PERSON)
-    pen.line([(0.28, 0.40), (0.30, 0.47), (0.30, 0.52)], LIMB, FOCUS)  # arm pushing up
-    pen.line([hip, (0.68, 0.56), (0.70, 0.78), (0.78, 0.80)], LIMB, PERSON)  # legs swinging down
-    pen.arrow(_arc((0.66, 0.52), 0.18, -60, 20, 10), 0.02, FOCUS)
+    side, up = LOG_ROLL["on_side"], LOG_ROLL["push_up"]
+    pen.box(side["bed_top_left"], side["bed_bottom_right"], FURNITURE, radius=0.03)  # the mattress from above
+    pen.box((0.075, 0.085), (0.925, 0.435), FLOOR, radius=0.025)
+    pen.oval((0.09, 0.12), (0.24, 0.29), FURNITURE)  # the pillow
+    _log_roller(pen, side, PERSON)
+    (x0, y_far), (x1, y_near), (_, y_floor) = up["bed_far"], up["bed_near"], up["bed_foot"]
+    pen.box((x0, y_far), (x1, y_near), FLOOR)  # the top of the mattress, receding
+    pen.box((x0, y_near), (x1, y_near + 0.035), FURNITURE)  # its near face
+    for x in (x0 + 0.04, x1 - 0.04):
+        pen.line([(x, y_near + 0.03), (x, y_floor)], 0.025, FURNITURE)
+    _log_roller(pen, up, FOCUS)
+    pen.arrow(_arc((0.70, 0.80), 0.12, -80, 15, 10), 0.02, FOCUS)  # the legs swing down
+    pen.arrow([(0.50, 0.49), (0.50, 0.62)], 0.02, FOCUS)  # then
     return pen.done(size)
 
 

@@ -2,9 +2,11 @@
 
 Opened from the tray's "Exercises" entry. Each exercise shows its picture
 (the end pose over a faint start pose), its name, where it is done, why it
-helps, and its marks (:class:`~agent.ui.exercise_marks.MarkRow`): hiding
-in a break window, or "This hurts", is undone here. A floor exercise says
-so when the settings keep floor exercises away from the desk.
+helps, its steps, its caution, the articles it comes from (by title), and
+its marks (:class:`~agent.ui.exercise_marks.MarkRow`): hiding in a break
+window, or "This hurts", is undone here. A floor exercise says so when the
+settings keep floor exercises away from the desk. The red flags are one
+click away, as from every window that gives health advice.
 
     ExercisesWindow(root, rotation, monitor_at_pointer(root))
 
@@ -17,11 +19,13 @@ from __future__ import annotations
 import tkinter as tk
 from typing import Callable, Optional
 
+from agent.content import texts
 from agent.ui import strings, theme
 from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
+from agent.ui.red_flags import RedFlagsOpener, red_flags_button
 
 POSITIONS = {"seated": strings.POSITION_SEATED, "standing": strings.POSITION_STANDING,
              "floor": strings.POSITION_FLOOR}
@@ -31,10 +35,13 @@ class ExercisesWindow(InfoWindow):
     """Every exercise in the library, with its marks."""
 
     def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float = 1.0,
-                 focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
+                 focus: bool = True, on_close: Optional[Callable[[], None]] = None,
+                 red_flags: Optional[texts.RedFlags] = None) -> None:
         super().__init__(root, strings.EXERCISES_TITLE, geometry, font_scale=font_scale, focus=focus,
                          on_close=on_close)
         self.marks = marks
+        self.open_red_flags = RedFlagsOpener(self, red_flags)
+        self.titles = texts.source_titles()
         # The ones that can come in a break first; floor exercises last unless they can too.
         self.library = sorted(marks.exercises(), key=lambda e: not (e.at_desk or marks.allow_floor))
         f, width = self.fonts, self.content_width
@@ -44,9 +51,10 @@ class ExercisesWindow(InfoWindow):
             self._row(n, translated(exercise), width - self.scroller.gutter)
         self._link_rows()
         self._show_count()
+        self.red_flags_button = red_flags_button(self.frame, f, self.open_red_flags)
         self.close_button = theme.button(self.frame, strings.CLOSE, self.close, f, "primary")
         self.close_button.bind("<Return>", lambda _e: self.close())
-        self.footer([self.close_button])
+        self.footer([self.close_button, self.red_flags_button])
         self.scroller.bind_keys(self.top)
         # Marks may change in a break window while this one is open: show them as they are.
         marks.listeners.append(self.refresh)
@@ -57,6 +65,8 @@ class ExercisesWindow(InfoWindow):
         return next(iter(self.rows.values())).favourite if self.rows else self.close_button
 
     def close(self) -> None:
+        if self.is_open:
+            self.open_red_flags.close()
         if self.refresh in self.marks.listeners:
             self.marks.listeners.remove(self.refresh)
         super().close()
@@ -88,11 +98,33 @@ class ExercisesWindow(InfoWindow):
             where = f"{where} · {strings.ADAPTED.format(original=original)}"
         theme.label(text, where, f.small, fg=theme.INK_SOFT, wraplength=text_w).pack(anchor="w")
         theme.label(text, exercise.why, f.small, wraplength=text_w).pack(anchor="w", pady=(f.pad(0.25), 0))
+        self._steps(text, exercise.steps, text_w)
+        theme.label(text, strings.EXERCISE_CAUTION.format(caution=exercise.caution), f.small, fg=theme.WARN,
+                    wraplength=text_w).pack(anchor="w", pady=(f.pad(0.25), 0))
+        theme.label(text, self._sources(exercise), f.small, fg=theme.INK_SOFT,
+                    wraplength=text_w).pack(anchor="w", pady=(f.pad(0.25), 0))
         if not exercise.at_desk and not self.marks.allow_floor:
             theme.label(text, strings.FLOOR_OFF, f.small, fg=theme.INK_SOFT, wraplength=text_w).pack(anchor="w")
         marks = MarkRow(text, f, self.marks, exercise.id, text_w, on_change=self._changed)
         marks.pack(anchor="w", pady=(f.pad(0.25), 0))
         self.rows[exercise.id] = marks
+
+    def _steps(self, parent: tk.Misc, steps, width: int) -> None:
+        """The steps, numbered, with a hanging indent so wrapped lines align with the text."""
+        f = self.fonts
+        theme.label(parent, strings.EXERCISE_STEPS, f.small, fg=theme.INK_SOFT).pack(anchor="w", pady=(f.pad(0.25), 0))
+        table = tk.Frame(parent, bg=theme.BACKGROUND)
+        table.pack(anchor="w", fill="x")
+        number_w = f.small.measure(f"{len(steps)}.") + f.pad(0.5)
+        for n, step in enumerate(steps):
+            theme.label(table, f"{n + 1}.", f.small).grid(row=n, column=0, sticky="nw")
+            theme.label(table, step, f.small, wraplength=width - number_w).grid(row=n, column=1, sticky="nw")
+
+    def _sources(self, exercise: Exercise) -> str:
+        """"Source: <the article's title> (001)": the title the data carries, and the file's number."""
+        titles = [f"{self.titles[name]} ({name[:3]})" if name in self.titles else name for name in exercise.sources]
+        text = strings.EXERCISE_SOURCE if len(titles) == 1 else strings.EXERCISE_SOURCES
+        return text.format(titles="; ".join(titles))
 
     def _link_rows(self) -> None:
         """Up and Down go from one exercise's Favourite toggle to the next one's."""

@@ -77,6 +77,9 @@ class Host:
     def handle(self, message: dict) -> None:
         kind = message["type"]
         if kind == "open":
+            dropped = protocol.unknown_args(message)
+            if dropped:
+                log.warning("window process: a %s window takes no %s; dropped", message["kind"], ", ".join(dropped))
             self.open(message["id"], message["kind"], message["args"])
         elif kind == "close":
             window = self.windows.get(message["id"])
@@ -144,10 +147,16 @@ def _break(host: Host, window_id: int, args: dict, monitor) -> Any:
     def choose(choice: str) -> None:
         host.send("choice", id=window_id, choice=choice, exercise=shown[0].exercise.id if shown else "")
 
+    def link(name: str) -> Callable[[], None] | None:
+        """During a spasm: the note's link, which the agent answers (it opens the guide, ends the spasm)."""
+        return (lambda: host.send("link", id=window_id, link=name)) if args[name] else None
+
     shown.append(BreakWindow(host.root, exercises, choose,
                              can_postpone=bool(args["can_postpone"]), can_skip=bool(args["can_skip"]),
                              break_s=float(args["break_s"]), postpone_min=float(args["postpone_min"]),
-                             geometry=monitor, marks=marks if args.get("marks") is not None else None, dim=dim))
+                             postponed=int(args["postponed"]), geometry=monitor,
+                             marks=marks if args.get("marks") is not None else None, dim=dim,
+                             spasm_guide=link("spasm_guide"), end_spasm=link("end_spasm")))
     return shown[0]
 
 
@@ -216,7 +225,8 @@ def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
 
     return Panel(host.root, lambda action: host.send("action", id=window_id, action=action), monitor,
                  paused=bool(args["paused"]), standing=bool(args["standing"]),
-                 can_postpone=bool(args["can_postpone"]))
+                 can_postpone=bool(args["can_postpone"]), postpone_min=float(args["postpone_min"]),
+                 status=str(args["status"]))
 
 
 def _walkthrough(host: Host, window_id: int, args: dict, monitor) -> Any:
@@ -243,7 +253,21 @@ def _spasm_guide(host: Host, window_id: int, args: dict, monitor) -> Any:
     start = args.get("spasm_start")
     return SpasmGuideWindow(host.root, monitor, spasm_start=datetime.fromisoformat(start) if start else None,
                             on_spasm_start=lambda when: host.send("save", id=window_id, what="spasm_start",
-                                                                  data={"at": when.isoformat()}))
+                                                                  data={"at": when.isoformat()}),
+                            on_spasm_end=(lambda: host.send("save", id=window_id, what="spasm_end", data={}))
+                            if args["can_end"] else None)
+
+
+def _lifting(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.lifting import LiftingCard
+
+    return LiftingCard(host.root, monitor)
+
+
+def _red_flags(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.red_flags import RedFlagsCard
+
+    return RedFlagsCard(host.root, monitor)
 
 
 def _checklist_state(data: dict):
@@ -285,6 +309,7 @@ def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> 
 OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
     "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
+    "lifting": _lifting, "red_flags": _red_flags,
 }
 
 

@@ -1,5 +1,7 @@
 """A small toast in the corner of the monitor: "Break in 1 min — finish your sentence".
 
+Under the text, in small type, Upright's "not medical advice" line.
+
 It warns without interrupting: it never takes the keyboard (it is an
 override-redirect window, which window managers neither decorate nor
 focus), sits in the bottom-right corner, closes itself after ``seconds``
@@ -55,6 +57,10 @@ class Notice(OwnWindow):
         wrap = round(360 * f.scale)
         label = theme.label(card, text, f.body, wraplength=wrap)
         label.pack(anchor="w", pady=(f.pad(0.125), 0))
+        # Notices speak of breaks and of the body: Upright's plain disclaimer, small.
+        self.disclaimer = theme.label(card, strings.NOT_MEDICAL_ADVICE_SHORT, f.small, fg=theme.INK_SOFT,
+                                      wraplength=wrap)
+        self.disclaimer.pack(anchor="w", pady=(f.pad(0.25), 0))
         return label
 
     def _all_widgets(self):

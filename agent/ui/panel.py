@@ -4,11 +4,14 @@ pystray's X11 backend only reports a click; the agent then opens this
 panel next to the pointer, with the same actions as the tray menu. Like
 a menu it takes the keyboard (the user just clicked for it), closes when
 an action is chosen, on Esc, and when the focus goes elsewhere. Up and
-Down move between entries; Enter or Space chooses.
+Down move between entries; Enter or Space chooses. Its first line says
+where the user stands ("Sitting 18 min · next break in 12 min", "Paused
+until 14:30"): on a tray host with no tooltip, this is where it is seen.
 
 ``on_action`` receives exactly one of :data:`ACTIONS`. Entries whose
-content is not built yet (posture, lumbar, exercises, spasm_guide, today,
-settings) still report their action: the app decides what they do.
+content is not built yet (posture, lumbar, exercises, spasm_guide, lifting,
+red_flags, today, settings) still report their action: the app decides what
+they do. "red_flags" is the red-flags card, so it is one click from the tray.
 Tk thread only.
 """
 
@@ -54,9 +57,31 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("exercises", strings.PANEL_EXERCISES),
         ("spasm_guide", strings.PANEL_SPASM_GUIDE),
         ("walkthrough", strings.WALKTHROUGH_HEADING),
+        ("lifting", strings.PANEL_LIFTING),
+        ("red_flags", strings.PANEL_RED_FLAGS),
     ]
-    app = [("today", strings.PANEL_TODAY), ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
+    app = [("today", strings.PANEL_TODAY), ("this_week", strings.PANEL_THIS_WEEK),
+           ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]
+
+
+def split_columns(groups: Sequence[Sequence[Entry]], columns: int) -> List[List[List[Entry]]]:
+    """The groups in order over ``columns`` columns of at most an equal share of the entries each:
+    a long group (the guides) continues at the top of the next column rather than make one column tall."""
+    share = -(-sum(len(group) for group in groups) // columns)
+    split: List[List[List[Entry]]] = [[]]
+    count = 0
+    for group in groups:
+        part: List[Entry] = []
+        split[-1].append(part)
+        for entry in group:
+            if count == share and len(split) < columns:
+                split.append([])
+                part, count = [], 0
+                split[-1].append(part)
+            part.append(entry)
+            count += 1
+    return [[part for part in column if part] for column in split]
 
 
 class Panel(OwnWindow):
@@ -73,8 +98,11 @@ class Panel(OwnWindow):
         can_postpone: bool,
         postpone_min: float = 5.0,
         font_scale: float = 1.0,
+        status: str = "",
     ) -> None:
         self._on_action = on_action
+        self.status = status
+        self.status_label: Optional[tk.Label] = None
         self.top: Optional[tk.Toplevel] = tk.Toplevel(root, bg=theme.BORDER)
         self.top.withdraw()
         self.top.title(strings.PANEL_TITLE)
@@ -111,13 +139,16 @@ class Panel(OwnWindow):
         body.pack(fill="both", expand=True, padx=1, pady=1)  # the toplevel's colour is the border
         ring = max(2, round(2 * f.scale))
         theme.label(body, strings.APP, f.title, fg=theme.ACCENT).pack(
-            anchor="w", padx=f.pad(1) + ring, pady=(f.pad(0.25), f.pad(0.5)))
-        per_column = -(-len(groups) // columns)
+            anchor="w", padx=f.pad(1) + ring, pady=(f.pad(0.25), f.pad(0.25) if self.status else f.pad(0.5)))
+        if self.status:
+            self.status_label = theme.label(body, self.status, f.body)
+            self.status_label.pack(anchor="w", padx=f.pad(1) + ring, pady=(0, f.pad(0.5)))
         buttons = {}
-        for c in range(columns):
+        for c, column_groups in enumerate(split_columns(groups, columns)):
             column = tk.Frame(body, bg=theme.SURFACE)
-            column.pack(side="left", fill="y", anchor="n", padx=(f.pad(0.5) if c else 0, 0))
-            for n, group in enumerate(groups[c * per_column:(c + 1) * per_column]):
+            # expand: the entries span the panel, as wide as its status line
+            column.pack(side="left", fill="both", expand=True, anchor="n", padx=(f.pad(0.5) if c else 0, 0))
+            for n, group in enumerate(column_groups):
                 if n:
                     tk.Frame(column, bg=theme.BORDER, height=1).pack(fill="x", padx=f.pad(0.5), pady=f.pad(0.375))
                 for action, text in group:
@@ -126,10 +157,11 @@ class Panel(OwnWindow):
 
     def _entry(self, parent: tk.Frame, action: str, text: str) -> tk.Button:
         f = self.fonts
+        ink = theme.WARN if action == "red_flags" else theme.INK  # the red flags are easy to find
         entry = tk.Button(
             parent, text=text, command=lambda: self._choose(action), font=f.body, anchor="w",
             relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.375), cursor="hand2",
-            fg=theme.INK, bg=theme.SURFACE, activeforeground=theme.INK, activebackground=theme.ACCENT_TINT,
+            fg=ink, bg=theme.SURFACE, activeforeground=ink, activebackground=theme.ACCENT_TINT,
             highlightthickness=max(2, round(2 * f.scale)), highlightbackground=theme.SURFACE,
             highlightcolor=theme.ACCENT,
         )

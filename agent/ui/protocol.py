@@ -24,8 +24,11 @@ Window process -> agent:
 * ``choice`` {id, choice, exercise}: a break window's Start, Done, Postpone, Skip, This hurts,
   and the exercise it showed;
 * ``action`` {id, action}: a panel entry;
+* ``link``   {id, link}: a break window's link that asks the agent (`LINKS`: during a spasm, "Open the
+  spasm guide", which the agent opens in this process, and "My back is better now");
 * ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise (break and exercises windows);
-* ``save``   {id, what, data}: a window's state to keep (checklist ticks): the agent writes it;
+* ``save``   {id, what, data}: a window's state to keep (`SAVES`: checklist ticks; the spasm guide's
+  start of a spasm, or its end): the agent writes it;
 * ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
 * ``expired`` {id}: window `id` closed itself, left untouched for its ``ignore_s`` (the walk-through);
 * ``failed`` {id, error}: window `id` could not open, and why;
@@ -42,7 +45,8 @@ from typing import Any
 
 VERSION = 1
 
-KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises")
+KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises", "lifting",
+         "red_flags")
 
 #: type -> {field: the Python types its value may have}
 MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
@@ -57,6 +61,7 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
     "opened": {"id": (int,), "ms": (int, float)},
     "choice": {"id": (int,), "choice": (str,), "exercise": (str,)},
     "action": {"id": (int,), "action": (str,)},
+    "link": {"id": (int,), "link": (str,)},
     "mark": {"id": (int,), "exercise": (str,), "mark": (str,), "on": (bool,)},
     "save": {"id": (int,), "what": (str,), "data": (dict,)},
     "closed": {"id": (int,)},
@@ -68,21 +73,30 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
 NUMBER = (int, float)
 NONE = type(None)
 
-#: An ``open`` message's args, by window kind: {field: types}. Other fields are ignored.
+#: An ``open`` message's args, by window kind: {field: types}. Other fields are dropped
+#: (`unknown_args`; the window process logs them).
 ARGS: dict[str, dict[str, tuple[type, ...]]] = {
+    # postponed: postpones so far; spasm_guide / end_spasm: the spasm note's links (each sends ``link``)
     "break": {"exercises": (list,), "can_postpone": (bool,), "can_skip": (bool,), "break_s": NUMBER,
-              "postpone_min": NUMBER, "dim": (bool,), "exercise_options": (dict,), "marks": (dict, NONE)},
+              "postpone_min": NUMBER, "dim": (bool,), "exercise_options": (dict,), "marks": (dict, NONE),
+              "postponed": (int,), "spasm_guide": (bool,), "end_spasm": (bool,)},
     "notice": {"text": (str,), "seconds": NUMBER},
-    "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,)},
+    "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,), "postpone_min": NUMBER,
+              "status": (str,)},
     "walkthrough": {"state": (dict,), "ignore_s": NUMBER},
     "checklist": {"checklist": (str,), "state": (dict,)},
-    "spasm_guide": {"spasm_start": (str, NONE)},
+    # can_end: "My back is better now" is offered (it sends ``save`` spasm_end)
+    "spasm_guide": {"spasm_start": (str, NONE), "can_end": (bool,)},
     "exercises": {"exercise_options": (dict,), "marks": (dict,), "break_s": NUMBER},
+    "lifting": {},
+    "red_flags": {},
 }
 
 #: Values some fields must take.
 CHOICES = ("start", "done", "postpone", "skip", "hurts")
 MARKS = ("favourite", "hidden")
+LINKS = ("spasm_guide", "end_spasm")
+SAVES = ("checklists", "spasm_start", "spasm_end")
 MAX_LINE = 1 << 20  # no message of ours comes near a mebibyte; a longer line is garbage
 
 
@@ -128,6 +142,16 @@ def check(message: Any) -> None:
         raise BadMessage(f"choice: unknown choice {message['choice']!r}")
     if kind == "mark" and message["mark"] not in MARKS:
         raise BadMessage(f"mark: unknown mark {message['mark']!r}")
+    if kind == "link" and message["link"] not in LINKS:
+        raise BadMessage(f"link: unknown link {message['link']!r}")
+    if kind == "save" and message["what"] not in SAVES:
+        raise BadMessage(f"save: unknown record {message['what']!r}")
+
+
+def unknown_args(message: dict) -> list[str]:
+    """The fields of a checked ``open`` message's args that its window kind does not take
+    (a newer agent's, say): the window process drops them and logs their names."""
+    return sorted(set(message["args"]) - set(ARGS[message["kind"]]))
 
 
 def _check_fields(where: str, message: dict, fields: dict[str, tuple[type, ...]]) -> None:

@@ -14,7 +14,11 @@ with a mistake in it is never overwritten (:mod:`agent.settings.user_settings`).
 ``load()`` gives the settings in force (:class:`agent.settings.layers.Effective`);
 ``on_saved()`` runs after each save, for the agent to take the change up at
 once. Tab moves through the controls, Space ticks, Enter saves a number,
-Esc closes (a number typed but not yet saved is dropped). Tk thread only.
+Ctrl+A selects a whole field, Esc closes (a number typed but not yet saved
+is dropped). A number out of range is refused in plain words ("Choose
+between 1 and 480 minutes"). "Start at login" is the same switch as
+``upright autostart enable|disable`` (:mod:`agent.it.autostart`), for this
+user only. Tk thread only.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from typing import Any, Callable, Optional
 
 from PIL import Image, ImageDraw
 
-from agent.settings import config, layers, user_settings
+from agent.it import autostart
+from agent.settings import advice, config, layers, user_settings
 from agent.ui import strings, theme
 from agent.ui.checklist_window import tick_box
 from agent.ui.geometry import Rect
@@ -45,6 +50,18 @@ RECOMMENDED = _("Recommended by your organization")
 RESET = _("Reset to default")
 UNIT_MINUTES = _("min")
 FILE_PROBLEM = _("Your settings file has a mistake, so changes here cannot be saved until it is fixed: {problem}")
+#: Which numbers are health advice and which are Upright's own (CONTENT.md, "Facts from outside the articles").
+DEFAULTS_NOTE = _("The 30-minute sitting limit follows the health articles; the other numbers here are "
+                  "Upright's own defaults, not health advice.")
+#: 004 "every 30 minutes", 001 "every 30 minutes or so"; 000, the loosest: "Take breaks every hour".
+SITTING_BEYOND = _("Longer than the health articles advise: a break every 30 minutes, at most every hour. "
+                   "Allowed, but consider 60 min or less.")
+POSTPONES_REACH = _("Postponing {count} times in a row puts a break at {minutes} min of sitting.")
+#: A refused number, in the user's words rather than the validator's.
+CHOOSE_MINUTES = _("Choose between 1 and {high} minutes (a fraction such as 0.5 is fine too).")
+CHOOSE_BETWEEN = _("Choose between {low} and {high}.")
+TYPE_A_NUMBER = _("Type a number, such as {example}.")
+START_AT_LOGIN = _("Start Upright when I log in")
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("breaks.natural_break_min", _("Away this long counts as a break"), UNIT_MINUTES),
         Setting("pattern.mode", _("Rhythm"), options=(
             ("sitting-limit", _("A break after each sitting limit")),
-            ("sit-stand-move", _("Sit, stand, move: the Cornell cycle of sitting, standing, then moving")),
+            ("sit-stand-move", _("Sit, stand, move: Upright's cycle of sitting, standing, then moving")),
         )),
         Setting("features.strict_breaks", _("Strict breaks: no Postpone and no Skip")),
         Setting("breaks.dim_other_monitors", _("Dim my other monitors during a break")),
@@ -84,7 +101,8 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
     )),
     (_("More"), (
         Setting("features.standing_reminders", _("At a sit-stand desk, remind me to change position")),
-        Setting("features.statistics", _("Keep today's statistics")),
+        Setting("features.statistics", _("Keep statistics of my sitting and breaks (only on this computer)")),
+        Setting("features.aggregate_export", _("Add an anonymous daily summary to my organisation's roll-up")),
         Setting("exercises.floor_at_desk", _("Offer floor exercises at the desk (on a mat)")),
     )),
 )
@@ -160,6 +178,8 @@ class SettingRow:
             highlightbackground=bg, highlightcolor=theme.INK,
         )
         self.error = theme.label(self.notes, "", f.small, fg=theme.WARN, wraplength=wrap)
+        # What the health articles say about the value in force (SettingsWindow.refresh fills it).
+        self.advice = theme.label(self.notes, "", f.small, fg=theme.INK_SOFT, wraplength=wrap)
         self.displayed = ""  # the number last put in the field: anything else is the user's typing
         self.origin = "default"
 
@@ -182,6 +202,8 @@ class SettingRow:
             row=0, column=2, sticky="w", padx=(f.pad(0.5), 0))
         for key in ("<Return>", "<KP_Enter>"):
             self.entry.bind(key, lambda _e: (self.commit(), "break")[1])
+        for key in ("<Control-a>", "<Control-A>"):  # Tk's own Ctrl+A goes to the line's start
+            self.entry.bind(key, lambda _e: (_select_all(self.entry), "break")[1])
         self.entry.bind("<FocusOut>", lambda _e: self.commit())
         self.controls.append(self.entry)
 
@@ -205,21 +227,13 @@ class SettingRow:
             self.controls.append(button)
 
     def _mark(self, parent: tk.Misc, text: str, images: list, kind, **options) -> tk.Widget:
-        """A tick box or a choice drawn large enough for the text, with a focus ring."""
-        f, bg, ring = self.window.fonts, parent.cget("bg"), max(2, round(2 * self.window.fonts.scale))
-        return kind(
-            parent, text=text, image=images[0], selectimage=images[1], compound="left", indicatoron=False,
-            font=f.body, fg=theme.INK, bg=bg, activebackground=bg, activeforeground=theme.INK, selectcolor=bg,
-            disabledforeground=theme.INK_SOFT, relief="flat", offrelief="flat", overrelief="flat", bd=0,
-            padx=f.pad(0.25), pady=f.pad(0.125), anchor="w", justify="left", cursor="hand2",
-            highlightthickness=ring, highlightbackground=bg, highlightcolor=theme.ACCENT, takefocus=1,
-            wraplength=self.window.text_width - images[0].width() - 3 * f.pad(0.25) - 2 * ring, **options,
-        )
+        return mark(self.window, parent, text, images, kind, **options)
 
     # -- showing -----------------------------------------------------------------
 
     def show(self, effective: layers.Effective, saved: bool = False) -> None:
         """The value in force and where it came from.
+
 
         A number the user is typing (or typed and had refused) stays in its
         field, unless this row was just saved or is now locked.
@@ -239,7 +253,7 @@ class SettingRow:
                               cursor="" if locked else ("xterm" if control is self.entry else "hand2"))
         note = {"enforced": MANAGED, "recommended": RECOMMENDED}.get(self.origin, "")
         self.note.configure(text=note)
-        for widget in (self.line, self.note, self.reset_button, self.error):
+        for widget in (self.line, self.note, self.reset_button, self.error, self.advice):
             widget.pack_forget()
         if note:
             self.note.pack(side="left", anchor="w")
@@ -249,6 +263,12 @@ class SettingRow:
             self.line.pack(anchor="w")
         if self.error.cget("text"):
             self.error.pack(anchor="w")
+        if self.advice.cget("text"):
+            self.advice.pack(anchor="w")
+
+    def set_advice(self, text: str, warn: bool = False) -> None:
+        """A note on the value in force; ``warn`` for one beyond what the articles advise."""
+        self.advice.configure(text=text, fg=theme.WARN if warn else theme.INK_SOFT)
 
     def show_error(self, message: str) -> None:
         self.error.configure(text=message)
@@ -273,13 +293,93 @@ class SettingRow:
             if self.error.cget("text"):  # typed back to the value in force
                 self.show_error("")
             return True
-        return self.save(typed_number(self.var.get()))
+        value = typed_number(self.var.get())
+        problem = self.key.problem_with(value)
+        if problem is not None:
+            log.info("settings: %s not saved: %s", self.key.dotted, problem)
+            self.show_error(self.refusal(value))
+            return False
+        return self.save(value)
+
+    def refusal(self, value: Any) -> str:
+        """Why a typed number is refused, in words a person would use."""
+        key = self.key
+        if isinstance(value, str):
+            return TYPE_A_NUMBER.format(example=shown_number(config.defaults()[key.section][key.name]))
+        if self.setting.unit == UNIT_MINUTES and key.low == 0 and key.low_open and key.high is not None:
+            return CHOOSE_MINUTES.format(high=shown_number(key.high))
+        return CHOOSE_BETWEEN.format(low=shown_number(key.low or 0), high=shown_number(key.high))
 
     def save(self, value: Any) -> bool:
         return self.window.change(self, lambda: user_settings.set_value(self.key.dotted, value))
 
     def reset(self) -> None:
         self.window.change(self, lambda: user_settings.reset(self.key.dotted))
+
+
+def mark(window: SettingsWindow, parent: tk.Misc, text: str, images: list, kind, **options) -> tk.Widget:
+    """A tick box or a choice drawn large enough for the text, with a focus ring."""
+    f, bg, ring = window.fonts, parent.cget("bg"), max(2, round(2 * window.fonts.scale))
+    return kind(
+        parent, text=text, image=images[0], selectimage=images[1], compound="left", indicatoron=False,
+        font=f.body, fg=theme.INK, bg=bg, activebackground=bg, activeforeground=theme.INK, selectcolor=bg,
+        disabledforeground=theme.INK_SOFT, relief="flat", offrelief="flat", overrelief="flat", bd=0,
+        padx=f.pad(0.25), pady=f.pad(0.125), anchor="w", justify="left", cursor="hand2",
+        highlightthickness=ring, highlightbackground=bg, highlightcolor=theme.ACCENT, takefocus=1,
+        wraplength=window.text_width - images[0].width() - 3 * f.pad(0.25) - 2 * ring, **options,
+    )
+
+
+def _select_all(entry: tk.Entry) -> None:
+    entry.select_range(0, "end")
+    entry.icursor("end")
+
+
+class AutostartRow:
+    """The "Start Upright when I log in" tick: this user's autostart entry, changed at once.
+
+    An entry IT made for all users still starts Upright; turning this off then
+    says so under the tick, in :mod:`agent.it.autostart`'s words.
+    """
+
+    def __init__(self, window: SettingsWindow, parent: tk.Frame, places) -> None:
+        f, bg = window.fonts, parent.cget("bg")
+        self.places, self.indent = places, window.mark_indent
+        self.var = tk.BooleanVar(parent)
+        self.frame = tk.Frame(parent, bg=bg)
+        self.frame.pack(fill="x", anchor="w", pady=(f.pad(0.5), 0))
+        self.box = mark(window, self.frame, START_AT_LOGIN, window.boxes, tk.Checkbutton, variable=self.var,
+                        command=self.toggle)
+        self.box.pack(anchor="w")
+        wrap = window.text_width - window.mark_indent
+        self.note = theme.label(self.frame, "", f.small, fg=theme.INK_SOFT, wraplength=wrap)
+        self.error = theme.label(self.frame, "", f.small, fg=theme.WARN, wraplength=wrap)
+        self.show()
+
+    def show(self, note: str = "", error: str = "") -> None:
+        try:
+            self.var.set(self.places.status()[0].on)
+        except (autostart.AutostartError, OSError) as problem:
+            error = error or str(problem)
+        for label, text in ((self.note, note), (self.error, error)):
+            label.configure(text=text)
+            label.pack_forget()
+            if text:
+                label.pack(anchor="w", padx=(self.indent, 0))
+
+    def toggle(self) -> None:
+        try:
+            if self.var.get():
+                said = self.places.enable(False, autostart.command_line())
+            else:
+                said = self.places.disable(False)
+        except (autostart.AutostartError, OSError) as problem:
+            log.info("settings: autostart not changed: %s", problem)
+            self.show(error=str(problem))
+            return
+        log.info("settings: autostart %s", "on" if self.var.get() else "off")
+        still = said.split("\n", 1)[1] if "\n" in said else ""  # an all-users entry still starts it
+        self.show(note=still)
 
 
 class SettingsWindow(InfoWindow):
@@ -289,7 +389,7 @@ class SettingsWindow(InfoWindow):
 
     def __init__(self, root: tk.Misc, load: Callable[[], layers.Effective], on_saved: Callable[[], None],
                  geometry: Rect, *, font_scale: float = 1.0, focus: bool = True,
-                 on_close: Optional[Callable[[], None]] = None) -> None:
+                 on_close: Optional[Callable[[], None]] = None, autostart_places=None) -> None:
         super().__init__(root, TITLE, geometry, font_scale=font_scale, focus=focus, on_close=on_close)
         self._load, self._on_saved = load, on_saved
         self.effective = load()
@@ -305,6 +405,8 @@ class SettingsWindow(InfoWindow):
         theme.label(self.frame, HEADING, f.heading, wraplength=width).pack(anchor="w")
         theme.label(self.frame, INTRO.format(file=_home_short(layers.user_file())), f.small, fg=theme.INK_SOFT,
                     wraplength=width).pack(anchor="w", pady=(f.pad(0.25), 0))
+        self.defaults_note = theme.label(self.frame, DEFAULTS_NOTE, f.small, fg=theme.INK_SOFT, wraplength=width)
+        self.defaults_note.pack(anchor="w")
         self.banner = theme.label(self.frame, "", f.body, fg=theme.INK, bg=theme.WARN_TINT, wraplength=width,
                                   padx=f.pad(0.75), pady=f.pad(0.5))
         self.banner_slot = tk.Frame(self.frame, bg=theme.BACKGROUND)
@@ -316,11 +418,14 @@ class SettingsWindow(InfoWindow):
         self.rows: dict[str, SettingRow] = {}
         for n, (title, settings) in enumerate(GROUPS):
             self._group(n, title, settings)
+        # Last in "More": not a setting in the file, the login entry itself.
+        places = autostart_places if autostart_places is not None else autostart.for_platform()
+        self.autostart_row = AutostartRow(self, self.scroller.interior, places)
         self._align_fields()
 
         self.close_button = theme.button(self.frame, strings.CLOSE, self.finish, f, "primary")
         self.close_button.bind("<Return>", lambda _e: self.finish())
-        self.footer([self.close_button], note=False)
+        self.footer([self.close_button])  # with the "not medical advice" line
         self.scroller.bind_keys(self.top)
         self.refresh()
         self._fit()
@@ -349,6 +454,7 @@ class SettingsWindow(InfoWindow):
         if not self.is_open:
             return
         self.effective = self._load()
+        self._advise(self.effective.values)
         for row in self.rows.values():
             row.show(self.effective, saved=row is saved)
         user_file = str(layers.user_file())
@@ -374,6 +480,18 @@ class SettingsWindow(InfoWindow):
             log.exception("settings: on_saved raised")
         self.refresh(saved=row)
         return True
+
+    def _advise(self, values: dict) -> None:
+        """Warn under the sitting limit beyond an hour; say where the postpones lead."""
+        breaks = values["breaks"]
+        limit = breaks["sitting_limit_min"]
+        self.rows["breaks.sitting_limit_min"].set_advice(
+            SITTING_BEYOND if advice.sitting_beyond_advice(limit) else "", warn=True)
+        count = 0 if values["features"]["strict_breaks"] else breaks["max_postpones"]
+        latest = advice.latest_break_min(limit, breaks["postpone_min"], count)
+        self.rows["breaks.postpone_min"].set_advice(
+            POSTPONES_REACH.format(count=count, minutes=shown_number(latest)) if count else "",
+            warn=advice.sitting_beyond_advice(latest))
 
     def finish(self) -> None:
         """Close, saving a number still being typed; stay open if it is refused."""

@@ -13,7 +13,9 @@ The countdown reads an injected monotonic clock and the phase an
 injected wall clock, so tests run them in no time. It wakes once a
 second, and only while a pack is on. ``on_spasm_start(datetime)`` tells
 the app when the user set the start, should it want to remember it
-(``spasm_start=`` gives it back next time).
+(``spasm_start=`` gives it back next time). With ``on_spasm_end``, once a
+start is set the card says that breaks are gentle for the first hours and
+offers "My back is better", which calls it and clears the start.
 
     SpasmGuideWindow(root, monitor_at_pointer(root))
 
@@ -30,6 +32,7 @@ from typing import Callable, Optional
 
 from agent.clock import monotonic
 from agent.content import cold_heat, texts as content
+from agent.content.exercise_choice import SPASM_GENTLE_HOURS
 from agent.ui import desk_pictures, strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
@@ -56,6 +59,7 @@ class SpasmGuideWindow(InfoWindow):
                  clock: Callable[[], float] = monotonic, now: Callable[[], datetime] = datetime.now,
                  spasm_start: Optional[datetime] = None,
                  on_spasm_start: Optional[Callable[[datetime], None]] = None,
+                 on_spasm_end: Optional[Callable[[], None]] = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.GUIDE_TITLE, geometry, font_scale=font_scale, focus=focus,
                          on_close=on_close)
@@ -65,6 +69,7 @@ class SpasmGuideWindow(InfoWindow):
         self._now = now
         self.spasm_start = spasm_start
         self._on_spasm_start = on_spasm_start
+        self._on_spasm_end = on_spasm_end
         self._tick_id: Optional[str] = None
         self._pack_due = False  # the last pack's time is up: "take it off now" shows
         self._announced_due = False
@@ -108,6 +113,16 @@ class SpasmGuideWindow(InfoWindow):
                 self._on_spasm_start(self.spasm_start)
             except Exception:  # noqa: BLE001
                 log.exception("spasm guide: on_spasm_start raised")
+
+    def end_spasm(self) -> None:
+        """"My back is better": the start is forgotten and breaks are as usual."""
+        self.spasm_start = None
+        if self._on_spasm_end is not None:
+            try:
+                self._on_spasm_end()
+            except Exception:  # noqa: BLE001
+                log.exception("spasm guide: on_spasm_end raised")
+        self._show_phase()
 
     def start_pack(self) -> None:
         self.timer.start()
@@ -171,6 +186,13 @@ class SpasmGuideWindow(InfoWindow):
                                                                max_minutes=_number(self.pack.pack_max_minutes)),
                                 f.small, fg=theme.INK_SOFT, wraplength=inner)
         self.note.pack(anchor="w", pady=(f.pad(0.5), 0))
+        self.gentle_row = tk.Frame(card, bg=tint)
+        hours = _number(SPASM_GENTLE_HOURS)  # the chooser's own figure, so the two never disagree
+        theme.label(self.gentle_row, strings.GUIDE_GENTLE_BREAKS.format(hours=hours),
+                    f.small, wraplength=inner).pack(anchor="w", fill="x")
+        self.end_spasm_button = theme.button(self.gentle_row, strings.SPASM_END, self.end_spasm, f, "link")
+        self.end_spasm_button.bind("<Return>", lambda _e: self.end_spasm())
+        self.end_spasm_button.pack(anchor="w")
         self._card_inner = inner
         return card
 
@@ -225,6 +247,10 @@ class SpasmGuideWindow(InfoWindow):
             cold_heat.HEAT: strings.PHASE_HEAT,
         }
         _set_text(self.phase_label, texts[phase])
+        if self._on_spasm_end is not None and self.spasm_start is not None:
+            self.gentle_row.pack(anchor="w", fill="x", pady=(f.pad(0.75), 0), after=self.note)
+        else:
+            self.gentle_row.pack_forget()
         self.phase_label.configure(font=f.body if phase is None else f.button)
         if phase == cold_heat.HEAT:
             self.phase_extra.configure(text=strings.PHASE_HEAT_CHECK.format(hours=_number(pack.cold_until_hours)))

@@ -35,6 +35,16 @@ BREAK_OVER = _("Break over")
 REPS = _("Repeat {reps} times")
 ADAPTED = _("Adapted for the desk from “{original}”")
 EXERCISE_COUNT = _("Exercise {number} of {total}")
+#: Under the buttons when no postpone is left (Esc then does nothing).
+POSTPONED_ONCE = _("Postponed once")
+POSTPONED_TIMES = _("Postponed {count} times")
+#: Steps that name a time longer than a short break, and what a break
+#: shorter than ``SHORT_BREAK_S`` shows instead (001: "walk around for a few
+#: minutes every hour"; a 2-minute break is one such walk cut short).
+SHORT_BREAK_S = 180
+SHORT_BREAK_STEPS = {
+    _("Stand up and walk around for a few minutes."): _("Stand up and walk around until the break is over."),
+}
 
 # -- marking an exercise (break window and the exercises window) ----------------
 FAVOURITE = _("Favourite")
@@ -52,17 +62,25 @@ POSITION_SEATED = _("Seated")
 POSITION_STANDING = _("Standing")
 POSITION_FLOOR = _("On the floor, on a mat")
 FLOOR_OFF = _("Not offered at the desk: floor exercises are turned off in the settings.")
+EXERCISE_STEPS = _("How to do it")
+EXERCISE_CAUTION = _("Take care: {caution}")
+#: Where an exercise's words come from: the articles' titles, and their numbers in the reference folder.
+EXERCISE_SOURCE = _("Source: {titles}")
+EXERCISE_SOURCES = _("Sources: {titles}")
 
 # -- caution view --------------------------------------------------------------
 CAUTION_HEADING = _("Stop here")
 # 000: "Avoid any movement that increases pain"; 002: slowly, "without ... bouncing".
 CAUTION = _("Stop any movement that increases pain. Move slowly; never bounce.")
-# Worsening pain is a reason for care in 001, 002 and 004.
-CAUTION_WORSE = _("If the pain keeps getting worse, seek medical care.")
+# 001 lists "Worsening pain" among the signs to "seek emergency medical care" for
+# (002 "significantly worsens", 004 "progressively worsens"); the red flags list the rest.
+CAUTION_WORSE = _("If the pain keeps getting worse, get medical help now. The red flags list the other signs.")
 CLOSE = _("Close")
 
 #: Shown at the bottom of every window that gives health information.
 NOT_MEDICAL_ADVICE = _("Upright gives general information, not medical advice.")
+#: The same, short enough for a notice and the Settings window's foot.
+NOT_MEDICAL_ADVICE_SHORT = _("General information, not medical advice.")
 
 # -- notice --------------------------------------------------------------------
 NOTICE_TITLE = _("Upright — notice")
@@ -82,9 +100,22 @@ PANEL_POSTURE = _("Posture checklist")
 PANEL_LUMBAR = _("Lumbar support")
 PANEL_EXERCISES = _("Exercises")
 PANEL_SPASM_GUIDE = _("My back is in spasm now")
+PANEL_LIFTING = _("Lifting safely")
+PANEL_RED_FLAGS = _("When to get medical help")
 PANEL_TODAY = _("Today")
+PANEL_THIS_WEEK = _("This week")
+
+# The "This week" window (the chart itself is drawn in English for now, like `upright report`).
+WEEK_TITLE = _("Upright — This week")
+WEEK_SHOW_WEEK = _("Last 7 days")
+WEEK_SHOW_MONTH = _("Last 30 days")
+WEEK_PRIVACY = _("Kept only on this computer. Settings → statistics turns it off; "
+                 "`upright history forget` deletes it.")
 PANEL_SETTINGS = _("Settings")
 PANEL_QUIT = _("Quit Upright")
+#: Shown for two seconds after the action, so the user sees it took.
+CONFIRM_POSTPONED = _("Postponed: next break in {duration}")
+CONFIRM_SKIPPED = _("Break skipped: next break in {duration}")
 
 # -- checklists ------------------------------------------------------------------
 POSTURE_TITLE = _("Upright — posture checklist")
@@ -95,25 +126,37 @@ CHECKLIST_INTRO = _("Tick what is already true for you; the rest is worth changi
 TICKED_COUNT = _("{ticked} of {total} ticked")
 TICKED_TODAY = _("Ticked today")
 TICKED_ON = _("Ticked on {date}")
-RED_FLAGS_BUTTON = _("Red flags: when to get help now")
+RED_FLAGS_BUTTON = _("Red flags: when to get medical help")
 # Shown by the monthly re-check reminder (agent/live/calendar_chores.py).
 RECHECK_REMINDER = _("A month since you checked your workstation: is everything you ticked still true?")
 
 # -- first-run walk-through ------------------------------------------------------
 WALKTHROUGH_TITLE = _("Upright — set up your workstation")
 WALKTHROUGH_HEADING = _("Set up your workstation")
-WALKTHROUGH_INTRO = _("Two short checklists, then the signs that need medical care now.")
+WALKTHROUGH_INTRO = _("Two short checklists, then the signs that need medical help.")
 STEP = _("Step {number} of {total}")
 BACK = _("Back")
 NEXT = _("Next")
 FINISH = _("Finish")
 
 # -- red flags -------------------------------------------------------------------
-RED_FLAGS_TITLE = _("Upright — red flags: seek medical care now")
+RED_FLAGS_TITLE = _("Upright — red flags: when to get medical help")
+
+# -- lifting ---------------------------------------------------------------------
+LIFTING_TITLE = _("Upright — lifting safely")
 
 # -- spasm guide -------------------------------------------------------------------
 GUIDE_TITLE = _("Upright — my back is in spasm")
 GUIDE_HEADING = _("My back is in spasm")
+# -- spasm-aware breaks ------------------------------------------------------------
+# 001: "avoid twisted positions", "if walking is too painful"; 000: "avoid heavy lifting and
+# strenuous activities temporarily".
+GENTLE_BREAK_HEADING = _("Time for a gentle break")
+GENTLE_BREAK_NOTE = _("Your back is in spasm: gentle movement only. Avoid twisted positions and heavy lifting.")
+OPEN_SPASM_GUIDE = _("Open the spasm guide")
+SPASM_END = _("My back is better now")
+GUIDE_GENTLE_BREAKS = _("For {hours} hours after it started, breaks offer only gentle movement: "
+                        "a short walk if it is not too painful, slow breathing or a change of position.")
 COLD_OR_HEAT = _("Cold or heat?")
 STARTED_WHEN = _("When did it start?")
 STARTED_TODAY = _("Today")

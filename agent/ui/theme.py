@@ -31,6 +31,15 @@ BORDER = "#B7C6C3"  # outline of secondary buttons
 WARN = "#A8432A"  # "This hurts" link: a muted coral, not an alarm red
 WARN_TINT = "#FBEDE8"  # caution view background
 ON_ACCENT = "#FFFFFF"
+FOCUS_RING = INK  # round the focused button; where it is drawn, the unfocused ring is the window's colour
+
+#: (focused, unfocused) colours of the same ring pixels, for the 3:1 focus-ring test.
+FOCUS_PAIRS = (
+    (FOCUS_RING, BACKGROUND),  # primary and link buttons on a window
+    (FOCUS_RING, SURFACE),
+    (FOCUS_RING, WARN_TINT),
+    (FOCUS_RING, BORDER),  # the secondary buttons' outline
+)
 
 #: (foreground, background) pairs that carry text, for the contrast test.
 TEXT_PAIRS = (
@@ -107,8 +116,11 @@ def button(
 ) -> tk.Button:
     """A button of ``kind`` "primary" (filled), "secondary" (outlined) or "link".
 
-    Every kind shows a visible focus ring, so keyboard users see where
-    Space will act.
+    Every kind shows a focus ring ``focus_ring(fonts)`` px wide, so keyboard users
+    see where Enter and Space will act: dark ink where, unfocused, the
+    window's own colour (or the outline) is, at least 3:1 against it
+    (:data:`FOCUS_PAIRS`). On the teal button the ring sits outside the
+    fill, so its change shows against the window, not against the teal.
     """
     pad_x, pad_y = fonts.pad(1.25), fonts.pad(0.5)
     common = dict(
@@ -120,14 +132,14 @@ def button(
         cursor="hand2",
         padx=pad_x,
         pady=pad_y,
-        highlightthickness=max(2, round(2 * fonts.scale)),
-        highlightcolor=INK,
+        highlightthickness=focus_ring(fonts),
+        highlightcolor=FOCUS_RING,
     )
     bg = parent.cget("bg")
     if kind == "primary":
         return tk.Button(
             parent, fg=ON_ACCENT, bg=ACCENT, activeforeground=ON_ACCENT,
-            activebackground=ACCENT_ACTIVE, highlightbackground=ACCENT, **common,
+            activebackground=ACCENT_ACTIVE, highlightbackground=bg, **common,
         )
     if kind == "link":
         common.update(font=fonts.link, padx=fonts.pad(0.25))
@@ -142,6 +154,11 @@ def button(
             highlightbackground=BORDER, **common,
         )
     raise ValueError(f"unknown button kind {kind!r}")
+
+
+def focus_ring(fonts: Fonts) -> int:
+    """The focus ring's width: 2 px at Upright's base size, growing with the text."""
+    return max(2, round(2 * fonts.scale))
 
 
 def flow(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:

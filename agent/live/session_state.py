@@ -1,0 +1,100 @@
+"""What the running agent must not forget when it is killed: a pause, standing, today's totals.
+
+`session.json` in the user's data folder, beside `checklists.json`, written
+atomically (through `StateStore`) whenever a pause or standing changes and at
+most once a minute for the totals:
+
+    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00",
+     "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...}}
+
+`day` is the day the totals began (the agent's start). A new agent takes
+up a pause until its wall-clock end (also "until tomorrow") whenever it
+starts before that end; standing and the totals only when `day` is today (an
+agent that ran past midnight saved totals that began the day before). A
+damaged or over-large file is kept aside like the other state files, and the
+agent starts afresh.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from agent.content.checklist_state import StateStore, _json_line, _kind
+from agent.core.totals import Totals
+from agent.files.tomlfile import Problem
+
+FILE_NAME = "session.json"
+VERSION = 1
+_TOTALS = set(Totals().as_dict())
+
+
+class SessionStore(StateStore):
+    """The session's state file; `state` is a plain dict of the fields above (empty: nothing saved)."""
+
+    file_name = FILE_NAME
+    what = "the session state"
+
+    def fresh(self) -> dict:
+        return {}
+
+    def parse(self, data: bytes, path: str) -> tuple[dict, list[Problem]]:
+        return parse(data, path)
+
+    def to_json(self, state: Any) -> dict:
+        return {"version": VERSION, **state}
+
+
+def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
+    """The sound fields of a session file, and a problem for each one that is not."""
+    try:
+        text = data.decode("utf-8")
+        raw = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        return {}, [Problem(path, None, "", f"is not JSON ({error})")]
+    if not isinstance(raw, dict):
+        return {}, [Problem(path, None, "", f"holds {_kind(raw)}, not an object")]
+    state, problems = {}, []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, _json_line(text, (key,)), key, message))
+
+    for key, check, expected in (("day", _is_day, "a date like 2026-12-04"),
+                                 ("paused_until", _is_time, "a time like 2026-12-04T15:30:00, or null"),
+                                 ("standing", lambda v: isinstance(v, bool), "true or false"),
+                                 ("today", _is_totals, "today's totals")):
+        if key in raw:
+            if check(raw[key]):
+                state[key] = raw[key]
+            else:
+                bad(key, f"expected {expected}, found {_kind(raw[key])}")
+    return state, problems
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and datetime.strptime(value, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
+
+
+def _is_time(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is None
+    except ValueError:
+        return False
+
+
+def _is_totals(value: Any) -> bool:
+    return (isinstance(value, dict) and set(value) <= _TOTALS
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e9
+                    for v in value.values()))
+
+
+def snapshot(day: str, paused_until: datetime | None, standing: bool, today: Totals | None) -> dict:
+    """The dict to save."""
+    return {"day": day, "paused_until": None if paused_until is None else paused_until.isoformat(timespec="seconds"),
+            "standing": standing, **({"today": today.as_dict()} if today is not None else {})}
