@@ -16,6 +16,7 @@ MENU_ACTIONS = (
     "lumbar",
     "exercises",
     "spasm_guide",
+    "walkthrough",
     "lifting",
     "red_flags",
     "today",

@@ -10,9 +10,18 @@ timestamp), measures:
     (listeners disarmed again) and while away a second time (new listeners
     must not add to the first ones' memory), and whether Tk is loaded (it must
     not be);
-  * time from start to the tray icon docked in trayer.
+  * time from start to the tray icon docked in trayer;
+  * a break window (`upright break`): the time from the agent's decision to
+    the window mapped (the window process started cold, then a second break
+    window while it runs, as after the pre-break notice), the agent's and the
+    window process's context switches per pointer event during a storm over
+    the open window, and the agent's RSS once the window has closed and its
+    process ended (the steady state for the rest of the day; issue 14).
 Targets (issue 3): idle <= 0.02 % and <= 1 wake-up a minute while working;
-storm <= 0.05 %; RSS <= 30 MiB; docked within 1 s.
+storm <= 0.05 %; RSS <= 30 MiB; docked within 1 s. Issue 14: window mapped
+< 300 ms after the decision; while a window is open the agent wakes at most
+once a second whatever the pointer does; after it closed, RSS within 1 MiB
+of the figure before any window.
 
 Run: python -m benchmarks.agent [--phase-seconds 60]   (needs Xvfb, trayer, xdotool)
 The agent's log goes to a temporary folder, never the user's.
@@ -64,11 +73,12 @@ from Xlib import X, display
 from Xlib.ext import xtest
 d = display.Display()
 rate, seconds = float(sys.argv[1]), float(sys.argv[2])
+x0, y0, w, h = (int(v) for v in sys.argv[3:7]) if len(sys.argv) > 3 else (100, 200, 600, 300)
 end, i = time.monotonic() + seconds, 0
 while time.monotonic() < end:
     for _ in range(int(rate // 100)):
         i += 1
-        xtest.fake_input(d, X.MotionNotify, x=100 + i % 600, y=200 + i % 300)
+        xtest.fake_input(d, X.MotionNotify, x=x0 + i % w, y=y0 + (i * 7) % h)
     d.sync()
     time.sleep(0.01)
 print(i)
@@ -160,7 +170,8 @@ def main() -> None:
     env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime),
            "UPRIGHT_DATA_DIR": str(runtime / "data"), "UPRIGHT_LOG_DIR": str(runtime / "log")}
     config = runtime / "bench.toml"
-    config.write_text("[checklists]\nfirst_run_walkthrough = false\n")  # measure before any window
+    config.write_text("[checklists]\nfirst_run_walkthrough = false\n"  # measure before any window
+                      "[logging]\nlevel = \"info\"\n")  # the window's timing is logged at info
     procs = [xvfb]
     try:
         time.sleep(1.0)
@@ -209,6 +220,7 @@ def main() -> None:
                                 capture_output=True, text=True).stdout
         rss_after = {"upright": rss_mib(agent.pid), "bare pynput": rss_mib(bare.pid)}
         tk_loaded = "_tkinter" in Path(f"/proc/{agent.pid}/maps").read_text()
+        window = break_window_phases(agent.pid, env, runtime / "log" / "upright.log", phase, args.storm_rate)
         # Away again: new listeners, which must reuse the first ones' memory rather than add to it.
         rearmed = wait_armed(agent.pid, threads_at_start, timeout=240.0)  # the next wake-up after a minute idle
         time.sleep(2.0)
@@ -233,8 +245,81 @@ def main() -> None:
           f" (Tk loaded: {'yes' if tk_loaded else 'no'})")
     print(f"RSS while away again:  upright {_mib(rss_away_again)} (listeners armed a second time)")
     print(f"start to tray icon docked: {dock_s:.2f} s")
+    print(f"break window mapped after the decision: {window['mapped']}")
+    print(f"storm over the open break window ({window['events']} pointer events in {phase:.0f} s): "
+          f"agent {window['agent_per_event']:.4f} context switches per event ({window['agent_per_s']:.2f}/s, "
+          f"CPU {window['agent_cpu']:.3f}%); window process {window['child_per_event']:.2f} per event "
+          f"(CPU {window['child_cpu']:.2f}%)")
+    print(f"RSS after a break window opened and closed: upright {_mib(window['rss_after'])} "
+          f"(window process ended: {window['child_ended']}; Tk loaded in the agent: {window['tk']})")
     if status:
         print("agent status after the run:", json.dumps(json.loads(status)))
+
+
+def break_window_phases(agent: int, env: dict, log: Path, seconds: float, rate: float) -> dict:
+    """Open a break window, storm the pointer over it, close it: what the agent pays for a window."""
+    def upright(*words: str) -> None:
+        subprocess.run([sys.executable, "-m", "agent", *words], env=env, cwd=ROOT, capture_output=True, timeout=20)
+
+    def mapped_times(count: int) -> list[str]:
+        """The first `count` "break window mapped N ms" figures of the log, waiting for them."""
+        end = time.monotonic() + 10
+        while time.monotonic() < end and log.read_text().count("break window mapped") < count:
+            time.sleep(0.05)
+        return [line.split("break window mapped ", 1)[1].split(" after")[0]
+                for line in log.read_text().splitlines() if "break window mapped" in line] + ["not seen"] * count
+
+    upright("break")  # the window process starts cold
+    cold = mapped_times(1)[0]
+    time.sleep(1.0)
+    upright("break")  # a new break window while the process runs, as after the pre-break notice
+    warm = mapped_times(2)[1]
+    mapped = f"{cold} cold, {warm} with the process running"
+    child = window_process(agent)
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "stand and stretch"], env=env,
+                           capture_output=True, text=True).stdout.split()
+    shape = subprocess.run(["xdotool", "getwindowgeometry", "--shell", found[0]], env=env, capture_output=True,
+                           text=True).stdout if found else ""
+    box = dict(line.split("=") for line in shape.split())
+    area = [box.get("X", "100"), box.get("Y", "200"), box.get("WIDTH", "600"), box.get("HEIGHT", "300")]
+    pids = {"agent": agent, "child": child}
+    before = {name: (cpu_seconds(pid), switches(pid)) for name, pid in pids.items()}
+    start = time.monotonic()
+    storm = subprocess.run([sys.executable, "-c", STORM, str(rate), str(seconds), *area], env=env,
+                           capture_output=True, text=True)
+    elapsed = time.monotonic() - start
+    events = int(storm.stdout.strip() or 0) or 1
+    after = {name: (cpu_seconds(pid), switches(pid)) for name, pid in pids.items()}
+    upright("pause", "1")  # closes the window
+    upright("resume")
+    end = time.monotonic() + 10
+    while window_process(agent) is not None and time.monotonic() < end:
+        time.sleep(0.1)
+    child_ended = window_process(agent) is None
+    time.sleep(3.0)
+    return {
+        "mapped": mapped, "events": events, "child_ended": "yes" if child_ended else "no",
+        "agent_per_event": (after["agent"][1] - before["agent"][1]) / events,
+        "agent_per_s": (after["agent"][1] - before["agent"][1]) / elapsed,
+        "agent_cpu": 100 * (after["agent"][0] - before["agent"][0]) / elapsed,
+        "child_per_event": (after["child"][1] - before["child"][1]) / events,
+        "child_cpu": 100 * (after["child"][0] - before["child"][0]) / elapsed,
+        "rss_after": rss_mib(agent),
+        "tk": "yes" if "_tkinter" in Path(f"/proc/{agent}/maps").read_text() else "no",
+    }
+
+
+def window_process(agent: int) -> int | None:
+    """The agent's window process (`python -m agent.ui.host`), if one runs."""
+    for proc in Path("/proc").iterdir():
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == agent and b"agent.ui.host" in command:
+            return int(proc.name)
+    return None
 
 
 def _mib(value: float | None) -> str:

@@ -356,9 +356,9 @@ def test_content_entries_and_chores_go_to_the_guides():
     agent.app.guides = guides  # swap in the guides, then start again as the agent would
     agent.app.start()
     assert guides.started is True  # first-run walk-through on by default
-    for action in ("posture", "lumbar", "spasm_guide", "lifting", "red_flags"):
+    for action in ("posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough"):
         agent.app.act(action)
-    assert guides.opened == ["posture", "lumbar", "spasm_guide", "lifting", "red_flags"]
+    assert guides.opened == ["posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough"]
     agent.away(90 * MIN)  # away: only the daily chore can wake the agent now
     assert guides.chores_run >= 1
     assert agent.root.timers  # a timer stays set for the next chore
@@ -455,6 +455,31 @@ def test_settings_listeners_hear_each_change_once():
     path.write_text("[enforced.logging]\nlevel = \"debug\"\n")
     assert live.changed() is True and live.changed() is False
     assert heard == ["debug"]
+
+
+def test_a_window_process_fault_shows_in_the_tray_and_in_upright_break():
+    agent = Agent()
+    agent.work(30 * MIN + 5)
+    [window] = agent.windows()
+    window.is_open = False  # what the window process's end does to its windows
+    agent.app.window_fault("the window process was killed (SIGKILL)")
+    assert "Windows: the window process was killed (SIGKILL)" in agent.app.tray.last[2]
+    agent.work(60)
+    assert agent.status()["state"] == "break_due"  # unanswered, and the clock runs on
+    reply = agent.app.control({"command": "break"})
+    assert reply["ok"] and reply["window_fault"] == "the window process was killed (SIGKILL)"
+    agent.app.window_fault(None)  # a new process said hello
+    assert "Windows:" not in agent.app.tray.last[2]
+    assert "window_fault" not in agent.app.control({"command": "break"})
+
+
+def test_the_pre_break_notice_has_the_windows_made_ready_for_the_break():
+    agent = Agent()
+    ready = []
+    agent.app.windows.keep_ready = ready.append
+    agent.work(29 * MIN + 5)
+    assert [w.kwargs["args"][1] for w in agent.windows("notice")] == ["Break in 1 min — finish your sentence"]
+    assert len(ready) == 1 and 60 <= ready[0] <= 125  # until the break, and a minute more
 
 
 # --- status you can see: the panel's top line, and two seconds of confirmation ----------------

@@ -226,6 +226,8 @@ def _act(command: str, **request) -> int:
     """`upright break|pause|resume|standing|sitting|quit`: do it, say where things stand."""
     reply = _send(command, **request)
     print("Upright is stopping." if command == "quit" else _status_line(reply))
+    if reply.get("window_fault"):
+        print(f"Note: {reply['window_fault']}; the windows it showed went unanswered. A new one opens now.")
     return 0
 
 

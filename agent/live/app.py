@@ -11,6 +11,7 @@ first window opens (the window factories ask it for the real root).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,6 +59,7 @@ class Windows:
     library: Callable[..., Any] | None = None  # the exercises window (favourite, hide, show again)
     settings: Callable[..., Any] | None = None  # the Settings window (agent.ui.settings_window)
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
+    keep_ready: Callable[[float], None] | None = None  # seconds: have windows ready that soon (window process)
     week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
 
 
@@ -88,6 +90,7 @@ class App:
         self._settings_window = None  # the open Settings window
         self._week = None  # the open "This week" window
         self._window_error: str | None = None  # why the last window could not open, if it could not
+        self._window_fault: str | None = None  # what befell the window process last, until one works again
         self.on_quit: Callable[[], None] = root.quit
         self.history = history  # HistoryRecorder (agent.live.history_recorder); None in some tests
         if history is not None:
@@ -157,6 +160,8 @@ class App:
             _, request, box = message
             box.reply = self.control(request)
             box.done.set()
+        elif kind == "call":  # e.g. a message from the window process (agent.live.window_process)
+            message[1]()
         elif kind == "quit":
             self.on_quit()
         elif kind == "session_end":
@@ -307,6 +312,8 @@ class App:
         if 0 < status.next_break_in_s <= NOTICE_BEFORE_S + 0.5:
             self._noticed_at_sitting = _due_at_sitting(status)
             self._notice(break_soon_text())
+            if self.windows.keep_ready is not None:  # the break window then opens at once
+                self.windows.keep_ready(status.next_break_in_s + NOTICE_BEFORE_S)
 
     # --- windows ----------------------------------------------------------
 
@@ -359,6 +366,17 @@ class App:
         self._window_error = None
         return window
 
+    def window_fault(self, text: str | None) -> None:
+        """The window process crashed, hung or was killed (`text`), or works again (None).
+
+        Counting goes on; an open break window is gone unanswered, so the
+        engine's prompt stays due, and the tray says what happened.
+        """
+        self._window_fault = text
+        if text is not None and self._prompt_window is not None and not self._prompt_window.is_open:
+            self._prompt_window, self._started = None, False
+        self._reschedule()
+
     def _marks(self):
         """The rotation, if it keeps favourites and hidden exercises (a test's list does not)."""
         return self.windows.exercises if hasattr(self.windows.exercises, "favourite") else None
@@ -399,13 +417,8 @@ class App:
 
     def _close_prompt(self) -> None:
         if self._prompt_window is not None:
-            import tkinter  # loaded already: a window is open
-
             window, self._prompt_window = self._prompt_window, None
-            try:
-                window.destroy()
-            except tkinter.TclError:
-                pass
+            _destroy(window)
 
     def _choose(self, choice: str) -> None:
         """The user's answer in the break window."""
@@ -505,12 +518,7 @@ class App:
     def _open_panel(self, now: float) -> None:
         status = self.engine.status(now)
         if self._panel is not None:
-            import tkinter  # loaded already: a window is open
-
-            try:
-                self._panel.destroy()
-            except tkinter.TclError:
-                pass
+            _destroy(self._panel)
         self._panel = self._window(lambda: self.windows.panel(
             self.root, self.act, self.windows.geometry(self.root), paused=status.state == "paused",
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
@@ -572,6 +580,11 @@ class App:
             self.act(_CONTROL_ACTIONS[command])
             if command == "break" and self._window_error is not None:
                 return {"ok": False, "error": self._window_error}
+            if command == "break" and self._window_fault is not None:
+                reply = {"ok": True, **self.status(now), "window_fault": self._window_fault}
+                self._reschedule()
+                self.save_session(now)
+                return reply
         elif command == "history_forget":
             if self.history is not None:
                 self.history.forget(now, self.engine)
@@ -661,9 +674,12 @@ class App:
 
         E.g. "Sitting 18 min · next break in 12 min", "Paused until 14:30".
         """
-        return tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
+        line = tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
                             standing_s=status.standing_s, paused_until=self._paused_until(status, now),
                             now=self.clock.wall())
+        if self._window_fault is not None:  # the window process crashed, hung or was killed
+            line += f"\nWindows: {self._window_fault}"
+        return line
 
 
 def _tray_state(status) -> str:
@@ -704,6 +720,17 @@ _NOTICES = {
     ev.MOVE_DUE: "TIME_TO_MOVE",
     ev.SIT_DUE: "SIT_AGAIN",
 }
+
+
+def _destroy(window) -> None:
+    """Close `window`; one Tk already destroyed is fine. Never imports tkinter: windows
+    drawn by the window process (agent.live.window_process) leave it unloaded in the agent."""
+    try:
+        window.destroy()
+    except Exception as error:
+        tkinter = sys.modules.get("tkinter")
+        if tkinter is None or not isinstance(error, tkinter.TclError):
+            raise
 
 
 def _load_layers():

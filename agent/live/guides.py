@@ -17,17 +17,20 @@ from agent.live.calendar_chores import CalendarChores, schedule_recheck
 
 log = logging.getLogger("agent")
 
-ACTIONS = ("posture", "lumbar", "spasm_guide", "lifting", "red_flags")
+ACTIONS = ("posture", "lumbar", "spasm_guide", "lifting", "red_flags", "walkthrough")
 
 
 class Guides:
     """Opens the content windows and runs the wall-clock chores that belong to them."""
 
     def __init__(self, root, geometry: Callable, notice: Callable[[str], None], *,
-                 store: StateStore | None = None, chores: CalendarChores | None = None, spasm=None) -> None:
+                 store: StateStore | None = None, chores: CalendarChores | None = None, spasm=None,
+                 ui=None) -> None:
         """``spasm``: the exercise rotation, which keeps when a spasm began (so that breaks
-        turn gentle, :mod:`agent.content.exercise_choice`); without it the start lives here."""
-        self.root, self.geometry, self.notice = root, geometry, notice
+        turn gentle, :mod:`agent.content.exercise_choice`); without it the start lives here.
+        ``ui``: what makes the windows: :mod:`agent.ui` in this process (the default), or
+        :class:`agent.live.remote_windows.RemoteGuideWindows` (the window process)."""
+        self.root, self.geometry, self.notice, self.ui = root, geometry, notice, ui
         self.spasm = spasm
         self.store = store or StateStore()
         self.chores = chores or CalendarChores()
@@ -47,8 +50,11 @@ class Guides:
             self._recheck()
 
     def open(self, action: str) -> None:
-        """A tray or panel entry: one of :data:`ACTIONS`."""
-        if action in ("lifting", "red_flags"):
+        """A tray or panel entry: one of :data:`ACTIONS` (walkthrough: "Set up your workstation")."""
+        if action == "walkthrough":
+            self._show(action, lambda ui: ui.Walkthrough(self._tk(), self.store.state, self.store.save,
+                                                         self.geometry(self.root), focus=True))
+        elif action in ("lifting", "red_flags"):
             make = {"lifting": "LiftingCard", "red_flags": "RedFlagsCard"}[action]
             self._show(action, lambda ui: getattr(ui, make)(self._tk(), self.geometry(self.root)))
         elif action == "spasm_guide":
@@ -75,13 +81,17 @@ class Guides:
             if raise_window is not None:
                 raise_window()
             return
+        if self.ui is not None:
+            self._open[name] = make(self.ui)
+            return
         from agent import ui
 
         self._open[name] = make(ui)
 
     def _tk(self):
-        """The Tk root a window belongs to: the agent's loop starts Tk for the first window."""
-        return self.root.tk_root()
+        """The Tk root a window belongs to: the agent's loop starts Tk for the first window
+        (not when the window process draws them: it has its own)."""
+        return self.root if self.ui is not None else self.root.tk_root()
 
     @property
     def spasm_start(self) -> datetime | None:

@@ -108,6 +108,8 @@ def _run_with(server: control.Server, live) -> int:
     from agent.live.app import App, Windows
     from agent.live.loop import Loop
     from agent.live.mailbox import Mailbox
+    from agent.live.remote_windows import RemoteGuideWindows, RemoteWindows
+    from agent.live.window_process import WindowProcess
     from agent.sensing import SensingUnavailable, backend
     from agent.tray import Tray
 
@@ -125,21 +127,24 @@ def _run_with(server: control.Server, live) -> int:
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
     rotation = Rotation.from_settings(settings, rules.break_s)
-    windows = Windows(_on_first_use("BreakWindow", root), _on_first_use("Notice", root),
-                      _on_first_use("Panel", root), _on_first_use("monitor_at_pointer", root),
-                      rotation,
-                      library=_on_first_use("ExercisesWindow", root),
-                      settings=_on_first_use("SettingsWindow", root),
-                      other_monitors=_on_first_use("other_monitors", root),
-                      week=_on_first_use("WeekWindow", root))
+    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory)
+    remote = RemoteWindows(process, rotation, lambda: live.values)
+    windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
+                      library=remote.library,
+                      settings=_on_first_use("SettingsWindow", root),  # still drawn by the agent
+                      other_monitors=remote.other_monitors, keep_ready=process.keep_ready,
+                      week=_on_first_use("WeekWindow", root))  # still drawn by the agent (it reads the history)
     from agent.live.guides import Guides
 
-    guides = Guides(root, windows.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
-                    spasm=rotation)
+    guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
+                    spasm=rotation, ui=RemoteGuideWindows(process))
     from agent.live.session_state import SessionStore
 
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
               history=_history(root, clock, live), session=SessionStore())
+    process.on_fault = app.window_fault
+    # The agent's own X connection (sensing, or Tk for Settings and This week) ends the session;
+    # the window process losing its display is only a window fault (process.on_fault).
     app.on_session_end = root.on_display_lost = lambda reason: _end_session(app, server, reason)
     outcome = [0]
 
@@ -163,6 +168,7 @@ def _run_with(server: control.Server, live) -> int:
         root.mainloop()
     finally:
         log.info("stopping")
+        process.stop()
         app.stop()
         mailbox.close(root)
         root.destroy()
@@ -197,8 +203,11 @@ def _on_first_use(name: str, loop):
     """
     def make(_loop, *args, **kwargs):
         from agent import ui
+        from agent.live.remote_windows import AT_POINTER
 
-        return getattr(ui, name)(loop.tk_root(), *args, **kwargs)
+        root = loop.tk_root()
+        args = tuple(ui.monitor_at_pointer(root) if arg is AT_POINTER else arg for arg in args)
+        return getattr(ui, name)(root, *args, **kwargs)
 
     return make
 

@@ -523,6 +523,7 @@ _MENU: Tuple = (
         ("Lumbar support", "lumbar", None),
         ("Exercises", "exercises", None),
         ("Back spasm guide", "spasm_guide", None),
+        ("Set up your workstation", "walkthrough", None),
         ("Lifting safely", "lifting", None),
         ("When to get medical help", "red_flags", None),
     ), None),

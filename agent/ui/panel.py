@@ -56,12 +56,32 @@ def entries(*, paused: bool, standing: bool, can_postpone: bool, postpone_min: f
         ("lumbar", strings.PANEL_LUMBAR),
         ("exercises", strings.PANEL_EXERCISES),
         ("spasm_guide", strings.PANEL_SPASM_GUIDE),
+        ("walkthrough", strings.WALKTHROUGH_HEADING),
         ("lifting", strings.PANEL_LIFTING),
         ("red_flags", strings.PANEL_RED_FLAGS),
     ]
     app = [("today", strings.PANEL_TODAY), ("this_week", strings.PANEL_THIS_WEEK),
            ("settings", strings.PANEL_SETTINGS), ("quit", strings.PANEL_QUIT)]
     return [now, pause, position, learn, app]
+
+
+def split_columns(groups: Sequence[Sequence[Entry]], columns: int) -> List[List[List[Entry]]]:
+    """The groups in order over ``columns`` columns of at most an equal share of the entries each:
+    a long group (the guides) continues at the top of the next column rather than make one column tall."""
+    share = -(-sum(len(group) for group in groups) // columns)
+    split: List[List[List[Entry]]] = [[]]
+    count = 0
+    for group in groups:
+        part: List[Entry] = []
+        split[-1].append(part)
+        for entry in group:
+            if count == share and len(split) < columns:
+                split.append([])
+                part, count = [], 0
+                split[-1].append(part)
+            part.append(entry)
+            count += 1
+    return [[part for part in column if part] for column in split]
 
 
 class Panel(OwnWindow):
@@ -123,13 +143,12 @@ class Panel(OwnWindow):
         if self.status:
             self.status_label = theme.label(body, self.status, f.body)
             self.status_label.pack(anchor="w", padx=f.pad(1) + ring, pady=(0, f.pad(0.5)))
-        per_column = -(-len(groups) // columns)
         buttons = {}
-        for c in range(columns):
+        for c, column_groups in enumerate(split_columns(groups, columns)):
             column = tk.Frame(body, bg=theme.SURFACE)
             # expand: the entries span the panel, as wide as its status line
             column.pack(side="left", fill="both", expand=True, anchor="n", padx=(f.pad(0.5) if c else 0, 0))
-            for n, group in enumerate(groups[c * per_column:(c + 1) * per_column]):
+            for n, group in enumerate(column_groups):
                 if n:
                     tk.Frame(column, bg=theme.BORDER, height=1).pack(fill="x", padx=f.pad(0.5), pady=f.pad(0.375))
                 for action, text in group:

@@ -1,0 +1,379 @@
+"""`python -m agent.ui.host`: the short-lived process that draws Upright's windows.
+
+The agent starts it when a window is needed and ends it when the last one
+has closed, so Tk (about 15 MiB with Pillow and the pictures) is loaded only
+while a window is open, and pointer motion over a window wakes this process,
+never the agent. It reads messages of `agent.ui.protocol` on stdin, opens
+the window classes of `agent.ui` unchanged, and writes the person's choices
+back on stdout. It has no other output: `print` goes to stderr, and
+whatever must be kept (ticks, marks) travels to the agent, which writes it.
+
+It exits when stdin closes (the agent quit or died), on ``quit``, or if Tk
+cannot open the display (after saying so with ``failed``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any, Callable
+
+from agent.ui import protocol
+
+log = logging.getLogger("agent.ui.host")
+
+MAP_POLL_MS = 5  # how often to look whether a new window is mapped yet (only until it is)
+
+
+class Host:
+    """The windows of one window process, keyed by the agent's window id."""
+
+    def __init__(self, root, write: Callable[[bytes], None]) -> None:
+        self.root, self._write = root, write
+        self.windows: dict[int, Any] = {}
+        self._buffer = b""
+
+    # --- the pipe -----------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        """Bytes from stdin: handle every complete line; b"" means the agent is gone."""
+        if not data:
+            self.quit()
+            return
+        self._buffer += data
+        *lines, self._buffer = self._buffer.split(b"\n")
+        if len(self._buffer) > protocol.MAX_LINE:
+            log.warning("window process: dropped %d bytes without a line end", len(self._buffer))
+            self._buffer = b""
+        for line in lines:
+            if line.strip():
+                self.handle_line(line)
+
+    def handle_line(self, line: bytes) -> None:
+        try:
+            message = protocol.decode(line)
+        except protocol.BadMessage as error:
+            log.warning("window process: ignored a bad message %s: %s", protocol.summary(line), error)
+            return
+        try:
+            self.handle(message)
+        except Exception:  # noqa: BLE001 - one bad window must not take the others down
+            log.exception("window process: %s failed", message["type"])
+            if message["type"] == "open":
+                self.send("failed", id=message["id"], error="the window could not be drawn")
+
+    def send(self, message_type: str, /, **fields: Any) -> None:
+        try:
+            self._write(protocol.encode(message_type, **fields))
+        except OSError:  # the agent is gone: nobody to tell
+            self.quit()
+
+    # --- messages -----------------------------------------------------------
+
+    def handle(self, message: dict) -> None:
+        kind = message["type"]
+        if kind == "open":
+            dropped = protocol.unknown_args(message)
+            if dropped:
+                log.warning("window process: a %s window takes no %s; dropped", message["kind"], ", ".join(dropped))
+            self.open(message["id"], message["kind"], message["args"])
+        elif kind == "close":
+            window = self.windows.get(message["id"])
+            if window is not None:
+                window.destroy()
+        elif kind == "focus":
+            window = self.windows.get(message["id"])
+            if window is not None:
+                (getattr(window, "offer_focus", None) or getattr(window, "focus", None) or (lambda: None))()
+        elif kind == "ping":
+            self.send("pong", seq=message["seq"])
+        elif kind == "quit":
+            self.quit()
+        else:
+            log.warning("window process: %s is not a message for it", kind)
+
+    def open(self, window_id: int, kind: str, args: dict) -> None:
+        arrived = time.monotonic()
+        from agent.ui.geometry import monitor_at_pointer
+
+        monitor = monitor_at_pointer(self.root)
+        window = OPENERS[kind](self, window_id, args, monitor)
+        self.windows[window_id] = window
+        top = window.top
+        # The windows close first and report the choice next: say "closed" after that.
+        top.bind("<Destroy>", lambda event: event.widget is top and self.root.after_idle(self._closed, window_id),
+                 add="+")
+        self._when_mapped(window_id, top, arrived)
+
+    def _when_mapped(self, window_id: int, top, arrived: float) -> None:
+        try:
+            mapped = bool(top.winfo_ismapped())
+        except Exception:  # noqa: BLE001 - closed before it was mapped
+            return
+        if mapped:
+            self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
+        else:
+            self.root.after(MAP_POLL_MS, self._when_mapped, window_id, top, arrived)
+
+    def _closed(self, window_id: int) -> None:
+        if self.windows.pop(window_id, None) is not None:
+            self.send("closed", id=window_id)
+
+    def quit(self) -> None:
+        for window in list(self.windows.values()):
+            try:
+                window.destroy()
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
+        self.root.quit()
+
+
+# --- the windows, built from an `open` message's args ------------------------
+
+def _break(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.break_window import BreakWindow
+    from agent.ui.geometry import other_monitors
+
+    marks = _marks(host, window_id, args)
+    by_id = {exercise.id: exercise for exercise in marks.exercises()}
+    exercises = [by_id[i] for i in args["exercises"] if i in by_id] or marks()
+    dim = other_monitors(host.root, monitor) if args.get("dim") else []
+    shown: list = []  # the window, once made: a choice names the exercise it was made on
+
+    def choose(choice: str) -> None:
+        host.send("choice", id=window_id, choice=choice, exercise=shown[0].exercise.id if shown else "")
+
+    def link(name: str) -> Callable[[], None] | None:
+        """During a spasm: the note's link, which the agent answers (it opens the guide, ends the spasm)."""
+        return (lambda: host.send("link", id=window_id, link=name)) if args[name] else None
+
+    shown.append(BreakWindow(host.root, exercises, choose,
+                             can_postpone=bool(args["can_postpone"]), can_skip=bool(args["can_skip"]),
+                             break_s=float(args["break_s"]), postpone_min=float(args["postpone_min"]),
+                             postponed=int(args["postponed"]), geometry=monitor,
+                             marks=marks if args.get("marks") is not None else None, dim=dim,
+                             spasm_guide=link("spasm_guide"), end_spasm=link("end_spasm")))
+    return shown[0]
+
+
+def _marks(host: Host, window_id: int, args: dict):
+    """The agent's rotation as this window needs it: the same library, the marks as the agent sent
+    them, changes kept here for the window and sent to the agent, which stores them."""
+    from agent.content.exercise_choice import Rotation
+
+    state = dict(args.get("marks") or {})
+    rotation = Rotation(float(args["break_s"]), store=SimpleNamespace(state=state, save=lambda _state: None))
+    rotation.follow({"exercises": args["exercise_options"]}, float(args["break_s"]))
+    rotation.library = _library(rotation, str(args["exercise_options"].get("folder", "")))
+    favourite, hide = rotation.favourite, rotation.hide
+
+    def tell(exercise_id: str, mark: str, on: bool) -> None:
+        host.send("mark", id=window_id, exercise=exercise_id, mark=mark, on=on)
+
+    def favourite_and_tell(exercise_id: str, on: bool = True) -> None:
+        favourite(exercise_id, on)
+        tell(exercise_id, "favourite", on)
+
+    def hide_and_tell(exercise_id: str, on: bool = True) -> bool:
+        done = hide(exercise_id, on)
+        if done:
+            tell(exercise_id, "hidden", on)
+        return done
+
+    rotation.favourite, rotation.hide = favourite_and_tell, hide_and_tell
+    return rotation
+
+
+_LIBRARIES: dict[str, list] = {}  # exercise folder setting -> the library read from it, once per process
+
+
+def _library(rotation, folder: str) -> list:
+    if folder not in _LIBRARIES:
+        _LIBRARIES[folder] = rotation.exercises()
+    return _LIBRARIES[folder]
+
+
+def _warm_up() -> None:
+    """While nothing is asked: load what a break window needs (100 ms of imports, 40 ms of library),
+    so that the break window that follows a pre-break notice appears at once."""
+    from agent.content.exercise_choice import Rotation
+    from agent.ui import break_window  # noqa: F401 - imported for later
+
+    rotation = Rotation(60.0, store=SimpleNamespace(state={}, save=lambda _state: None))
+    rotation.follow({"exercises": {"folder": "", "floor_at_desk": False}}, 60.0)
+    _library(rotation, "")
+
+
+def _exercises(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.exercises_window import ExercisesWindow
+
+    return ExercisesWindow(host.root, _marks(host, window_id, args), monitor)
+
+
+def _notice(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.notice import Notice
+
+    return Notice(host.root, str(args["text"]), monitor, float(args["seconds"]))
+
+
+def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.panel import Panel
+
+    return Panel(host.root, lambda action: host.send("action", id=window_id, action=action), monitor,
+                 paused=bool(args["paused"]), standing=bool(args["standing"]),
+                 can_postpone=bool(args["can_postpone"]), postpone_min=float(args["postpone_min"]),
+                 status=str(args["status"]))
+
+
+def _walkthrough(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.walkthrough import Walkthrough
+
+    window = Walkthrough(host.root, _checklist_state(args["state"]), _saver(host, window_id), monitor,
+                         focus=bool(args.get("focus")))
+    _expire_when_ignored(host, window_id, window, float(args.get("ignore_s") or 0))
+    return window
+
+
+def _checklist(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.checklist_window import ChecklistWindow
+
+    return ChecklistWindow(host.root, str(args["checklist"]), _checklist_state(args["state"]),
+                           _saver(host, window_id), monitor)
+
+
+def _spasm_guide(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from datetime import datetime
+
+    from agent.ui.spasm_guide import SpasmGuideWindow
+
+    start = args.get("spasm_start")
+    return SpasmGuideWindow(host.root, monitor, spasm_start=datetime.fromisoformat(start) if start else None,
+                            on_spasm_start=lambda when: host.send("save", id=window_id, what="spasm_start",
+                                                                  data={"at": when.isoformat()}),
+                            on_spasm_end=(lambda: host.send("save", id=window_id, what="spasm_end", data={}))
+                            if args["can_end"] else None)
+
+
+def _lifting(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.lifting import LiftingCard
+
+    return LiftingCard(host.root, monitor)
+
+
+def _red_flags(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.red_flags import RedFlagsCard
+
+    return RedFlagsCard(host.root, monitor)
+
+
+def _checklist_state(data: dict):
+    """The ticks as the agent sent them (its file's format): a bad record shows as a fresh one."""
+    import json
+
+    from agent.content.checklist_state import StateStore
+
+    state, _problems = StateStore(directory=".").parse(json.dumps(data).encode(), "the agent's message")
+    return state
+
+
+def _saver(host: Host, window_id: int) -> Callable[[Any], None]:
+    """A checklist window's `on_change`: the ticks go to the agent, which writes the file."""
+    return lambda state: host.send("save", id=window_id, what="checklists", data=state.to_json())
+
+
+def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> None:
+    """Close `window` once nobody has touched it for `seconds` (a key, a click, the wheel), and say so."""
+    if seconds <= 0:
+        return
+    timer: list = [None]
+
+    def expire() -> None:
+        if window.is_open:
+            host.send("expired", id=window_id)
+            window.close()
+
+    def touched(_event=None) -> None:
+        if window.is_open:
+            window.top.after_cancel(timer[0])
+            timer[0] = window.top.after(round(seconds * 1000), expire)
+
+    timer[0] = window.top.after(round(seconds * 1000), expire)
+    for event in ("<KeyPress>", "<ButtonPress>", "<MouseWheel>"):
+        window.top.bind(event, touched, add="+")
+
+
+OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
+    "break": _break, "notice": _notice, "panel": _panel,
+    "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
+    "lifting": _lifting, "red_flags": _red_flags,
+}
+
+
+# --- the process ---------------------------------------------------------------
+
+def main() -> int:
+    logging.basicConfig(level=os.environ.get("UPRIGHT_HOST_LOG", "WARNING"), stream=sys.stderr,
+                        format="%(asctime)s window process: %(levelname)s %(message)s")
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    sys.stdout = sys.stderr  # a stray print must not break the protocol
+    import tkinter
+
+    def write(data: bytes) -> None:
+        out.write(data)
+
+    try:
+        root = tkinter.Tk(className="Upright")
+    except tkinter.TclError as error:
+        display = os.environ.get("DISPLAY")
+        where = f" on DISPLAY={display}" if display else " (DISPLAY is not set)"
+        write(protocol.encode("failed", id=0, error=f"Upright cannot open its windows{where}: {error}"))
+        return 1
+    root.withdraw()
+    root.report_callback_exception = lambda *exc: log.error("internal error", exc_info=exc)
+    host = Host(root, write)
+    _listen(root, host)
+    host.send("hello", pid=os.getpid())
+    root.after_idle(_warm_up)
+    root.mainloop()
+    return 0
+
+
+def _listen(root, host: Host) -> None:
+    """Hand stdin's bytes to `host` on the Tk thread: a file handler where Tk has them, else a thread."""
+    fd = sys.stdin.fileno()
+    if sys.platform != "win32":
+        import tkinter
+
+        root.tk.createfilehandler(fd, tkinter.READABLE, lambda *_: host.feed(_read(fd)))
+        return
+    import queue
+
+    arrived: queue.SimpleQueue = queue.SimpleQueue()
+
+    def reader() -> None:  # Windows: Tk cannot watch a pipe; NOT RUN ON WINDOWS
+        while data := _read(fd):
+            arrived.put(data)
+        arrived.put(b"")
+
+    def drain() -> None:
+        while not arrived.empty():
+            host.feed(arrived.get())
+        root.after(100, drain)
+
+    threading.Thread(target=reader, name="upright-host-stdin", daemon=True).start()
+    drain()
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:
+        return b""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

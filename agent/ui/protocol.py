@@ -1,0 +1,168 @@
+"""The one message protocol between the agent and its window process.
+
+The agent (`agent.live.window_process`) starts `python -m agent.ui.host`
+when a window is needed and talks to it over the child's stdin and stdout:
+one JSON object per line, UTF-8, each with the protocol version ``"v"``
+and a ``"type"``. Every message is checked against `MESSAGES` on arrival
+(`decode`); a line that is not JSON, has another version, an unknown type,
+a missing field or a field of the wrong type raises `BadMessage`, which
+both sides log and otherwise ignore: neither side ever crashes on the
+other's words.
+
+Agent -> window process:
+
+* ``open``  {id, kind, args}: open window `id` of `kind` (`KINDS`) with `args` (checked too: `ARGS`);
+* ``close`` {id}: close it, no choice reported (e.g. a natural break);
+* ``focus`` {id}: give it the keyboard (the person paused typing) or raise it;
+* ``ping``  {seq}: answer with ``pong`` (the agent's hang check);
+* ``quit``  {}: close everything and exit.
+
+Window process -> agent:
+
+* ``hello``  {pid}: started, Tk is up, ready for ``open``;
+* ``opened`` {id, ms}: window `id` is mapped, `ms` after its ``open`` arrived;
+* ``choice`` {id, choice, exercise}: a break window's Start, Done, Postpone, Skip, This hurts,
+  and the exercise it showed;
+* ``action`` {id, action}: a panel entry;
+* ``link``   {id, link}: a break window's link that asks the agent (`LINKS`: during a spasm, "Open the
+  spasm guide", which the agent opens in this process, and "My back is better now");
+* ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise (break and exercises windows);
+* ``save``   {id, what, data}: a window's state to keep (`SAVES`: checklist ticks; the spasm guide's
+  start of a spasm, or its end): the agent writes it;
+* ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
+* ``expired`` {id}: window `id` closed itself, left untouched for its ``ignore_s`` (the walk-through);
+* ``failed`` {id, error}: window `id` could not open, and why;
+* ``pong``   {seq}.
+
+The window process gets no input data (no keys, no pointer history) and
+writes no file: whatever must be kept goes back to the agent in a message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+VERSION = 1
+
+KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises", "lifting",
+         "red_flags")
+
+#: type -> {field: the Python types its value may have}
+MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
+    # agent -> window process
+    "open": {"id": (int,), "kind": (str,), "args": (dict,)},
+    "close": {"id": (int,)},
+    "focus": {"id": (int,)},
+    "ping": {"seq": (int,)},
+    "quit": {},
+    # window process -> agent
+    "hello": {"pid": (int,)},
+    "opened": {"id": (int,), "ms": (int, float)},
+    "choice": {"id": (int,), "choice": (str,), "exercise": (str,)},
+    "action": {"id": (int,), "action": (str,)},
+    "link": {"id": (int,), "link": (str,)},
+    "mark": {"id": (int,), "exercise": (str,), "mark": (str,), "on": (bool,)},
+    "save": {"id": (int,), "what": (str,), "data": (dict,)},
+    "closed": {"id": (int,)},
+    "expired": {"id": (int,)},
+    "failed": {"id": (int,), "error": (str,)},
+    "pong": {"seq": (int,)},
+}
+
+NUMBER = (int, float)
+NONE = type(None)
+
+#: An ``open`` message's args, by window kind: {field: types}. Other fields are dropped
+#: (`unknown_args`; the window process logs them).
+ARGS: dict[str, dict[str, tuple[type, ...]]] = {
+    # postponed: postpones so far; spasm_guide / end_spasm: the spasm note's links (each sends ``link``)
+    "break": {"exercises": (list,), "can_postpone": (bool,), "can_skip": (bool,), "break_s": NUMBER,
+              "postpone_min": NUMBER, "dim": (bool,), "exercise_options": (dict,), "marks": (dict, NONE),
+              "postponed": (int,), "spasm_guide": (bool,), "end_spasm": (bool,)},
+    "notice": {"text": (str,), "seconds": NUMBER},
+    "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,), "postpone_min": NUMBER,
+              "status": (str,)},
+    "walkthrough": {"state": (dict,), "ignore_s": NUMBER},
+    "checklist": {"checklist": (str,), "state": (dict,)},
+    # can_end: "My back is better now" is offered (it sends ``save`` spasm_end)
+    "spasm_guide": {"spasm_start": (str, NONE), "can_end": (bool,)},
+    "exercises": {"exercise_options": (dict,), "marks": (dict,), "break_s": NUMBER},
+    "lifting": {},
+    "red_flags": {},
+}
+
+#: Values some fields must take.
+CHOICES = ("start", "done", "postpone", "skip", "hurts")
+MARKS = ("favourite", "hidden")
+LINKS = ("spasm_guide", "end_spasm")
+SAVES = ("checklists", "spasm_start", "spasm_end")
+MAX_LINE = 1 << 20  # no message of ours comes near a mebibyte; a longer line is garbage
+
+
+class BadMessage(ValueError):
+    """A line that is not a valid message of this protocol; says why, for the log."""
+
+
+def encode(message_type: str, /, **fields: Any) -> bytes:
+    """One message as a line of JSON; checked like an arriving one, so a bug shows at the sender."""
+    message = {"v": VERSION, "type": message_type, **fields}
+    check(message)
+    return (json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+
+
+def decode(line: bytes | str) -> dict:
+    """The message on `line`, checked; raises BadMessage."""
+    if len(line) > MAX_LINE:
+        raise BadMessage(f"line of {len(line)} bytes is too long")
+    try:
+        message = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadMessage(f"not JSON: {error}") from None
+    check(message)
+    return message
+
+
+def check(message: Any) -> None:
+    """Raise BadMessage unless `message` is a message of this protocol and version."""
+    if not isinstance(message, dict):
+        raise BadMessage("not a JSON object")
+    if message.get("v") != VERSION:
+        raise BadMessage(f"protocol version {message.get('v')!r}, expected {VERSION}")
+    kind = message.get("type")
+    fields = MESSAGES.get(kind) if isinstance(kind, str) else None
+    if fields is None:
+        raise BadMessage(f"unknown message type {kind!r}")
+    _check_fields(kind, message, fields)
+    if kind == "open" and message["kind"] not in KINDS:
+        raise BadMessage(f"open: unknown window kind {message['kind']!r}")
+    if kind == "open":
+        _check_fields(f"open {message['kind']}", message["args"], ARGS[message["kind"]])
+    if kind == "choice" and message["choice"] not in CHOICES:
+        raise BadMessage(f"choice: unknown choice {message['choice']!r}")
+    if kind == "mark" and message["mark"] not in MARKS:
+        raise BadMessage(f"mark: unknown mark {message['mark']!r}")
+    if kind == "link" and message["link"] not in LINKS:
+        raise BadMessage(f"link: unknown link {message['link']!r}")
+    if kind == "save" and message["what"] not in SAVES:
+        raise BadMessage(f"save: unknown record {message['what']!r}")
+
+
+def unknown_args(message: dict) -> list[str]:
+    """The fields of a checked ``open`` message's args that its window kind does not take
+    (a newer agent's, say): the window process drops them and logs their names."""
+    return sorted(set(message["args"]) - set(ARGS[message["kind"]]))
+
+
+def _check_fields(where: str, message: dict, fields: dict[str, tuple[type, ...]]) -> None:
+    for name, types in fields.items():
+        value = message.get(name, ...)  # a missing field is no type at all: None may be a value
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            raise BadMessage(f"{where}: field {name!r} missing or not {'/'.join(t.__name__ for t in types)}")
+
+
+def summary(line: bytes | str, most: int = 80) -> str:
+    """A short, printable start of a bad line, for the log."""
+    text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+    text = text.strip()
+    return repr(text[:most] + ("…" if len(text) > most else ""))
