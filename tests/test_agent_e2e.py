@@ -406,6 +406,7 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
     for _ in range(entries.index("settings")):
         session.xdotool("key", "--window", window, "Down")
     session.xdotool("key", "--window", window, "Return")
+    session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next test's panel
     wait_for(lambda: session.windows("^Upright.+settings$"), 10, "the settings window", session)
     session.screenshot("e2e_settings.png")
     assert session.agent.poll() is None
