@@ -231,6 +231,17 @@ def slides(env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", FULLSCREEN_WINDOW], env=env)
 
 
+def sway_window(sway, title: str) -> dict | None:
+    """The node sway lists for a window of this title (its `focused` and `fullscreen_mode`), if mapped."""
+    stack = [json.loads(swaymsg(sway, "-t", "get_tree"))]
+    while stack:
+        node = stack.pop()
+        if node.get("name") == title and node.get("type") == "con":
+            return node
+        stack.extend(node.get("nodes", []) + node.get("floating_nodes", []))
+    return None
+
+
 def test_the_compositors_window_list_tells_a_focused_full_screen_window(sway, monkeypatch):
     from agent.sensing import backend
 
@@ -242,7 +253,14 @@ def test_the_compositors_window_list_tells_a_focused_full_screen_window(sway, mo
         assert sensing.fullscreen_active() is False
         presenting = slides(env)
         try:
-            wait_for(sensing.fullscreen_active, 10, "sway to say a full-screen window has the focus")
+            # Tk starting through XWayland can take a while on a loaded machine; the window list is
+            # what is tested, so wait for sway to have mapped the window first, then for the list.
+            node = wait_for(lambda: sway_window(sway, "Slides"), 60, "sway to map the full-screen window")
+            if not (node.get("focused") and node.get("fullscreen_mode")):
+                node = wait_for(lambda: (n := sway_window(sway, "Slides")) and n.get("focused")
+                                and n.get("fullscreen_mode") and n, 10, "the window to be focused and full screen")
+            wait_for(sensing.fullscreen_active, 10,
+                     f"the window list to say a full-screen window has the focus (sway: {node})")
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             screenshot(sway, str(ARTIFACTS / "wayland_fullscreen_slides.png"))
             swaymsg(sway, "fullscreen", "disable")
@@ -255,6 +273,8 @@ def test_the_compositors_window_list_tells_a_focused_full_screen_window(sway, mo
 def test_a_full_screen_window_holds_the_prompt_until_it_closes(agent):
     presenting = slides(agent.env)
     try:
+        wait_for(lambda: (n := sway_window(agent.sway, "Slides")) and n.get("focused") and n.get("fullscreen_mode"),
+                 60, "sway to show the presentation full screen", agent)
         wait_for(lambda: agent.work(1) or agent.status()["state"] == "break_due", 40, "the break", agent)
         agent.work(3)
         assert agent.break_windows() == []  # held: no window over the presentation
