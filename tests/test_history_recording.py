@@ -80,6 +80,21 @@ def test_a_morning_goes_to_the_pending_file_then_into_the_history(tmp_path):
     assert store.breaks()[0].at == "2026-11-23T09:30:05"
 
 
+def test_a_break_ended_early_is_kept_apart_from_those_taken(tmp_path):
+    recording = Recording(tmp_path)
+    recording.sqlite = True
+    agent = Agent(history=recording)
+    agent.work(30 * MIN + 5)
+    answer(agent, "start")
+    agent.clock.advance(20)  # Done after 20 s of a 2-minute break
+    answer(agent, "done")
+    agent.work(3 * MIN)
+    store = HistoryStore(tmp_path)
+    [day] = store.days()
+    assert (day.prompts, day.taken, day.ended_early) == (1, 0, 1)
+    assert [(b.outcome, round(b.length_s)) for b in store.breaks()] == [("ended_early", 20)]
+
+
 def test_stopping_writes_the_last_minutes_into_the_history(tmp_path):
     recording = Recording(tmp_path)
     agent = Agent(history=recording)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from agent.history import store as store_module
-from agent.history.days import BreakRow, DayRow, combine
+from agent.history.days import NUMBERS, BreakRow, DayRow, combine
 from agent.history.journal import Journal
 from agent.history.store import APP_ID, VERSION, HistoryStore
 
@@ -81,16 +81,23 @@ def test_a_damaged_file_fails_its_check_and_is_set_aside(tmp_path):
 
 
 def test_an_old_schema_is_migrated_in_place(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-    monkeypatch.setattr(store_module, "VERSION", 1)
-    HistoryStore(tmp_path).write("a", [a_day()], [])
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, ("CREATE TABLE notes (x)",)))
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
     monkeypatch.setattr(store_module, "VERSION", 2)
+    old = HistoryStore(tmp_path)  # a file as version 2 wrote it: no ended_early anywhere
+    with old._open(create=True) as db:
+        columns = ("day", "session", *(n for n in NUMBERS if n != "ended_early"))
+        db.execute(f"INSERT INTO days ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                   ("2026-12-01", "a", *(1 for _ in columns[2:])))
+        db.execute("INSERT INTO breaks (at, outcome, length_s) VALUES ('2026-12-01T10:00:00', 'taken', 120)")
+    monkeypatch.undo()
     store = HistoryStore(tmp_path)
-    assert [d.day for d in store.days()] == ["2026-12-01"]  # kept through the migration
+    [day] = store.days()  # kept through the migration
+    assert (day.day, day.taken, day.ended_early) == ("2026-12-01", 1, 0)
+    store.write("b", [], [BreakRow("2026-12-01T11:00:00", "ended_early", 30)])  # the new outcome is allowed
+    assert [b.outcome for b in store.breaks()] == ["taken", "ended_early"]
     db = sqlite3.connect(store.path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchone()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'breaks_at'").fetchone()  # index rebuilt
 
 
 def test_retention_deletes_what_is_older(tmp_path):

@@ -41,7 +41,8 @@ def add_parser(commands) -> None:
 
 
 DAY_COLUMNS = ("day", "sitting_min", "longest_bout_min", "standing_min", "prompts", "taken", "postponed",
-               "skipped", "natural_breaks", "natural_break_min", "held_for_presentation", "sitting_limit_min")
+               "skipped", "natural_breaks", "natural_break_min", "held_for_presentation", "sitting_limit_min",
+               "ended_early")  # new columns go at the end: spreadsheets that read by position keep working
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -57,7 +58,7 @@ def export_command(args: argparse.Namespace) -> int:
     for d in history.days:
         out.writerow((d.day, _minutes(d.sitting_s), _minutes(d.longest_bout_s), _minutes(d.standing_s), d.prompts,
                       d.taken, d.postponed, d.skipped, d.natural_breaks, _minutes(d.natural_s), d.held,
-                      _minutes(d.sitting_limit_s)))
+                      _minutes(d.sitting_limit_s), d.ended_early))
     return 0
 
 

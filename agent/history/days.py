@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 #: What a break record's ``outcome`` may be.
-OUTCOMES = ("taken", "postponed", "skipped", "natural", "held")
+OUTCOMES = ("taken", "ended_early", "postponed", "skipped", "natural", "held")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class DayRow:
     natural_s: float = 0.0  # their total length
     held: int = 0  # prompts held for a presentation or a call
     sitting_limit_s: float = 0.0  # the limit in force (the report draws it as a line)
+    ended_early: int = 0  # breaks started and ended before most of their time passed (not in `taken`)
 
     def as_dict(self) -> dict:
         return asdict(self)

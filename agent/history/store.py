@@ -51,6 +51,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             day TEXT PRIMARY KEY, file TEXT NOT NULL, json TEXT NOT NULL, sent_at TEXT NOT NULL)""",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    (  # 3: breaks ended early, kept apart from those taken (SQLite changes a CHECK only by copying)
+        "ALTER TABLE days ADD COLUMN ended_early INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE breaks_3 (
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL
+                CHECK (outcome IN ('taken', 'ended_early', 'postponed', 'skipped', 'natural', 'held')),
+            length_s REAL NOT NULL)""",
+        "INSERT INTO breaks_3 (at, outcome, length_s) SELECT at, outcome, length_s FROM breaks",
+        "DROP TABLE breaks",
+        "ALTER TABLE breaks_3 RENAME TO breaks",
+        "CREATE INDEX breaks_at ON breaks (at)",
+    ),
 )
 VERSION = len(MIGRATIONS)
 

@@ -68,7 +68,8 @@ def _day_json(d: DayRow) -> dict:
     return {"day": d.day, "sitting_min": _min(d.sitting_s), "longest_bout_min": _min(d.longest_bout_s),
             "standing_min": _min(d.standing_s), "prompts": d.prompts, "taken": d.taken, "postponed": d.postponed,
             "skipped": d.skipped, "natural_breaks": d.natural_breaks, "natural_break_min": _min(d.natural_s),
-            "held_for_presentation": d.held, "sitting_limit_min": _min(d.sitting_limit_s)}
+            "held_for_presentation": d.held, "sitting_limit_min": _min(d.sitting_limit_s),
+            "ended_early": d.ended_early}
 
 
 def _min(seconds: float) -> float:

@@ -112,7 +112,8 @@ class HistoryRecorder:
             self._close_break(now)
             self._break_since = now
         if self._break_since is not None and state != "on_break":
-            self._close_break(now)
+            early = totals.ended_early > self._seen.ended_early  # the engine took it back from `taken`
+            self._close_break(now, "ended_early" if early else "taken")
         self._seen = Totals(**totals.as_dict())
 
     def wake(self, now: float, engine, final: bool = False) -> None:
@@ -189,15 +190,16 @@ class HistoryRecorder:
             standing_s=round(totals.standing_s - o.standing_s, 1), prompts=totals.prompts - o.prompts,
             taken=totals.breaks_taken - o.breaks_taken, postponed=totals.postponed - o.postponed,
             skipped=totals.skipped - o.skipped, natural_breaks=totals.natural_breaks - o.natural_breaks,
-            natural_s=round(self._natural_s, 1), held=self._held, sitting_limit_s=engine.rules.sit_limit_s)
+            natural_s=round(self._natural_s, 1), held=self._held, sitting_limit_s=engine.rules.sit_limit_s,
+            ended_early=totals.ended_early - o.ended_early)
 
     def _note(self, t: float, now: float, outcome: str, length_s: float) -> None:
         at = self.wall() - timedelta(seconds=max(0.0, now - t))
         self.breaks.append(BreakRow(at.isoformat(timespec="seconds"), outcome, round(length_s, 1)))
 
-    def _close_break(self, now: float) -> None:
+    def _close_break(self, now: float, outcome: str = "taken") -> None:
         if self._break_since is not None:
-            self._note(self._break_since, now, "taken", now - self._break_since)
+            self._note(self._break_since, now, outcome, now - self._break_since)
             self._break_since = None
 
     def _retention(self) -> int:
