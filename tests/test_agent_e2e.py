@@ -560,11 +560,13 @@ def test_the_history_keeps_only_that_and_when(session):
     # Done seconds after Start ends it early, so the day counts no break taken (issue 19).
     assert (taken, natural) == (0, 1)
     assert db.execute("SELECT count(*) FROM breaks WHERE outcome = 'natural'").fetchone() == (1,)
+    assert db.execute("SELECT sum(ended_early) FROM days").fetchone() == (1,)
+    assert db.execute("SELECT count(*) FROM breaks WHERE outcome = 'ended_early'").fetchone() == (1,)
     texts = {value for table in ("days", "breaks") for row in db.execute(f"SELECT * FROM {table}")
              for value in row if isinstance(value, str)}
     import re
 
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held",
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held|ended_early",
                             text) for text in texts), texts  # dates, times, session ids, outcomes: nothing else
 
 
