@@ -41,7 +41,7 @@ HEADER = ("Project-Id-Version: Upright\n"
 
 _BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 #: The keys of an exercise file that a user reads, in the order the template lists them.
-EXERCISE_TEXTS = ("name", "steps", "why", "caution", "alt_text")
+EXERCISE_TEXTS = ("name", "steps", "short_break_steps", "why", "caution", "alt_text")
 
 
 def ui_messages(folder: Path = UI) -> list[tuple[str, str]]:

@@ -38,13 +38,6 @@ EXERCISE_COUNT = _("Exercise {number} of {total}")
 #: Under the buttons when no postpone is left (Esc then does nothing).
 POSTPONED_ONCE = _("Postponed once")
 POSTPONED_TIMES = _("Postponed {count} times")
-#: Steps that name a time longer than a short break, and what a break
-#: shorter than ``SHORT_BREAK_S`` shows instead (001: "walk around for a few
-#: minutes every hour"; a 2-minute break is one such walk cut short).
-SHORT_BREAK_S = 180
-SHORT_BREAK_STEPS = {
-    _("Stand up and walk around for a few minutes."): _("Stand up and walk around until the break is over."),
-}
 
 # -- marking an exercise (break window and the exercises window) ----------------
 FAVOURITE = _("Favourite")
