@@ -21,6 +21,7 @@ from agent.sensing.suspend import SuspendDetector
 from agent.settings import config
 from agent.settings.live_settings import LiveSettings
 from agent.tray import DummyTray
+from agent.ui import strings
 from tests.test_layers import system_policy
 
 MIN = 60.0
@@ -555,3 +556,29 @@ def test_listeners_slow_to_start_are_tried_again_and_do_not_end_the_session():
     status = agent.status()
     assert status["state"] == "working" and status["today"]["natural_breaks"] == 1
     assert status["sitting_s"] < 3 * MIN
+
+
+def test_today_opens_its_window_with_the_days_totals_and_a_second_click_shows_them_afresh():
+    agent = Agent()
+    agent.app.windows.today = agent._window("today")
+    agent.work(20 * MIN)
+    agent.app.act("today")
+    [first] = agent.windows("today")
+    assert first.kwargs["args"][1].sitting_s == pytest.approx(20 * MIN, abs=3)
+    agent.work(5 * MIN)
+    agent.app.act("today")
+    [second] = agent.windows("today")
+    assert second is not first and second.kwargs["args"][1].sitting_s == pytest.approx(25 * MIN, abs=3)
+    assert agent.windows("notice") == []
+
+
+def test_without_a_today_window_the_lines_come_as_a_notice_and_statistics_off_says_so():
+    agent = Agent()
+    agent.work(5 * MIN)
+    agent.app.act("today")
+    [notice] = agent.windows("notice")
+    assert notice.kwargs["args"][1].split("\n")[2:4] == ["0 breaks taken", "0 natural breaks (time away from the computer)"]
+    agent = Agent(features__statistics=False)
+    agent.app.windows.today = agent._window("today")
+    agent.app.act("today")
+    assert agent.windows("today") == [] and agent.windows("notice")[0].kwargs["args"][1] == strings.TODAY_OFF

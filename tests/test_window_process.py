@@ -68,6 +68,10 @@ BREAK_ARGS = {"exercises": [], "can_postpone": True, "can_skip": True, "break_s"
 PANEL_ARGS = {"paused": False, "standing": False, "can_postpone": False, "postpone_min": 5,
               "status": "Sitting 18 min \u00b7 next break in 12 min"}
 
+TODAY_ARGS = {"sitting_s": 3600.0, "longest_bout_s": 1800.0, "standing_s": 0.0, "breaks_taken": 1,
+              "ended_early": 0, "natural_breaks": 2}
+
+
 def read_messages(pipe, until: str, timeout: float = 10) -> list[dict]:
     """Messages from the host's stdout up to and including the first of type `until`."""
     got, deadline = [], time.monotonic() + timeout
@@ -300,6 +304,7 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
         "exercises": {"exercise_options": options, "marks": {"favourites": [], "hidden": []}, "break_s": 120},
         "lifting": {},
         "red_flags": {},
+        "today": TODAY_ARGS,
     }
     assert set(kinds) == set(protocol.KINDS)
     host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
@@ -342,6 +347,7 @@ def test_the_same_fault_twice_is_logged_once(caplog):
     ("spasm_guide", {"spasm_start": None}, "field 'can_end' missing or not bool"),
     ("notice", {"text": "x", "seconds": True}, "field 'seconds' missing or not int/float"),
     ("spasm_guide", {}, "field 'spasm_start' missing"),
+    ("today", {**TODAY_ARGS, "breaks_taken": 1.5}, "field 'breaks_taken' missing or not int"),
 ])
 def test_an_open_messages_args_are_checked_too(kind, args, why):
     with pytest.raises(protocol.BadMessage, match=why):
@@ -479,3 +485,14 @@ def test_the_spasm_guides_start_and_end_come_back_to_the_rotation():
     assert heard == [datetime(2026, 12, 4, 8, 0), "better"]
     guides.SpasmGuideWindow(None, None)
     assert process.opened[-1][1] == {"spasm_start": None, "can_end": False}
+
+
+def test_the_today_window_gets_the_days_totals():
+    from agent.core.totals import Totals
+    from agent.live.remote_windows import RemoteWindows
+
+    process = RecordingProcess()
+    RemoteWindows(process, None, dict).today(None, Totals(sitting_s=3600.0, longest_bout_s=1800.0, breaks_taken=1,
+                                                          natural_breaks=2, postponed=4), None)
+    assert process.opened[0][:2] == ("today", TODAY_ARGS)
+    protocol.encode("open", id=1, kind="today", args=process.opened[0][1])  # a valid message

@@ -61,6 +61,7 @@ class Windows:
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
     keep_ready: Callable[[float], None] | None = None  # seconds: have windows ready that soon (window process)
     week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
+    today: Callable[..., Any] | None = None  # (root, totals, geometry): the Today window (agent.ui.today_window)
 
 
 class App:
@@ -89,6 +90,7 @@ class App:
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
         self._week = None  # the open "This week" window
+        self._today = None  # the open Today window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self._window_fault: str | None = None  # what befell the window process last, until one works again
         self.on_quit: Callable[[], None] = root.quit
@@ -490,7 +492,7 @@ class App:
         elif action == "resume":
             self._apply(self.engine.resume(now))
         elif action == "today":
-            self._notice(_today_text(self.engine.totals_at(now)))
+            self._open_today(now)
         elif action == "exercises":
             self._open_library()
         elif action == "this_week" and self.windows.week is not None and self.history is not None:
@@ -524,6 +526,16 @@ class App:
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
             postpone_min=self.rules.postpone_s / 60, status=self._status_line(now, status),
         ))
+
+    def _open_today(self, now: float) -> None:
+        """The Today window, afresh at each click (the totals move on); a notice without one."""
+        totals = self.engine.totals_at(now)
+        if self.windows.today is None:
+            self._notice(today_text(totals))
+            return
+        if self._today is not None:
+            _destroy(self._today)
+        self._today = self._window(lambda: self.windows.today(self.root, totals, self.windows.geometry(self.root)))
 
     def _open_week(self, now: float) -> None:
         """The "This week" window, one at a time; the day so far is written first, so it shows."""
@@ -757,6 +769,6 @@ def break_soon_text() -> str:
     return strings.BREAK_SOON.format(duration=strings.duration(NOTICE_BEFORE_S))
 
 
-def _today_text(totals) -> str:
-    return strings.TODAY_TOTALS.format(sitting=round(totals.sitting_s / 60), longest=round(totals.longest_bout_s / 60),
-                                       taken=totals.breaks_taken, natural=totals.natural_breaks)
+def today_text(totals) -> str:
+    """The Today window's lines, for a notice where no window can show them."""
+    return "\n".join(strings.today_lines(totals))

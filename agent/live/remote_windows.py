@@ -86,6 +86,15 @@ class RemoteWindows:
                                  action=lambda message: on_action(message["action"]))
 
 
+    def today(self, _root, totals, _geometry) -> RemoteWindow:
+        """The Today window, with the day's totals (`agent.core.totals.Totals`)."""
+        return self.process.open("today", {name: getattr(totals, name) for name in TODAY_FIELDS})
+
+
+#: The totals the Today window shows (its ``open`` args).
+TODAY_FIELDS = ("sitting_s", "longest_bout_s", "standing_s", "breaks_taken", "ended_early", "natural_breaks")
+
+
 class RemoteGuideWindows:
     """What `agent.live.guides.Guides` makes its windows with (the names of `agent.ui`), drawn by the
     window process. The ticks come back in ``save`` messages and go to the same `on_change` (the store)."""

@@ -133,7 +133,8 @@ def _run_with(server: control.Server, live) -> int:
                       library=remote.library,
                       settings=_on_first_use("SettingsWindow", root),  # still drawn by the agent
                       other_monitors=remote.other_monitors, keep_ready=process.keep_ready,
-                      week=_on_first_use("WeekWindow", root))  # still drawn by the agent (it reads the history)
+                      week=_on_first_use("WeekWindow", root),  # still drawn by the agent (it reads the history)
+                      today=remote.today)
     from agent.live.guides import Guides
 
     guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),

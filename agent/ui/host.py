@@ -270,6 +270,12 @@ def _red_flags(host: Host, window_id: int, args: dict, monitor) -> Any:
     return RedFlagsCard(host.root, monitor)
 
 
+def _today(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.today_window import TodayWindow
+
+    return TodayWindow(host.root, SimpleNamespace(**args), monitor)
+
+
 def _checklist_state(data: dict):
     """The ticks as the agent sent them (its file's format): a bad record shows as a fresh one."""
     import json
@@ -309,7 +315,7 @@ def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> 
 OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
     "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
-    "lifting": _lifting, "red_flags": _red_flags,
+    "lifting": _lifting, "red_flags": _red_flags, "today": _today,
 }
 
 

@@ -46,7 +46,7 @@ from typing import Any
 VERSION = 1
 
 KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises", "lifting",
-         "red_flags")
+         "red_flags", "today")
 
 #: type -> {field: the Python types its value may have}
 MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
@@ -90,6 +90,9 @@ ARGS: dict[str, dict[str, tuple[type, ...]]] = {
     "exercises": {"exercise_options": (dict,), "marks": (dict,), "break_s": NUMBER},
     "lifting": {},
     "red_flags": {},
+    # the day's totals the agent counts (agent.core.totals.Totals' fields)
+    "today": {"sitting_s": NUMBER, "longest_bout_s": NUMBER, "standing_s": NUMBER, "breaks_taken": (int,),
+              "ended_early": (int,), "natural_breaks": (int,)},
 }
 
 #: Values some fields must take.

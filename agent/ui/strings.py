@@ -15,6 +15,7 @@ content files do.
 from __future__ import annotations
 
 from agent.i18n import gettext as _
+from agent.i18n import ngettext
 
 APP = _("Upright")
 
@@ -89,8 +90,6 @@ SKIPPING_OFF = _("Skipping a break is turned off.")
 SKIPPING_OFF_MANAGED = _("Skipping a break is turned off (managed by your organization).")
 TODAY_OFF = _("Today's totals are turned off.")
 HISTORY_OFF = _("The history is turned off.")
-TODAY_TOTALS = _("Today: sitting {sitting} min, longest bout {longest} min; "
-                 "{taken} breaks taken, {natural} natural breaks")
 COMING_LATER = _("This part of Upright is coming in a later version.")
 
 # -- panel ---------------------------------------------------------------------
@@ -186,6 +185,45 @@ PACK_LEFT = _("Take the pack off in {clock}")
 PACK_NOTE = _("This timer gives it {minutes} minutes; never more than {max_minutes}.")
 PACK_DUE = _("Take the pack off now.")
 
+# -- the Today window (agent/ui/today_window.py) ------------------------------------
+TODAY_TITLE = _("Upright — Today")
+TODAY_HEADING = _("Today")
+TODAY_SITTING = _("Sitting: {duration}")
+TODAY_LONGEST = _("Longest time seated in one go: {duration}")
+TODAY_STANDING = _("Standing: {duration}")
+TODAY_PRIVACY = _("Counted on this computer only; the panel's This week entry shows the days before.")
+HOURS_MINUTES = _("{hours} h {minutes} min")
+HOURS = _("{n} h")
+
+
+def breaks_taken(n: int) -> str:
+    return ngettext("{n} break taken", "{n} breaks taken", n).format(n=n)
+
+
+def breaks_ended_early(n: int) -> str:
+    return ngettext("{n} break ended early", "{n} breaks ended early", n).format(n=n)
+
+
+def natural_breaks(n: int) -> str:
+    """Away from the computer long enough that the sitting clock restarted."""
+    return ngettext("{n} natural break (time away from the computer)",
+                    "{n} natural breaks (time away from the computer)", n).format(n=n)
+
+
+def today_lines(totals) -> list[str]:
+    """The Today window's lines for the day's `Totals`, each a sentence of its own;
+    the counts in the right plural, the early ends and standing time only when there are some."""
+    lines = [TODAY_SITTING.format(duration=long_duration(totals.sitting_s)),
+             TODAY_LONGEST.format(duration=long_duration(totals.longest_bout_s)),
+             breaks_taken(totals.breaks_taken)]
+    if totals.ended_early:
+        lines.append(breaks_ended_early(totals.ended_early))
+    lines.append(natural_breaks(totals.natural_breaks))
+    if totals.standing_s >= 60:
+        lines.append(TODAY_STANDING.format(duration=long_duration(totals.standing_s)))
+    return lines
+
+
 # -- durations -----------------------------------------------------------------
 MINUTES = _("{n} min")
 SECONDS = _("{n} s")
@@ -199,6 +237,16 @@ def duration(seconds: float) -> str:
     if seconds >= 60:
         return MINUTES.format(n=f"{seconds / 60:.1f}".rstrip("0").rstrip("."))
     return SECONDS.format(n=seconds)
+
+
+def long_duration(seconds: float) -> str:
+    """A day's time in whole minutes: "48 min", "3 h 12 min"."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 60:
+        return MINUTES.format(n=minutes)
+    if minutes % 60 == 0:
+        return HOURS.format(n=minutes // 60)
+    return HOURS_MINUTES.format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def clock(seconds: float) -> str:
