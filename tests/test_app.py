@@ -111,7 +111,8 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, live=None, history=None, session=None, **overrides) -> None:
+    def __init__(self, live=None, history=None, session=None, guides=None, **overrides) -> None:
+        """`guides(agent)`: makes the agent's Guides (the spasm guide's timer), if the test wants them."""
         settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
@@ -127,7 +128,8 @@ class Agent:
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
                        self.clock, self.mailbox, suspend=suspend, live=live,
-                       history=history(self.clock) if history else None, session=session)
+                       history=history(self.clock) if history else None, session=session,
+                       guides=guides(self) if guides else None)
         self.app.start()
 
     def _window(self, kind):

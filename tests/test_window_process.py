@@ -48,6 +48,8 @@ def test_every_message_survives_encoding():
     (b'{"v": 1, "type": "link", "id": 1, "link": "rm -rf"}', "unknown link 'rm -rf'"),
     (b'{"v": 1, "type": "link", "id": 1}', "field 'link' missing"),
     (b'{"v": 1, "type": "save", "id": 1, "what": "settings", "data": {}}', "unknown record 'settings'"),
+    (b'{"v": 1, "type": "pack", "id": 1, "action": "start", "kind": "lava"}', "unknown timer 'start' 'lava'"),
+    (b'{"v": 1, "type": "pack", "id": 1, "action": "explode", "kind": "cold"}', "unknown timer 'explode'"),
     (b"\xff\xfe", "not JSON"),
 ])
 def test_bad_lines_are_refused_with_a_reason(line, why):
@@ -348,6 +350,8 @@ def test_the_same_fault_twice_is_logged_once(caplog):
     ("notice", {"text": "x", "seconds": True}, "field 'seconds' missing or not int/float"),
     ("spasm_guide", {}, "field 'spasm_start' missing"),
     ("today", {**TODAY_ARGS, "breaks_taken": 1.5}, "field 'breaks_taken' missing or not int"),
+    ("notice", {"text": "x", "seconds": 1, "bell": "loud"}, "field 'bell' not bool"),
+    ("spasm_guide", {"spasm_start": None, "can_end": True, "pack_kind": 3}, "field 'pack_kind' not str/NoneType"),
 ])
 def test_an_open_messages_args_are_checked_too(kind, args, why):
     with pytest.raises(protocol.BadMessage, match=why):
@@ -496,3 +500,23 @@ def test_the_today_window_gets_the_days_totals():
                                                           natural_breaks=2, postponed=4), None)
     assert process.opened[0][:2] == ("today", TODAY_ARGS)
     protocol.encode("open", id=1, kind="today", args=process.opened[0][1])  # a valid message
+
+
+def test_the_spasm_guides_timer_is_told_to_the_agent_and_a_notice_can_ring():
+    from agent.live.remote_windows import RemoteGuideWindows, RemoteWindows
+
+    process, heard = RecordingProcess(), []
+    RemoteGuideWindows(process).SpasmGuideWindow(
+        None, None, pack={"pack_kind": "cold", "pack_s": 600.0}, on_pack=lambda *told: heard.append(told),
+        on_close=lambda: heard.append("closed"))
+    kind, args, handlers = process.opened[0]
+    assert args == {"spasm_start": None, "can_end": False, "pack_kind": "cold", "pack_s": 600.0}
+    protocol.encode("open", id=1, kind=kind, args=args)  # a valid message
+    handlers["pack"]({"action": "stop", "kind": "cold"})
+    handlers["closed"]({})
+    assert heard == [("stop", "cold"), "closed"]
+    remote = RemoteWindows(process, None, dict)
+    remote.notice(None, "Take the cold pack off now.", None, 12, bell=True)
+    remote.notice(None, "Break in 1 min", None, 12)
+    assert [args for _, args, _ in process.opened[1:]] == [
+        {"text": "Take the cold pack off now.", "seconds": 12, "bell": True}, {"text": "Break in 1 min", "seconds": 12}]

@@ -79,6 +79,9 @@ class App:
                                        arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
         self.suspend = suspend or SuspendDetector()
         self.guides = guides  # checklists, spasm guide, walk-through (agent.live.guides); None in some tests
+        self.packs = getattr(guides, "packs", None)  # the spasm guide's cold-pack timer (agent.live.pack_watch)
+        if self.packs is not None:
+            self.packs.on_change = self._pack_changed
         self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
         self._locked = False
         self._timer: str | None = None
@@ -527,6 +530,11 @@ class App:
             postpone_min=self.rules.postpone_s / 60, status=self._status_line(now, status),
         ))
 
+    def _pack_changed(self) -> None:
+        """A cold pack or heat timer started or ended: the tray says so, the wake-up and the file follow."""
+        self._reschedule()
+        self.save_session()
+
     def _open_today(self, now: float) -> None:
         """The Today window, afresh at each click (the totals move on); a notice without one."""
         totals = self.engine.totals_at(now)
@@ -618,7 +626,8 @@ class App:
         try:
             now = self.clock.monotonic() if now is None else now
             status = self.engine.status(now)
-            key = (status.paused_until, status.standing)
+            pack = self.packs.to_json() if self.packs is not None else None
+            key = (status.paused_until, status.standing, str(pack))
             if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
                 return
             from agent.live.session_state import snapshot
@@ -627,7 +636,7 @@ class App:
             self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
             self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
                                        self._paused_until(status, now),
-                                       status.standing, totals))
+                                       status.standing, totals, pack))
         except Exception:  # noqa: BLE001 - a lost save must never cost the session
             log.warning("could not save the session state", exc_info=True)
 
@@ -650,6 +659,8 @@ class App:
         left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
         if left > 0:
             self._apply(self.engine.pause(now, now + left))
+        if saved.get("pack") and self.packs is not None:  # a cold pack still on: still taken off on time
+            self.packs.restore(saved["pack"])
         if same_day or left > 0:
             log.info("took up the saved session: %s, %s", "paused" if left > 0 else "not paused",
                      "standing" if same_day and saved.get("standing") else "sitting")
@@ -689,6 +700,9 @@ class App:
         line = tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
                             standing_s=status.standing_s, paused_until=self._paused_until(status, now),
                             now=self.clock.wall())
+        pack = self.packs.status_line() if self.packs is not None else None
+        if pack is not None:  # "Cold pack off at 14:35"
+            line += f"\n{pack}"
         if self._window_fault is not None:  # the window process crashed, hung or was killed
             line += f"\nWindows: {self._window_fault}"
         return line

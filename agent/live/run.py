@@ -137,8 +137,13 @@ def _run_with(server: control.Server, live) -> int:
                       today=remote.today)
     from agent.live.guides import Guides
 
-    guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
-                    spasm=rotation, ui=RemoteGuideWindows(process))
+    from agent.live.pack_watch import PackWatch
+
+    def notice(text: str, bell: bool = False):
+        return windows.notice(root, text, windows.geometry(root), 12, bell=bell)
+
+    guides = Guides(root, remote.geometry, notice, spasm=rotation, ui=RemoteGuideWindows(process),
+                    packs=PackWatch(clock.wall, notice))
     from agent.live.session_state import SessionStore
 
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,

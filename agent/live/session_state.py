@@ -1,16 +1,19 @@
-"""What the running agent must not forget when it is killed: a pause, standing, today's totals.
+"""What the running agent must not forget when it is killed: a pause, standing, today's totals,
+a cold pack on the back.
 
 `session.json` in the user's data folder, beside `checklists.json`, written
 atomically (through `StateStore`) whenever a pause or standing changes and at
 most once a minute for the totals:
 
     {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00",
-     "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...}}
+     "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...},
+     "pack": {"kind": "cold", "started": "2026-12-04T15:10:00", "minutes": 15}}
 
 `day` is the day the totals began (the agent's start). A new agent takes
 up a pause until its wall-clock end (also "until tomorrow") whenever it
 starts before that end; standing and the totals only when `day` is today (an
-agent that ran past midnight saved totals that began the day before). A
+agent that ran past midnight saved totals that began the day before); a
+pack whatever the day (one long due is announced at once). A
 damaged or over-large file is kept aside like the other state files, and the
 agent starts afresh.
 """
@@ -22,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.content.checklist_state import StateStore, _json_line, _kind
+from agent.content.cold_heat import Pack
 from agent.core.totals import Totals
 from agent.files.tomlfile import Problem
 
@@ -63,7 +67,8 @@ def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
     for key, check, expected in (("day", _is_day, "a date like 2026-12-04"),
                                  ("paused_until", _is_time, "a time like 2026-12-04T15:30:00, or null"),
                                  ("standing", lambda v: isinstance(v, bool), "true or false"),
-                                 ("today", _is_totals, "today's totals")):
+                                 ("today", _is_totals, "today's totals"),
+                                 ("pack", _is_pack, "a pack timer like {\"kind\": \"cold\", \"started\": ...}")):
         if key in raw:
             if check(raw[key]):
                 state[key] = raw[key]
@@ -94,7 +99,17 @@ def _is_totals(value: Any) -> bool:
                     for v in value.values()))
 
 
-def snapshot(day: str, paused_until: datetime | None, standing: bool, today: Totals | None) -> dict:
+def _is_pack(value: Any) -> bool:
+    try:
+        Pack.from_json(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def snapshot(day: str, paused_until: datetime | None, standing: bool, today: Totals | None,
+             pack: dict | None = None) -> dict:
     """The dict to save."""
     return {"day": day, "paused_until": None if paused_until is None else paused_until.isoformat(timespec="seconds"),
-            "standing": standing, **({"today": today.as_dict()} if today is not None else {})}
+            "standing": standing, **({"today": today.as_dict()} if today is not None else {}),
+            **({"pack": pack} if pack is not None else {})}

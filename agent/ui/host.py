@@ -217,7 +217,7 @@ def _exercises(host: Host, window_id: int, args: dict, monitor) -> Any:
 def _notice(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.notice import Notice
 
-    return Notice(host.root, str(args["text"]), monitor, float(args["seconds"]))
+    return Notice(host.root, str(args["text"]), monitor, float(args["seconds"]), bell=bool(args.get("bell")))
 
 
 def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
@@ -255,7 +255,9 @@ def _spasm_guide(host: Host, window_id: int, args: dict, monitor) -> Any:
                             on_spasm_start=lambda when: host.send("save", id=window_id, what="spasm_start",
                                                                   data={"at": when.isoformat()}),
                             on_spasm_end=(lambda: host.send("save", id=window_id, what="spasm_end", data={}))
-                            if args["can_end"] else None)
+                            if args["can_end"] else None,
+                            pack={"pack_kind": args.get("pack_kind"), "pack_s": args.get("pack_s")},
+                            on_pack=lambda action, kind: host.send("pack", id=window_id, action=action, kind=kind))
 
 
 def _lifting(host: Host, window_id: int, args: dict, monitor) -> Any:

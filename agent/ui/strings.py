@@ -184,6 +184,17 @@ PACK_STOP = _("Stop the timer")
 PACK_LEFT = _("Take the pack off in {clock}")
 PACK_NOTE = _("This timer gives it {minutes} minutes; never more than {max_minutes}.")
 PACK_DUE = _("Take the pack off now.")
+# The agent keeps the timer (agent/live/pack_watch.py): the tray's line, the notice at its end and
+# when the guide closes while it runs. 002: "no more than 15 to 20 minutes at a time".
+PACK_OFF_AT = _("Cold pack off at {time}")
+PACK_DUE_NOTICE = _("Take the cold pack off now.")
+PACK_KEEPS_RUNNING = _("The cold pack timer keeps running: Upright tells you at {time} to take it off.")
+# No article gives heat a time: the heat timer only counts how long it has been on.
+HEAT_START = _("Start a heat timer")
+HEAT_ON = _("Heat on for {clock}")
+HEAT_NOTE = _("The articles give no time for heat: this timer only counts how long it has been on.")
+HEAT_ON_SINCE = _("Heat on since {time}")
+HEAT_KEEPS_RUNNING = _("The heat timer keeps running (heat on since {time}); stop it in the spasm guide.")
 
 # -- the Today window (agent/ui/today_window.py) ------------------------------------
 TODAY_TITLE = _("Upright — Today")
