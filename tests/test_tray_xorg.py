@@ -366,3 +366,65 @@ def test_the_menu_for_gtk_backends_offers_every_action(make_tray):
     assert "I'm sitting" in visible_texts("standing") and "I'm standing" not in visible_texts("standing")
     assert "Postpone 5 minutes" in visible_texts("break_due")
     assert "Postpone 5 minutes" not in visible_texts("working")
+
+
+# --- Upright's own tooltip (agent/tray/x11_tooltip.py) ------------------------------------
+
+def mapped_tooltip(conn):
+    """The tooltip window, if one is mapped: (x, y, width, height)."""
+    from agent.tray.x11_tooltip import NAME
+
+    for child in conn.screen().root.query_tree().children:
+        try:
+            if child.get_wm_name() == NAME and child.get_attributes().map_state == 2:  # IsViewable
+                g = child.get_geometry()
+                return g.x, g.y, g.width, g.height
+        except Exception:  # noqa: BLE001 - a window that just went away
+            continue
+    return None
+
+
+@pytest.mark.parametrize("height", [22, 48])
+def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(xserver, xconn, make_tray, height):
+    from PIL import Image, ImageGrab
+
+    from agent.tray.x11_tooltip import HOVER_DELAY_S, INK
+
+    host = Trayer(xconn)
+    TRAYER[TRAYER.index("--height") + 1] = str(height)
+    try:
+        host.start()
+        tray = make_tray()
+        assert tray.start()
+        tray.update(0.6, "working", "Sitting 18 min \u00b7 next break in 12 min")
+        icon = xconn.create_resource_object("window", tray.window_id)
+        width, icon_h = geometry(xconn, tray.window_id)
+        assert mapped_tooltip(xconn) is None
+        subprocess.run(["xdotool", "mousemove", "--window", str(tray.window_id), str(width // 2),
+                        str(icon_h // 2)], check=True, timeout=10)
+        tip = wait_for(lambda: mapped_tooltip(xconn), 10)
+        assert tip, "no tooltip after resting on the icon"
+        tooltip = tray._icon.tooltip
+        assert tooltip.shown_at - tray._icon.entered_at >= HOVER_DELAY_S  # not at the first touch
+        assert tooltip.text == "Sitting 18 min \u00b7 next break in 12 min"
+        assert tooltip.image.height >= height * 0.7, "the text follows the panel's size"
+        at = icon.translate_coords(xconn.screen().root, 0, 0)
+        x, y, w, h = tip
+        assert y >= -at.y + icon_h, "below the icon of a panel at the top"
+        assert 0 <= x and x + w <= SCREEN_W, "inside the screen"
+        shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=xserver).convert("RGB")
+        ink = sum(1 for px in shot.get_flattened_data() if sum(abs(a - b) for a, b in zip(px, INK)) < 60)
+        assert ink > 30 * (h / 22), "the words are really drawn on the screen"
+        tray.update(0.7, "working", "Sitting 19 min \u00b7 next break in 11 min")  # it follows the status
+        assert wait_for(lambda: tooltip.text == "Sitting 19 min \u00b7 next break in 11 min", 5)
+        time.sleep(0.2)
+        box = (max(0, x - 40), 0, SCREEN_W, y + h + 8)
+        area = ImageGrab.grab(bbox=box, xdisplay=xserver)
+        ARTIFACTS.mkdir(exist_ok=True)
+        area.resize((area.width * 2, area.height * 2), Image.NEAREST).save(ARTIFACTS / f"tray_tooltip_{height}.png")
+        subprocess.run(["xdotool", "mousemove", "10", str(SCREEN_H - 10)], check=True, timeout=10)
+        assert wait_for(lambda: mapped_tooltip(xconn) is None, 5), "the tooltip stayed after the pointer left"
+        assert tooltip.text is None
+    finally:
+        TRAYER[TRAYER.index("--height") + 1] = "24"
+        host.kill()
