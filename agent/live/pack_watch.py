@@ -70,6 +70,7 @@ class PackWatch:
         if self.pack is not None and self.pack.due(self.wall()):
             from agent.ui import strings
 
+            log.info("the cold pack's time is up (started %s): notice with the bell", f"{self.pack.started:%H:%M}")
             self.pack = None
             self.notice(strings.PACK_DUE_NOTICE, bell=True)
             self.on_change()
