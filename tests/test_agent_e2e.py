@@ -413,6 +413,27 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
     assert "Traceback" not in session.log.read_text()
 
 
+def test_the_panels_today_entry_opens_the_today_window_in_the_window_process(session):
+    """Today is a small window (no more 5-second toast), drawn by the window process from the agent's totals."""
+    from agent.ui import panel
+
+    session.wiggle(2)
+    status = session.status()
+    entries = [key for group in panel.entries(paused=False, standing=status["standing"], can_postpone=False,
+                                              postpone_min=10 / 60)
+               for key, _text in group]
+    session.click(tray_icon_centre(session))
+    [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
+    for _ in range(entries.index("today")):
+        session.xdotool("key", "--window", window, "Down")
+    session.xdotool("key", "--window", window, "Return")
+    session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next test's panel
+    [today] = wait_for(lambda: session.windows("^Upright.+Today$"), 10, "the Today window", session)
+    session.screenshot("e2e_today.png")
+    session.xdotool("key", "--window", today, "Escape")
+    wait_for(lambda: not session.windows("^Upright.+Today$"), 10, "the Today window closed", session)
+
+
 def test_the_window_process_holds_no_network_socket_and_none_of_our_files(session):
     """Every socket the agent and its window process hold is a local Unix socket: no TCP, no UDP."""
     session.wiggle(2)
