@@ -392,8 +392,8 @@ def test_clicking_the_tray_icon_opens_the_panel_and_its_actions_work(session):
     assert session.windows("^Upright$") == []  # choosing an entry closes the panel
 
 
-def test_the_panels_settings_entry_opens_the_real_settings_window(session):
-    """The wiring in agent.live.run names each window class; a wrong name only shows when that window opens."""
+def choose_in_the_panel(session, action: str) -> None:
+    """Click the tray icon, then reach the panel's `action` entry with Down and press Return."""
     from agent.ui import panel
 
     session.wiggle(2)
@@ -403,10 +403,15 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
                for key, _text in group]
     session.click(tray_icon_centre(session))
     [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
-    for _ in range(entries.index("settings")):
+    for _ in range(entries.index(action)):
         session.xdotool("key", "--window", window, "Down")
     session.xdotool("key", "--window", window, "Return")
     session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next test's panel
+
+
+def test_the_panels_settings_entry_opens_the_real_settings_window(session):
+    """The wiring in agent.live.run names each window class; a wrong name only shows when that window opens."""
+    choose_in_the_panel(session, "settings")
     wait_for(lambda: session.windows("^Upright.+settings$"), 10, "the settings window", session)
     session.screenshot("e2e_settings.png")
     assert session.agent.poll() is None
@@ -415,19 +420,7 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
 
 def test_the_panels_today_entry_opens_the_today_window_in_the_window_process(session):
     """Today is a small window (no more 5-second toast), drawn by the window process from the agent's totals."""
-    from agent.ui import panel
-
-    session.wiggle(2)
-    status = session.status()
-    entries = [key for group in panel.entries(paused=False, standing=status["standing"], can_postpone=False,
-                                              postpone_min=10 / 60)
-               for key, _text in group]
-    session.click(tray_icon_centre(session))
-    [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
-    for _ in range(entries.index("today")):
-        session.xdotool("key", "--window", window, "Down")
-    session.xdotool("key", "--window", window, "Return")
-    session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next test's panel
+    choose_in_the_panel(session, "today")
     [today] = wait_for(lambda: session.windows("^Upright.+Today$"), 10, "the Today window", session)
     session.screenshot("e2e_today.png")
     session.xdotool("key", "--window", today, "Escape")

@@ -9,11 +9,9 @@ import pytest
 
 from agent.core.totals import Totals
 from agent.ui import strings
-from agent.ui.panel import Panel
 from agent.ui.today_window import TodayWindow
 from tests.reading_windows import clipped
-from tests.ui_desktop import (click, mapped_texts, press, screen_rect, screenshot, upright_windows, wait_until,
-                              wrapper_id)
+from tests.ui_desktop import mapped_texts, press, screen_rect, screenshot, upright_windows, wait_until, wrapper_id
 
 MONITOR = (0, 0, 1280, 800)
 DAY = Totals(sitting_s=3 * 3600 + 12 * 60, longest_bout_s=48 * 60, standing_s=25 * 60, breaks_taken=1,
@@ -26,15 +24,6 @@ def open_today(root, shown):
         return shown(TodayWindow(root, totals, options.pop("geometry", MONITOR), **options), "the Today window")
 
     return _open
-
-
-def test_the_panel_entry_asks_for_today(root):
-    chosen = []
-    panel = Panel(root, chosen.append, MONITOR, paused=False, standing=False, can_postpone=False)
-    entry = panel.button("today")
-    assert entry.cget("text") == strings.PANEL_TODAY
-    click(root, entry)
-    assert wait_until(root, lambda: chosen == ["today"])
 
 
 def test_one_sentence_a_line_each_count_in_its_plural(root, open_today):
