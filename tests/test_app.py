@@ -579,7 +579,8 @@ def test_without_a_today_window_the_lines_come_as_a_notice_and_statistics_off_sa
     agent.work(5 * MIN)
     agent.app.act("today")
     [notice] = agent.windows("notice")
-    assert notice.kwargs["args"][1].split("\n")[2:4] == ["0 breaks taken", "0 natural breaks (time away from the computer)"]
+    assert notice.kwargs["args"][1].split("\n")[2:4] == ["0 breaks taken",
+                                                        "0 natural breaks (time away from the computer)"]
     agent = Agent(features__statistics=False)
     agent.app.windows.today = agent._window("today")
     agent.app.act("today")

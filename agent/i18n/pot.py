@@ -4,7 +4,8 @@
     python -m agent.i18n.pot --check    exit 1, saying what to run, if either is out of date
 
 Run it after changing any text the user reads. The messages are every
-``_("...")`` and ``ngettext("...", "...", n)`` (a message with plural forms) in ``agent/ui/`` (read with :mod:`ast`, not imported, so no
+``_("...")`` and ``ngettext("...", "...", n)`` (a message with plural forms)
+in ``agent/ui/`` (read with :mod:`ast`, not imported, so no
 display is needed), the readable fields of ``assets/content/*.toml``
 (:func:`agent.content.texts.messages`) and of the exercise files
 ``assets/exercises/*.toml`` (:data:`EXERCISE_TEXTS`; the windows look them

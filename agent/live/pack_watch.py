@@ -62,8 +62,7 @@ class PackWatch:
 
     def seconds_until_due(self) -> Optional[float]:
         """When the agent must wake to take a cold pack off (None: nothing to do)."""
-        left = self.pack.left_s(self.wall()) if self.pack is not None else None
-        return left
+        return self.pack.left_s(self.wall()) if self.pack is not None else None
 
     def run_due(self) -> None:
         """A cold pack whose time is up: say so, with the bell; the timer is done."""
