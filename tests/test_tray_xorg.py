@@ -6,7 +6,8 @@ restarts, bounded stop, and no tray host at all.
 
 The display is one Xvfb picks free, or $UPRIGHT_TRAY_TEST_DISPLAY where set. Writes
 tests/artifacts/tray_docked.png (the tray area, x4, once per state) and
-tests/artifacts/tray_dock_time.txt (measured start() -> docked).
+tests/artifacts/tray_dock_time.txt (measured start() -> docked), and
+tests/artifacts/tray_tooltip_{top,bottom}_{22,48}.png (Upright's own tooltip, x2).
 """
 
 from __future__ import annotations
@@ -384,14 +385,16 @@ def mapped_tooltip(conn):
     return None
 
 
-@pytest.mark.parametrize("height", [22, 48])
-def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(xserver, xconn, make_tray, height):
+@pytest.mark.parametrize("edge, height", [("top", 22), ("top", 48), ("bottom", 22)])
+def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(xserver, xconn, make_tray, edge,
+                                                                                height):
     from PIL import Image, ImageGrab
 
     from agent.tray.x11_tooltip import HOVER_DELAY_S, INK
 
     host = Trayer(xconn)
     TRAYER[TRAYER.index("--height") + 1] = str(height)
+    TRAYER[TRAYER.index("--edge") + 1] = edge
     try:
         host.start()
         tray = make_tray()
@@ -410,7 +413,10 @@ def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(
         assert tooltip.image.height >= height * 0.7, "the text follows the panel's size"
         at = icon.translate_coords(xconn.screen().root, 0, 0)
         x, y, w, h = tip
-        assert y >= -at.y + icon_h, "below the icon of a panel at the top"
+        if edge == "top":
+            assert y >= -at.y + icon_h, "below the icon of a panel at the top"
+        else:
+            assert y + h <= -at.y, "above the icon of a panel at the bottom"
         assert 0 <= x and x + w <= SCREEN_W, "inside the screen"
         shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=xserver).convert("RGB")
         ink = sum(1 for px in shot.get_flattened_data() if sum(abs(a - b) for a, b in zip(px, INK)) < 60)
@@ -418,13 +424,15 @@ def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(
         tray.update(0.7, "working", "Sitting 19 min \u00b7 next break in 11 min")  # it follows the status
         assert wait_for(lambda: tooltip.text == "Sitting 19 min \u00b7 next break in 11 min", 5)
         time.sleep(0.2)
-        box = (max(0, x - 40), 0, SCREEN_W, y + h + 8)
-        area = ImageGrab.grab(bbox=box, xdisplay=xserver)
+        box = (max(0, x - 40), min(y, -at.y) - 8, SCREEN_W, max(y + h, -at.y + icon_h) + 8)
+        area = ImageGrab.grab(bbox=(box[0], max(0, box[1]), box[2], min(SCREEN_H, box[3])), xdisplay=xserver)
         ARTIFACTS.mkdir(exist_ok=True)
-        area.resize((area.width * 2, area.height * 2), Image.NEAREST).save(ARTIFACTS / f"tray_tooltip_{height}.png")
-        subprocess.run(["xdotool", "mousemove", "10", str(SCREEN_H - 10)], check=True, timeout=10)
+        area.resize((area.width * 2, area.height * 2), Image.NEAREST).save(
+            ARTIFACTS / f"tray_tooltip_{edge}_{height}.png")
+        subprocess.run(["xdotool", "mousemove", "10", str(SCREEN_H // 2)], check=True, timeout=10)
         assert wait_for(lambda: mapped_tooltip(xconn) is None, 5), "the tooltip stayed after the pointer left"
         assert tooltip.text is None
     finally:
         TRAYER[TRAYER.index("--height") + 1] = "24"
+        TRAYER[TRAYER.index("--edge") + 1] = "top"
         host.kill()
