@@ -140,7 +140,9 @@ def _run_with(server: control.Server, live) -> int:
     from agent.live.pack_watch import PackWatch
 
     def notice(text: str, bell: bool = False):
-        return windows.notice(root, text, windows.geometry(root), 12, bell=bell)
+        """A guide's notice; one with the bell (a cold pack's time is up) stays a minute: the person
+        may be lying down, away from the screen, when it rings."""
+        return windows.notice(root, text, windows.geometry(root), 60 if bell else 12, bell=bell)
 
     guides = Guides(root, remote.geometry, notice, spasm=rotation, ui=RemoteGuideWindows(process),
                     packs=PackWatch(clock.wall, notice))
