@@ -500,6 +500,8 @@ def test_the_today_window_gets_the_days_totals():
                                                           natural_breaks=2, postponed=4), None)
     assert process.opened[0][:2] == ("today", TODAY_ARGS)
     protocol.encode("open", id=1, kind="today", args=process.opened[0][1])  # a valid message
+    RemoteWindows(process, None, dict).today(None, Totals(breaks_taken=2.0, sitting_s=60), None)  # a hand-edited file
+    protocol.encode("open", id=2, kind="today", args=process.opened[1][1])
 
 
 def test_the_spasm_guides_timer_is_told_to_the_agent_and_a_notice_can_ring():

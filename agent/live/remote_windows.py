@@ -88,8 +88,10 @@ class RemoteWindows:
 
 
     def today(self, _root, totals, _geometry) -> RemoteWindow:
-        """The Today window, with the day's totals (`agent.core.totals.Totals`)."""
-        return self.process.open("today", {name: getattr(totals, name) for name in TODAY_FIELDS})
+        """The Today window, with the day's totals (`agent.core.totals.Totals`): times in seconds, counts
+        as whole numbers (a session file edited by hand may hold 2.0)."""
+        return self.process.open("today", {name: float(getattr(totals, name)) if name.endswith("_s")
+                                           else int(getattr(totals, name)) for name in TODAY_FIELDS})
 
 
 #: The totals the Today window shows (its ``open`` args).
