@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -427,6 +428,31 @@ def test_the_panels_today_entry_opens_the_today_window_in_the_window_process(ses
     wait_for(lambda: not session.windows("^Upright.+Today$"), 10, "the Today window closed", session)
 
 
+def tray_title(session) -> str:
+    """The tray icon's title, which is the tooltip's status line (Upright's own tooltip shows it)."""
+    [icon] = session.xdotool("search", "--classname", "^uprightSystemTrayIcon$").split()
+    return session.xdotool("getwindowname", icon)
+
+
+def test_the_cold_pack_timer_outlives_the_spasm_guide(session):
+    """Start a cold pack in the real guide (keys), close the guide: the agent's tray line still says when it comes off."""
+    choose_in_the_panel(session, "spasm_guide")
+    [guide] = wait_for(lambda: session.windows("^Upright.+spasm$"), 10, "the spasm guide", session)
+    time.sleep(1)  # the guide takes the keyboard once mapped: Today, Yesterday, 2 and 3 days ago, then the pack
+    for _ in range(4):
+        session.xdotool("key", "--window", guide, "Tab")
+    session.xdotool("key", "--window", guide, "Return")
+    session.xdotool("keyup", "Return")
+    line = wait_for(lambda: re.search(r"Cold pack off at \d\d:\d\d", tray_title(session)), 10,
+                    "the tray's cold-pack line", session)
+    session.screenshot("e2e_spasm_guide_pack.png")
+    session.xdotool("key", "--window", guide, "Escape")
+    wait_for(lambda: not session.windows("^Upright.+spasm$"), 10, "the guide closed", session)
+    time.sleep(1)
+    session.screenshot("e2e_spasm_guide_closed.png")  # the "keeps running" notice
+    assert line.group(0) in tray_title(session), "the timer ended with its window"
+
+
 def test_the_window_process_holds_no_network_socket_and_none_of_our_files(session):
     """Every socket the agent and its window process hold is a local Unix socket: no TCP, no UDP."""
     session.wiggle(2)
@@ -578,7 +604,6 @@ def test_the_history_keeps_only_that_and_when(session):
     assert db.execute("SELECT count(*) FROM breaks WHERE outcome = 'ended_early'").fetchone() == (1,)
     texts = {value for table in ("days", "breaks") for row in db.execute(f"SELECT * FROM {table}")
              for value in row if isinstance(value, str)}
-    import re
 
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held|ended_early",
                             text) for text in texts), texts  # dates, times, session ids, outcomes: nothing else
