@@ -425,6 +425,7 @@ def test_the_panels_today_entry_opens_the_today_window_in_the_window_process(ses
     [today] = wait_for(lambda: session.windows("^Upright.+Today$"), 10, "the Today window", session)
     session.screenshot("e2e_today.png")
     session.xdotool("key", "--window", today, "Escape")
+    session.xdotool("keyup", "Escape")  # the window is gone before the release: else Esc auto-repeats on
     wait_for(lambda: not session.windows("^Upright.+Today$"), 10, "the Today window closed", session)
 
 
@@ -447,6 +448,7 @@ def test_the_cold_pack_timer_outlives_the_spasm_guide(session):
                     "the tray's cold-pack line", session)
     session.screenshot("e2e_spasm_guide_pack.png")
     session.xdotool("key", "--window", guide, "Escape")
+    session.xdotool("keyup", "Escape")
     wait_for(lambda: not session.windows("^Upright.+spasm$"), 10, "the guide closed", session)
     time.sleep(1)
     session.screenshot("e2e_spasm_guide_closed.png")  # the "keeps running" notice
