@@ -26,8 +26,6 @@ from agent.ui import protocol
 
 log = logging.getLogger("agent.ui.host")
 
-MAP_POLL_MS = 5  # how often to look whether a new window is mapped yet (only until it is)
-
 
 class Host:
     """The windows of one window process, keyed by the agent's window id."""
@@ -127,14 +125,19 @@ class Host:
         take(args)
 
     def _when_mapped(self, window_id: int, top, arrived: float) -> None:
-        try:
-            mapped = bool(top.winfo_ismapped())
-        except Exception:  # noqa: BLE001 - closed before it was mapped
-            return
-        if mapped:
-            self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
+        """Say ``opened`` once the window is mapped: at once if it is, else on its <Map> event (before
+        anything the window left for later, such as the break window's figure)."""
+        said = []
+
+        def opened(event=None) -> None:
+            if not said and (event is None or event.widget is top):
+                said.append(True)
+                self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
+
+        if top.winfo_ismapped():
+            opened()
         else:
-            self.root.after(MAP_POLL_MS, self._when_mapped, window_id, top, arrived)
+            top.bind("<Map>", opened, add="+")
 
     def _closed(self, window_id: int) -> None:
         self.updates.pop(window_id, None)
