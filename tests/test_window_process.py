@@ -49,6 +49,14 @@ def test_every_message_survives_encoding():
     (b'{"v": 1, "type": "link", "id": 1}', "field 'link' missing"),
     (b'{"v": 1, "type": "save", "id": 1, "what": "settings", "data": {}}', "unknown record 'settings'"),
     (b"\xff\xfe", "not JSON"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "reset": false}', "field 'value' missing"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "value": null, "reset": false}',
+     "setting: no value, and not a reset"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "value": [1], "reset": false}',
+     "field 'value' missing or not"),
+    (b'{"v": 1, "type": "autostart", "id": 1, "on": "yes"}', "field 'on' missing or not bool"),
+    (b'{"v": 1, "type": "update", "id": 1}', "field 'args' missing"),
+    (b'{"v": 1, "type": "open", "id": 1, "kind": "week", "args": {"week": {}}}', "field 'month' missing"),
 ])
 def test_bad_lines_are_refused_with_a_reason(line, why):
     with pytest.raises(protocol.BadMessage, match=why.replace("(", r"\(")):

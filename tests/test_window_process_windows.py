@@ -247,3 +247,14 @@ def test_this_week_in_the_window_process_shows_what_the_agent_read(root, agent):
     click(root, window.month_button)
     assert wait_until(root, lambda: window.report.span == "month") and len(window.report.days) == 30
     screenshot("window_process_week", screen_rect(window.top))
+
+
+def test_an_update_that_does_not_fit_the_window_is_logged_and_ignored(root, agent, caplog):
+    from agent.settings import layers
+
+    caplog.set_level(logging.WARNING, "agent.ui.host")
+    asked = agent.settings(None, layers.load, lambda: None, None)
+    window = agent.opened(asked.id, "the settings window")
+    agent.loop.send("update", id=asked.id, args={"effective": "everything", "autostart": {}})
+    assert wait_until(root, lambda: "ignored an update" in caplog.text)
+    assert "field 'effective' missing or not dict" in caplog.text and window.is_open

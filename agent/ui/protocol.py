@@ -15,8 +15,8 @@ Agent -> window process:
 * ``close`` {id}: close it, no choice reported (e.g. a natural break);
 * ``focus`` {id}: give it the keyboard (the person paused typing) or raise it;
 * ``ping``  {seq}: answer with ``pong`` (the agent's hang check);
-* ``update`` {id, args}: new state for open window `id`, same fields as its ``open`` args (`UPDATES`: the
-  Settings window after a change or a new policy);
+* ``update`` {id, args}: new state for open window `id`, checked like its ``open`` args (so far only the
+  Settings window takes one: after a change it asked for, or a new policy);
 * ``quit``  {}: close everything and exit.
 
 Window process -> agent:
@@ -110,8 +110,6 @@ ARGS.update({
     # the reports of the last 7 and 30 days, read by the agent (`agent.history.summary.to_plain`)
     "week": {"week": (dict,), "month": (dict,)},
 })
-#: The window kinds an ``update`` may go to.
-UPDATES = ("settings",)
 
 #: Values some fields must take.
 CHOICES = ("start", "done", "postpone", "skip", "hurts")
