@@ -134,7 +134,11 @@ class Host:
                 said.append(True)
                 self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
 
-        if top.winfo_ismapped():
+        try:
+            mapped = bool(top.winfo_ismapped())
+        except Exception:  # noqa: BLE001 - closed before it was mapped
+            return
+        if mapped:
             opened()
         else:
             top.bind("<Map>", opened, add="+")
