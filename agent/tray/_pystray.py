@@ -74,6 +74,9 @@ from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
 
 log = logging.getLogger("agent.tray")
 
+#: The largest square the X11 icon asks a tray host for (a very thick panel).
+MAX_ICON_SIDE = 128
+
 #: How long a call into the X thread may take before we give up on it.
 DISPATCH_TIMEOUT_S = 1.0
 
@@ -118,6 +121,7 @@ def _xorg_icon_class():
 def _build_xorg_class(xorg):
     import Xlib.error
     import Xlib.X as X
+    import Xlib.Xutil as Xutil
 
     class _Call:
         """One method call handed to the X thread, and its outcome."""
@@ -146,6 +150,7 @@ def _build_xorg_class(xorg):
             self._stopping = False
             self._in_socket = False
             self._mapped = False
+            self._asked_side = 0  # the square we last asked the tray host for (0: pystray's 24)
             self._loop_thread: Optional[threading.Thread] = None
             self._calls: dict = {}
             self._call_serial = 0
@@ -386,6 +391,26 @@ def _build_xorg_class(xorg):
             self._icon_data = None
             self._draw()
 
+        # -- fix 8: as large as the panel ----------------------------------------
+        def _on_expose(self, event):
+            if event.type == X.ConfigureNotify and event.window.id == self._window.id:
+                self._fit_to_socket(event.width, event.height)
+            super()._on_expose(event)
+
+        def _fit_to_socket(self, width: int, height: int) -> None:
+            """pystray asks for at least 24x24, so a 48 px trayer gives a 24x46 socket
+            and the icon was drawn 24 px in a 48 px panel. Once docked, ask for a
+            square as large as the socket's long side (the panel's thickness):
+            the host resizes the socket, and the next ConfigureNotify draws at that size."""
+            side = min(MAX_ICON_SIDE, max(width, height))
+            if not self._in_socket or side <= max(self._asked_side, min(width, height)):
+                return
+            self._asked_side = side
+            with xorg.display_manager(self._display):
+                self._window.set_wm_normal_hints(flags=Xutil.PSize | Xutil.PMinSize, width=side, height=side,
+                                                 min_width=side, min_height=side)
+                self._window.configure(width=side, height=side)
+
         def _on_unmap_notify(self, event):
             if event.window.id == self._window.id:
                 self._mapped = False
@@ -473,6 +498,7 @@ def _build_xorg_class(xorg):
         def _recreate_window(self):
             log.warning("tray: the icon window was destroyed; recreating it.")
             self._in_socket = self._mapped = False
+            self._asked_side = 0
             self._set_docked(False)
             self._systray_manager = None
             self._requested_manager = None
