@@ -6,7 +6,7 @@ its own look, chosen to stay distinct at 16 px and for colour-blind users
 (every state differs in shape, not only in colour):
 
 * ``working``   teal arc on a light track, a small seated figure in the
-  white centre (Upright's own mark, at rest while the clock runs);
+  white centre from 20 px (Upright's own mark; below that it is a smudge);
 * ``break_due`` a calm full amber ring round a small standing figure: time to
   get up (not an error: no red, no "!");
 * ``paused``    grey track with two pause bars in the centre;

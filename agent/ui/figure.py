@@ -6,9 +6,13 @@ skeleton says where every joint is at a moment of it
 the floor or mat, the chair or desk, the figure, and a soft glow on the
 muscles an exercise tightens without moving much.
 
-Limbs are thick lines with round ends, drawn four times larger and
-scaled down with a Lanczos filter, so edges are smooth and crisp at 1x and
-2x. Far-side limbs are paler, which reads as depth without any shading.
+Limbs are thick lines with round ends and the trunk a tapered shape that
+bends with the spine, drawn four times larger and scaled down with a
+Lanczos filter, so edges are smooth and crisp at 1x and 2x. Far-side limbs
+are paler, which reads as depth without any shading; the near arm and leg
+have a thin gap round them, so an arm hanging beside the trunk still reads
+as an arm. :func:`draw_pair` puts the start pose, an arrow and the end pose
+side by side, for a list or a still picture.
 Every exercise is scaled the same way as long as it fits, so figures are
 the same size from one exercise to the next. Nothing here touches the
 display; it is safe from any thread.
