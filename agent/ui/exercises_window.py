@@ -212,6 +212,7 @@ class PairPicture:
             self._after = None
         self._reasons.clear()
         self.shown_phase = None
+        self.frames.clear()  # about 1.2 MiB of frames per exercise: kept only while it moves
         try:
             self.label.configure(image=self.still)
         except tk.TclError:
