@@ -57,6 +57,11 @@ Plus robustness fixes found on the way:
   display a second time; ours only closes it, once.
 * The window title is ``WM_NAME`` (Latin-1); we also set ``_NET_WM_NAME``
   and never let an unencodable character raise.
+* pystray asks for at least 24x24, so a 48 px trayer gave a 24x46 socket and
+  a 24 px icon. Once docked, ours asks for a square as thick as the panel.
+
+On Windows pystray saves the 64 px picture and Windows shrinks it to the
+tray's 16 px; :func:`_win32_icon_class` draws it at the tray's size instead.
 """
 
 from __future__ import annotations
@@ -116,6 +121,56 @@ def _xorg_icon_class():
 
         _XORG_CLASS = _build_xorg_class(_xorg)
     return _XORG_CLASS
+
+
+_WIN32_CLASS = None
+
+
+def _win32_icon_class():
+    """pystray's win32 ``Icon``, drawing at the tray's own size (built once, on demand)."""
+    global _WIN32_CLASS
+    if _WIN32_CLASS is None:
+        from pystray import _win32
+
+        _WIN32_CLASS = _build_win32_class(_win32)
+    return _WIN32_CLASS
+
+
+def _build_win32_class(backend):
+    import ctypes
+    import os
+    import tempfile
+
+    from pystray._util import win32
+
+    class UprightWin32Icon(backend.Icon):
+        """pystray saves the 64 px picture as an ICO and lets Windows shrink it to
+        the tray's 16 px (20 or 24 at a higher DPI): the ring blurs and the little
+        figure becomes a smudge. Ours draws the picture at the tray's size
+        (``SM_CXSMICON``), as the X11 icon does."""
+
+        def __init__(self, *args, renderer: Callable[[int], Image.Image], **kwargs):
+            self._renderer = renderer
+            super().__init__(*args, **kwargs)
+
+        def _assert_icon_handle(self):
+            if self._icon_handle:
+                return
+            side = ctypes.windll.user32.GetSystemMetrics(SM_CXSMICON) or 16
+            fd, path = tempfile.mkstemp(".ico")
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    self._renderer(side).save(file, format="ICO", sizes=[(side, side)])
+                self._icon_handle = win32.LoadImage(None, path, win32.IMAGE_ICON, side, side,
+                                                    win32.LR_LOADFROMFILE)
+            finally:
+                os.unlink(path)
+
+    return UprightWin32Icon
+
+
+#: GetSystemMetrics: the width of a small icon, the size the notification area shows.
+SM_CXSMICON = 49
 
 
 def _build_xorg_class(xorg):
@@ -618,6 +673,8 @@ class PystrayTray(BaseTray):
                         self._name, image, self._title, menu,
                         renderer=self._render, background=self._background,
                     )
+                elif self.backend == "win32":
+                    icon = _win32_icon_class()(self._name, image, self._title, menu, renderer=self._render)
                 else:
                     icon = pystray.Icon(self._name, image, self._title, menu)
             except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
