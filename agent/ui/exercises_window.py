@@ -168,7 +168,7 @@ class PairPicture:
     """An exercise's start -> end picture in a label; its end pose moves (start,
     to the end, a pause, back) while the pointer is on it or ``follow``'s widget
     has the keyboard, and rests as the still pair otherwise. Frames are drawn on
-    first use, so the window opens at once. Tk thread only."""
+    first use, so the window opens at once, and dropped when it rests. Tk thread only."""
 
     def __init__(self, parent: tk.Misc, exercise: Exercise, size: int) -> None:
         self.exercise, self.size = exercise, size
