@@ -225,12 +225,13 @@ def test_docks_into_trayer_and_draws(xserver, xconn, trayer, make_tray):
 TRAY_STATES = [(0.3, "working"), (1.0, "break_due"), (0.4, "paused"), (0.5, "standing"), (0.0, "away")]
 
 
-@pytest.mark.parametrize("panel", [24, 48])
+@pytest.mark.parametrize("panel", [24, 48, 200])
 def test_the_icon_is_as_large_as_the_panel(xserver, xconn, make_tray, panel):
     """pystray asks for 24x24, which a 48 px trayer showed as a 24 px icon in a
-    24x46 socket. The icon asks for a square as thick as the panel and is drawn
-    at that size: 46 px in a 48 px trayer, 22 in a 24 px one. Writes
-    tests/artifacts/tray_panel_<panel>.png (every state, at 100 % and x2)."""
+    24x46 socket. The icon asks for a square as thick as the panel, up to 64 px,
+    and is drawn at that size: 46 px in a 48 px trayer, 22 in a 24 px one, 64 in
+    a 200 px one. Writes tests/artifacts/tray_panel_<panel>.png (every state, at
+    100 % and x2)."""
     from PIL import Image, ImageGrab
 
     host = Trayer(xconn, height=panel)
@@ -238,21 +239,23 @@ def test_the_icon_is_as_large_as_the_panel(xserver, xconn, make_tray, panel):
     try:
         tray = make_tray()
         assert tray.start() is True and tray.wait_docked(5)
-        expected = panel - 2  # trayer's socket: the panel less its 1 px border
+        expected = min(panel - 2, 64)  # trayer's socket is the panel less its 1 px border
 
-        def fits() -> bool:  # square, or at most pystray's 24 px minimum wide in a thin panel
+        def fits() -> bool:  # the short side is the icon's; the long one at most the panel
             width, height = geometry(xconn, tray.window_id)
-            return min(width, height) == expected and max(width, height) <= max(expected, 24)
+            return min(width, height) == expected and max(width, height) <= max(panel - 2, 24)
 
         assert wait_for(fits, 5), f"socket {geometry(xconn, tray.window_id)} in a {panel} px panel"
+        width, height = geometry(xconn, tray.window_id)
         window = xconn.create_resource_object("window", tray.window_id)
         pos = window.translate_coords(xconn.screen().root, 0, 0)
+        left, top = -pos.x + (width - expected) // 2, -pos.y + (height - expected) // 2  # the icon, centred
         shots = []
         for progress, state in TRAY_STATES:
             tray.update(progress, state, state)
             time.sleep(0.2)
-            shot = ImageGrab.grab(bbox=(-pos.x, -pos.y, -pos.x + expected, -pos.y + expected), xdisplay=xserver)
-            # The ring reaches the socket's edges: drawn at its size, not a small icon in a big socket.
+            shot = ImageGrab.grab(bbox=(left, top, left + expected, top + expected), xdisplay=xserver)
+            # The ring reaches the icon's edges: drawn at its size, not a small icon in a big socket.
             ink = ImageChops.difference(shot.convert("RGB"), Image.new("RGB", shot.size, shot.getpixel((0, 0))))
             box = ink.convert("L").point(lambda v: 255 if v > 40 else 0).getbbox()
             assert box is not None and box[2] - box[0] >= expected - 4 and box[3] - box[1] >= expected - 4, (

@@ -79,8 +79,9 @@ from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
 
 log = logging.getLogger("agent.tray")
 
-#: The largest square the X11 icon asks a tray host for (a very thick panel).
-MAX_ICON_SIDE = 128
+#: The largest square the X11 icon asks a tray host for, as the StatusNotifier item's largest
+#: picture: a side panel 200 px thick (trayer --edge left --height 200) gets 64, not 198.
+MAX_ICON_SIDE = 64
 
 #: How long a call into the X thread may take before we give up on it.
 DISPATCH_TIMEOUT_S = 1.0
