@@ -312,8 +312,9 @@ def test_windows_open_in_a_child_process_and_tk_never_loads_in_the_agent(session
 #: Each panel entry that opens a window, and the kind of window the agent logs as mapped (the
 #: walk-through opens by itself at first run: its entry would raise that one).
 WINDOW_ENTRIES = {"posture": "checklist", "exercises": "exercises", "spasm_guide": "spasm_guide",
-                  "lifting": "lifting", "red_flags": "red_flags", "today": "notice",
-                  "this_week": "week", "settings": "settings", "break_now": "break"}
+                  "lifting": "lifting", "red_flags": "red_flags", "today": "today",
+                  "this_week": "week", "settings": "settings", "break_now": "break",
+                  "pause_30": "notice"}  # last: pausing changes the panel (its notice confirms the pause)
 
 
 def test_every_kind_of_window_opens_in_the_child_and_the_agent_never_loads_tk(desktop, tmp_path):
