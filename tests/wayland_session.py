@@ -1,4 +1,4 @@
-"""Headless Wayland compositors for tests: sway (wlroots) and mutter (GNOME), as a test user.
+"""Headless Wayland compositors for tests: sway (wlroots), mutter (GNOME) and KWin (KDE), as a test user.
 
 sway refuses to run as root ("Unable to drop root") and CI runs as root, so
 when the tests run as root the compositor runs as the user `uprightwl`
@@ -8,7 +8,7 @@ root and connects as a client: the socket lives in a private runtime folder.
     with running_sway() as session:      # session.env: WAYLAND_DISPLAY, XDG_RUNTIME_DIR, ...
         ...
 
-Tests skip with the reason where sway or mutter is not installed; CI installs
+Tests skip with the reason where a compositor is not installed; CI installs
 them (scripts/install.sh --test).
 """
 
@@ -258,3 +258,133 @@ def running_sway_with_waybar(bus_address: str, extra: str = "xwayland disable\n"
             yield session
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# KWin trusts a client with its fake input protocol when a desktop file's Exec is the client's program.
+KWIN_INPUT_DESKTOP = """[Desktop Entry]
+Type=Application
+Name=Upright test input
+Exec={python}
+NoDisplay=true
+X-KDE-Wayland-Interfaces=org_kde_kwin_fake_input
+"""
+SYSTEM_PYTHON = "/usr/bin/python3"
+INPUT_PYTHON = "upright-fake-input-python3"
+
+
+def _plain_copy(program: str, folder: str, name: str) -> str:
+    """`program` copied into `folder` as `name`, executable by all, without extended attributes.
+
+    kwin_wayland carries a file capability (cap_sys_resource) that a container
+    may not grant, which makes the original refuse to start ("Operation not
+    permitted"); KWin only uses it to raise its priority, which a test does not
+    need. The fake input client runs on its own copy of python3: KWin reads the
+    interfaces from the *first* desktop file whose Exec is the client's program,
+    and Debian's python3.X.desktop names /usr/bin/python3.X too.
+    """
+    copy = os.path.join(folder, name)
+    shutil.copyfile(os.path.realpath(program), copy)
+    os.chmod(copy, 0o755)
+    return copy
+
+
+@contextlib.contextmanager
+def running_kwin() -> Iterator[Session]:
+    """A headless KWin (`--virtual`) with its own session bus, as the test user.
+
+    KWin's data folder holds a desktop file that lets the system's python3 use
+    the fake input protocol (see tests/kwin_fake_input_client.py).
+    """
+    if shutil.which("kwin_wayland") is None or shutil.which("dbus-run-session") is None:
+        pytest.skip("kwin_wayland is not installed (Debian: apt-get install --no-install-recommends kwin-wayland)")
+    prefix, uid = _user()
+    runtime = _runtime_dir(uid)
+    applications = os.path.join(runtime, "share", "applications")
+    os.makedirs(applications)
+    binary_folder = tempfile.mkdtemp(prefix="wayland-up6-kwin-")
+    os.chmod(binary_folder, 0o755)
+    kwin = _plain_copy(shutil.which("kwin_wayland"), binary_folder, "kwin_wayland")
+    python = _plain_copy(SYSTEM_PYTHON, binary_folder, INPUT_PYTHON)
+    with open(os.path.join(applications, "upright-test-input.desktop"), "w") as handle:
+        handle.write(KWIN_INPUT_DESKTOP.format(python=python))
+    for folder, _dirs, files in os.walk(runtime):
+        os.chown(folder, uid, -1)
+        for name in files:
+            os.chown(os.path.join(folder, name), uid, -1)
+    log_path = os.path.join(runtime, "kwin.log")
+    env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": runtime, "HOME": runtime,
+           "XDG_DATA_HOME": os.path.join(runtime, "share")}
+    with open(log_path, "w") as log:
+        if shutil.which("kbuildsycoca5"):  # KWin finds desktop files through this cache; else it builds it late
+            subprocess.run([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()), "kbuildsycoca5"],
+                           stdout=log, stderr=subprocess.STDOUT, cwd="/", timeout=60)
+        process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
+                                    "dbus-run-session", "--", kwin, "--virtual",
+                                    "--socket", "wayland-0"],
+                                   stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
+    try:
+        socket = os.path.join(runtime, "wayland-0")
+        _wait_for(socket, process, log_path)
+        yield Session(runtime, {"WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime,
+                                "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}, process, log_path,
+                      {"USER_PREFIX": " ".join(prefix), "INPUT_PYTHON": python})
+    finally:
+        _stop_group(process)
+        shutil.rmtree(runtime, ignore_errors=True)
+        shutil.rmtree(binary_folder, ignore_errors=True)
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Stop a compositor started under dbus-run-session: the whole process group it leads."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 15)
+    _stop(process)
+
+
+class KwinInput:
+    """Keys and pointer motion on KWin's seat, through tests/kwin_fake_input_client.py run as the test user."""
+
+    def __init__(self, session: Session) -> None:
+        import pywayland
+
+        client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kwin_fake_input_client.py")
+        packages = os.path.dirname(os.path.dirname(pywayland.__file__))  # pywayland for the system's python3
+        prefix = session.extra["USER_PREFIX"].split()
+        self.process = subprocess.Popen(
+            [*prefix, "env", "-i", f"XDG_RUNTIME_DIR={session.runtime_dir}", f"PYTHONPATH={packages}",
+             session.extra["INPUT_PYTHON"], client, session.env["WAYLAND_DISPLAY"]],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd="/")
+        ready = self.process.stdout.readline().strip()
+        if ready != "ready":
+            self.process.wait(5)
+            raise RuntimeError(f"the fake input client did not start: {ready} {self.process.stdout.read()}")
+
+    def _do(self, word: str) -> None:
+        self.process.stdin.write(word + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().strip()
+        if answer != "ok":
+            raise RuntimeError(f"the fake input client said {answer!r} to {word!r}")
+
+    def key(self) -> None:
+        """Press and release one key."""
+        self._do("key")
+
+    def nudge(self) -> None:
+        """Move the pointer a little."""
+        self._do("nudge")
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> "KwinInput":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

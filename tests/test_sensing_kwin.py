@@ -1,0 +1,112 @@
+"""The wlroots/KDE Wayland backend against a real headless KWin, input through KWin's fake input protocol.
+
+KWin 5.27 offers both idle protocols, so each test runs once per protocol: the
+backend's own choice (`ext_idle_notifier_v1`, newest first) and the older
+`org_kde_kwin_idle` (what it uses on a KWin without the new one). KWin runs
+without XWayland and no X server is started: the backend can learn of the
+injected input only through the compositor's idle protocol.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+
+import pytest
+
+pytest.importorskip("pywayland", reason="pywayland is not installed (pip install -e '.[test]')")
+
+import agent.sensing._wayland as wayland_backend  # noqa: E402
+from agent.sensing import backend, default_name  # noqa: E402
+from tests.wayland_session import KwinInput, running_kwin  # noqa: E402
+
+RESOLUTION_S = 0.5
+PROTOCOLS = ("ext_idle_notifier_v1", "org_kde_kwin_idle")
+
+
+@pytest.fixture(scope="module")
+def kwin():
+    with running_kwin() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def hands(kwin):
+    with KwinInput(kwin) as fake_input:
+        yield fake_input
+
+
+@pytest.fixture
+def kde_env(kwin, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)  # no X11 anywhere: only Wayland can tell
+    monkeypatch.delenv("UPRIGHT_SENSING_BACKEND", raising=False)
+    for name, value in kwin.env.items():
+        monkeypatch.setenv(name, value)
+    return kwin
+
+
+@pytest.fixture(params=PROTOCOLS)
+def sensing(request, kde_env, monkeypatch):
+    """The backend, speaking one protocol: the other is hidden from its list of known ones."""
+    monkeypatch.setattr(wayland_backend, "IDLE_GLOBALS",
+                        tuple(known for known in wayland_backend.IDLE_GLOBALS if known[0] == request.param))
+    with backend(resolution_s=RESOLUTION_S) as chosen:
+        assert chosen.protocol == request.param
+        yield chosen
+
+
+def test_a_kde_session_picks_the_wayland_backend_and_the_newest_idle_protocol(kde_env):
+    assert default_name("linux", kde_env.env) == "wayland"
+    with backend(resolution_s=RESOLUTION_S) as chosen:
+        assert chosen.NAME == "wayland"
+        assert chosen.protocol == "ext_idle_notifier_v1"  # KWin offers both: newest first
+        assert not chosen.HAS_FULLSCREEN_QUERY  # KWin lists no windows to other clients
+
+
+def test_idle_time_grows_while_quiet_and_drops_at_an_injected_key(sensing, hands):
+    hands.key()
+    assert sensing.idle_seconds() <= RESOLUTION_S
+    time.sleep(RESOLUTION_S + 1.0)
+    quiet = sensing.idle_seconds()
+    assert RESOLUTION_S + 0.7 <= quiet <= RESOLUTION_S + 1.5
+    hands.key()
+    deadline = time.monotonic() + 3
+    while sensing.idle_seconds() > 0.2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sensing.idle_seconds() <= 0.2  # the `resumed` came with the key
+
+
+def test_armed_the_first_pointer_motion_notifies_once(sensing, hands):
+    time.sleep(0.2)
+    heard: queue.Queue = queue.Queue()
+    sensing.arm(heard.put)
+    assert sensing.armed
+    time.sleep(0.5)
+    assert heard.empty()  # quiet: nothing to tell
+    before = time.monotonic()
+    hands.nudge()
+    at = heard.get(timeout=3)
+    assert before <= at <= time.monotonic()
+    assert not sensing.armed
+    hands.nudge()
+    time.sleep(0.3)
+    assert heard.empty()  # once per arm
+
+
+def test_disarmed_input_notifies_nobody(sensing, hands):
+    heard: queue.Queue = queue.Queue()
+    sensing.arm(heard.put)
+    sensing.disarm()
+    hands.key()
+    time.sleep(0.3)
+    assert heard.empty()
+
+
+
+def test_arming_again_after_a_notify_works(sensing, hands):
+    heard: queue.Queue = queue.Queue()
+    for _ in range(2):
+        time.sleep(0.1)
+        sensing.arm(heard.put)
+        hands.key()
+        heard.get(timeout=3)
