@@ -87,6 +87,6 @@ def test_no_inhibitor_no_hold(sensing):
 
 def test_closing_stops_the_watch_thread(gnome_env):
     chosen = backend()
-    thread = chosen._thread
+    thread = chosen._bus_thread.thread
     chosen.close()
     assert not thread.is_alive()
