@@ -4,13 +4,12 @@ KWin 5.27 offers both idle protocols, so each test runs once per protocol: the
 backend's own choice (`ext_idle_notifier_v1`, newest first) and the older
 `org_kde_kwin_idle` (what it uses on a KWin without the new one). KWin runs
 without XWayland and no X server is started: the backend can learn of the
-injected input only through the compositor's idle protocol.
+injected input only through the compositor's idle protocol. The behaviour
+checked is the same as on sway (tests/test_sensing_wayland.py), whose tests run
+here with this module's compositor, backend and hands.
 """
 
 from __future__ import annotations
-
-import queue
-import time
 
 import pytest
 
@@ -19,6 +18,14 @@ pytest.importorskip("pywayland", reason="pywayland is not installed (pip install
 import agent.sensing._wayland as wayland_backend  # noqa: E402
 from agent.sensing import backend, default_name  # noqa: E402
 from tests.wayland_session import KwinInput, running_kwin  # noqa: E402
+
+# The behaviour proved on sway, run here against KWin: pytest gives these tests this module's fixtures.
+from tests.test_sensing_wayland import (  # noqa: E402,F401
+    test_armed_the_first_pointer_motion_notifies_once,
+    test_arming_again_after_a_notify_works,
+    test_disarmed_input_notifies_nobody,
+    test_idle_time_grows_while_quiet_and_drops_at_an_injected_key,
+)
 
 RESOLUTION_S = 0.5
 PROTOCOLS = ("ext_idle_notifier_v1", "org_kde_kwin_idle")
@@ -61,52 +68,3 @@ def test_a_kde_session_picks_the_wayland_backend_and_the_newest_idle_protocol(kd
         assert chosen.NAME == "wayland"
         assert chosen.protocol == "ext_idle_notifier_v1"  # KWin offers both: newest first
         assert not chosen.HAS_FULLSCREEN_QUERY  # KWin lists no windows to other clients
-
-
-def test_idle_time_grows_while_quiet_and_drops_at_an_injected_key(sensing, hands):
-    hands.key()
-    assert sensing.idle_seconds() <= RESOLUTION_S
-    time.sleep(RESOLUTION_S + 1.0)
-    quiet = sensing.idle_seconds()
-    assert RESOLUTION_S + 0.7 <= quiet <= RESOLUTION_S + 1.5
-    hands.key()
-    deadline = time.monotonic() + 3
-    while sensing.idle_seconds() > 0.2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert sensing.idle_seconds() <= 0.2  # the `resumed` came with the key
-
-
-def test_armed_the_first_pointer_motion_notifies_once(sensing, hands):
-    time.sleep(0.2)
-    heard: queue.Queue = queue.Queue()
-    sensing.arm(heard.put)
-    assert sensing.armed
-    time.sleep(0.5)
-    assert heard.empty()  # quiet: nothing to tell
-    before = time.monotonic()
-    hands.nudge()
-    at = heard.get(timeout=3)
-    assert before <= at <= time.monotonic()
-    assert not sensing.armed
-    hands.nudge()
-    time.sleep(0.3)
-    assert heard.empty()  # once per arm
-
-
-def test_disarmed_input_notifies_nobody(sensing, hands):
-    heard: queue.Queue = queue.Queue()
-    sensing.arm(heard.put)
-    sensing.disarm()
-    hands.key()
-    time.sleep(0.3)
-    assert heard.empty()
-
-
-
-def test_arming_again_after_a_notify_works(sensing, hands):
-    heard: queue.Queue = queue.Queue()
-    for _ in range(2):
-        time.sleep(0.1)
-        sensing.arm(heard.put)
-        hands.key()
-        heard.get(timeout=3)
