@@ -201,9 +201,11 @@ def running_mutter() -> Iterator[Session]:
                                    stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
     try:
         _wait_for(os.path.join(runtime, "wayland-0"), process, log_path)
+        # XDG_CONFIG_HOME: the session user's settings (GSettings' dconf database), not this process's.
         yield Session(runtime, {"WAYLAND_DISPLAY": os.path.join(runtime, "wayland-0"), "XDG_RUNTIME_DIR": runtime,
                                 "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "GNOME",
-                                "DBUS_SESSION_BUS_ADDRESS": address}, process, log_path)
+                                "DBUS_SESSION_BUS_ADDRESS": address,
+                                "XDG_CONFIG_HOME": os.path.join(runtime, ".config")}, process, log_path)
     finally:
         _stop(process)
         with contextlib.suppress(ProcessLookupError):
@@ -388,3 +390,33 @@ class KwinInput:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def gnome_settings(session: Session) -> Iterator[None]:
+    """GSettings for a running mutter's user: dconf-service on its session bus, as a GNOME login has.
+
+    `set_gsetting` then changes a key the way GNOME's switches do; readers with
+    the session's environment (XDG_CONFIG_HOME) see the change.
+    """
+    service = "/usr/libexec/dconf-service"
+    if not os.path.exists(service) or shutil.which("gsettings") is None:
+        pytest.skip("needs dconf-service and gsettings (Debian: apt-get install dconf-service libglib2.0-bin)")
+    process = subprocess.Popen([*_user()[0], *_user_env(session), service], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd="/", start_new_session=True)
+    try:
+        yield
+    finally:
+        _stop_group(process)
+
+
+def _user_env(session: Session) -> list[str]:
+    """`env -i` and the variables a program of the compositor's user needs in this session."""
+    return ["env", "-i", "PATH=/usr/bin:/bin", f"HOME={session.runtime_dir}", f"XDG_RUNTIME_DIR={session.runtime_dir}",
+            f"DBUS_SESSION_BUS_ADDRESS={session.env['DBUS_SESSION_BUS_ADDRESS']}"]
+
+
+def set_gsetting(session: Session, schema: str, key: str, value: str) -> None:
+    """`gsettings set` as the session's user: written by dconf-service into the user's database."""
+    subprocess.run([*_user()[0], *_user_env(session), "gsettings", "set", schema, key, value], check=True,
+                   capture_output=True, timeout=15, cwd="/")

@@ -15,7 +15,9 @@ Screen lock: what GNOME's locker says over D-Bus (`agent.sensing.dbus_lock`:
 `org.gnome.ScreenSaver` ActiveChanged and logind's LockedHint). Full screen:
 GNOME does not tell other clients about windows; instead `fullscreen_active`
 says True while an app holds GNOME's idle inhibitor (`org.gnome.SessionManager`
-`IsInhibited`), which presentation and video apps set while they play.
+`IsInhibited`), which presentation and video apps set while they play, and
+while GNOME's own Do Not Disturb switch is on (`agent.sensing.gnome_dnd`), so
+both hold prompts under the `do_not_disturb.fullscreen` setting.
 
 Threading: the watch thread (`agent.bus_thread`) owns a second connection and
 blocks in select() on it and a wake-up pipe, with no timeout; `arm` and
@@ -153,10 +155,12 @@ class MutterSensing(Sensing):
             self._lock_watch.start()
 
     def fullscreen_active(self) -> bool:
-        """An app holds GNOME's idle inhibitor: a presentation or a video is playing."""
+        """An app holds GNOME's idle inhibitor (a presentation or a video is playing), or the person
+        switched GNOME's Do Not Disturb on. Asked only when a prompt is due."""
+        from agent.sensing.gnome_dnd import gnome_do_not_disturb
         from agent.sensing.inhibitors import gnome_idle_inhibited
 
-        return bool(gnome_idle_inhibited(self._query))
+        return bool(gnome_idle_inhibited(self._query) or gnome_do_not_disturb())
 
     # -- lifetime -------------------------------------------------------
 
