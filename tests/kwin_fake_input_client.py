@@ -6,7 +6,7 @@ use) only to programs it trusts: it reads the client's executable from
 whose `X-KDE-Wayland-Interfaces` names the protocol. KWin runs as the test user
 and may not read a root process's /proc entry, so this client runs as that user
 too, as its own process, on its own copy of python3 (`tests.wayland_session.KwinInput` starts it): it reads one word a
-line on stdin (`key`, `nudge`), injects it, then answers `ok` once KWin has
+line on stdin (`key`, `nudge`, `move_to X Y`, `press`, `release`), injects it, then answers `ok` once KWin has
 processed the request (a roundtrip).
 
 It is a script, not an import: it needs only pywayland (found through
@@ -20,7 +20,8 @@ import sys
 from pywayland.client import Display
 from pywayland.protocol_core import Argument, ArgumentType, Global, Interface, Proxy, Resource
 
-KEY_A = 30  # evdev code
+KEY_A = 30  # evdev codes
+BTN_LEFT = 0x110
 PRESSED, RELEASED = 1, 0
 
 
@@ -108,12 +109,16 @@ def serve(display: Display, fake: FakeInputProxy) -> None:
     """Inject what each line of stdin asks for; answer `ok` after KWin has it."""
     print("ready", flush=True)
     for line in sys.stdin:
-        word = line.strip()
+        word, *numbers = line.split()
         if word == "key":
             fake.keyboard_key(KEY_A, PRESSED)
             fake.keyboard_key(KEY_A, RELEASED)
         elif word == "nudge":
             fake.pointer_motion(3.0, 2.0)
+        elif word == "move_to":  # x y, in the compositor's global coordinates
+            fake.pointer_motion_absolute(float(numbers[0]), float(numbers[1]))
+        elif word in ("press", "release"):
+            fake.button(BTN_LEFT, PRESSED if word == "press" else RELEASED)
         else:
             print(f"unknown {word!r}", flush=True)
             continue

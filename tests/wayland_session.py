@@ -131,9 +131,20 @@ def swaymsg(session: Session, *command: str) -> str:
 
 # XWayland started at once; the test process (root on CI) is let in, and learns the display number
 # (wlroots takes the first free one) from a file written by a program sway starts.
-XWAYLAND_CONFIG = """xwayland force
-exec sh -c 'xhost +si:localuser:root >/dev/null 2>&1; echo "$DISPLAY" > "$XDG_RUNTIME_DIR/x-display"'
-"""
+XWAYLAND_MARKER = 'xhost +si:localuser:root >/dev/null 2>&1; echo "$DISPLAY" > "$XDG_RUNTIME_DIR/x-display"'
+XWAYLAND_CONFIG = f"xwayland force\nexec sh -c '{XWAYLAND_MARKER}'\n"
+
+
+def _xwayland_display(session: Session) -> str:
+    """The display the compositor's XWayland took, once the program it started wrote it down."""
+    marker = os.path.join(session.runtime_dir, "x-display")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not (os.path.exists(marker) and open(marker).read().strip()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"XWayland did not start:\n{session.log()[-3000:]}")
+        time.sleep(0.05)
+    time.sleep(0.3)  # xhost ran before the file was written; give the server a moment
+    return open(marker).read().strip()
 
 
 @contextlib.contextmanager
@@ -142,14 +153,7 @@ def running_sway_with_xwayland(config: str = "") -> Iterator[Session]:
     if shutil.which("Xwayland") is None or shutil.which("xhost") is None:
         pytest.skip("needs Xwayland and xhost (Debian: apt-get install xwayland x11-xserver-utils)")
     with running_sway(XWAYLAND_CONFIG + config) as session:
-        marker = os.path.join(session.runtime_dir, "x-display")
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not (os.path.exists(marker) and open(marker).read().strip()):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"XWayland did not start:\n{session.log()[-3000:]}")
-            time.sleep(0.05)
-        time.sleep(0.3)  # xhost ran before the file was written; give the server a moment
-        session.extra["DISPLAY"] = open(marker).read().strip()
+        session.extra["DISPLAY"] = _xwayland_display(session)
         yield session
 
 
@@ -291,11 +295,13 @@ def _plain_copy(program: str, folder: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def running_kwin() -> Iterator[Session]:
+def running_kwin(xwayland: bool = False) -> Iterator[Session]:
     """A headless KWin (`--virtual`) with its own session bus, as the test user.
 
-    KWin's data folder holds a desktop file that lets the system's python3 use
-    the fake input protocol (see tests/kwin_fake_input_client.py).
+    KWin's data folder holds a desktop file that lets a copy of the system's
+    python3 use the fake input protocol (see tests/kwin_fake_input_client.py).
+    `xwayland`: KWin starts XWayland, lets the test process in and names its
+    display in `session.extra["DISPLAY"]`, as `running_sway_with_xwayland` does.
     """
     if shutil.which("kwin_wayland") is None or shutil.which("dbus-run-session") is None:
         pytest.skip("kwin_wayland is not installed (Debian: apt-get install --no-install-recommends kwin-wayland)")
@@ -316,20 +322,30 @@ def running_kwin() -> Iterator[Session]:
     log_path = os.path.join(runtime, "kwin.log")
     env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": runtime, "HOME": runtime,
            "XDG_DATA_HOME": os.path.join(runtime, "share")}
+    options = []
+    if xwayland:  # the program KWin starts once XWayland is up (a file: KWin would read "-c" as its own option)
+        marker = os.path.join(runtime, "x-marker.sh")
+        with open(marker, "w") as handle:
+            handle.write(f"#!/bin/sh\n{XWAYLAND_MARKER}\n")
+        os.chmod(marker, 0o755)
+        options = ["--xwayland", marker]
     with open(log_path, "w") as log:
         if shutil.which("kbuildsycoca5"):  # KWin finds desktop files through this cache; else it builds it late
             subprocess.run([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()), "kbuildsycoca5"],
                            stdout=log, stderr=subprocess.STDOUT, cwd="/", timeout=60)
         process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
                                     "dbus-run-session", "--", kwin, "--virtual",
-                                    "--socket", "wayland-0"],
+                                    "--socket", "wayland-0", *options],
                                    stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
     try:
         socket = os.path.join(runtime, "wayland-0")
         _wait_for(socket, process, log_path)
-        yield Session(runtime, {"WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime,
-                                "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}, process, log_path,
-                      {"USER_PREFIX": " ".join(prefix), "INPUT_PYTHON": python})
+        session = Session(runtime, {"WAYLAND_DISPLAY": socket, "XDG_RUNTIME_DIR": runtime,
+                                    "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}, process, log_path,
+                          {"USER_PREFIX": " ".join(prefix), "INPUT_PYTHON": python})
+        if xwayland:
+            session.extra["DISPLAY"] = _xwayland_display(session)
+        yield session
     finally:
         _stop_group(process)
         shutil.rmtree(runtime, ignore_errors=True)
@@ -376,6 +392,16 @@ class KwinInput:
     def nudge(self) -> None:
         """Move the pointer a little."""
         self._do("nudge")
+
+    def move_to(self, x: int, y: int) -> None:
+        """Put the pointer at (x, y) of the compositor's space."""
+        self._do(f"move_to {x} {y}")
+
+    def click(self) -> None:
+        """Press and release the left button, a human moment apart (X11 apps under XWayland need it)."""
+        for word in ("press", "release"):
+            self._do(word)
+            time.sleep(0.15)
 
     def close(self) -> None:
         self.process.stdin.close()
