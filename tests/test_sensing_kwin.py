@@ -11,6 +11,10 @@ here with this module's compositor, backend and hands.
 
 from __future__ import annotations
 
+import queue
+import time
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("pywayland", reason="pywayland is not installed (pip install -e '.[test]')")
@@ -68,3 +72,33 @@ def test_a_kde_session_picks_the_wayland_backend_and_the_newest_idle_protocol(kd
         assert chosen.NAME == "wayland"
         assert chosen.protocol == "ext_idle_notifier_v1"  # KWin offers both: newest first
         assert not chosen.HAS_FULLSCREEN_QUERY  # KWin lists no windows to other clients
+
+
+@pytest.fixture
+def video(kde_env):
+    """A Wayland window holding an idle inhibitor, as a video player keeps one while it plays."""
+    import subprocess
+    import sys
+
+    client = Path(__file__).with_name("wayland_idle_inhibitor_client.py")
+    player = subprocess.Popen([sys.executable, str(client), kde_env.env["WAYLAND_DISPLAY"]], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert player.stdout.readline().strip() == "inhibiting"
+    yield player
+    player.stdin.close()
+    player.wait(5)
+
+
+def test_while_an_app_holds_an_idle_inhibitor_kwin_tells_no_quiet_and_no_input(sensing, hands, video):
+    """KWin 5.27 offers only inhibitor-bound timers (ext-idle-notify v1, org_kde_kwin_idle): during a video
+    the quiet never counts as away, and the first input after `arm` is not reported (the README says so).
+    Compositors with ext-idle-notify v2 give Upright input-only timers instead."""
+    hands.key()
+    time.sleep(RESOLUTION_S + 1.0)
+    assert sensing.idle_seconds() <= RESOLUTION_S  # quiet, but the timer is held: still "present"
+    heard: queue.Queue = queue.Queue()
+    sensing.arm(heard.put)
+    hands.nudge()
+    time.sleep(0.5)
+    assert heard.empty()
+    sensing.disarm()
