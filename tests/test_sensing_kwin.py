@@ -102,3 +102,35 @@ def test_while_an_app_holds_an_idle_inhibitor_kwin_tells_no_quiet_and_no_input(s
     time.sleep(0.5)
     assert heard.empty()
     sensing.disarm()
+
+
+def test_kwins_own_screen_locker_is_seen_at_once(monkeypatch):
+    """KWin 5.27 carries KDE's screen locker and serves org.freedesktop.ScreenSaver itself; locking it
+    the way Plasma's lock shortcut does (ScreenSaver.Lock) reaches the Wayland backend's lock watch.
+    The locker's greeter cannot draw here (no Qt Wayland plugin), so the screen is never unlocked."""
+    import subprocess
+
+    from tests.wayland_session import shared_session_bus
+
+    with shared_session_bus() as bus, running_kwin(bus_address=bus) as session:
+        monkeypatch.delenv("DISPLAY", raising=False)
+        for name, value in session.env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent")  # the lock comes from KWin only
+        changed: queue.Queue = queue.Queue()
+        with backend(resolution_s=RESOLUTION_S) as sensing:
+            sensing.watch_lock(lambda: changed.put(True))
+            assert sensing._lock_watch.ready.wait(5)
+            assert sensing.screen_locked() is False
+
+            def screensaver(method: str) -> subprocess.CompletedProcess:
+                return subprocess.run(["dbus-send", f"--bus={bus}", "--print-reply",
+                                       "--dest=org.freedesktop.ScreenSaver", "/ScreenSaver",
+                                       f"org.freedesktop.ScreenSaver.{method}"], capture_output=True, timeout=15)
+
+            deadline = time.monotonic() + 15
+            while screensaver("GetActive").returncode and time.monotonic() < deadline:
+                time.sleep(0.2)  # KWin takes the name a moment after its socket is there
+            assert screensaver("Lock").returncode == 0
+            changed.get(timeout=10)
+            assert sensing.screen_locked() is True

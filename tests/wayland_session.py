@@ -295,13 +295,15 @@ def _plain_copy(program: str, folder: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def running_kwin(xwayland: bool = False) -> Iterator[Session]:
+def running_kwin(xwayland: bool = False, bus_address: str | None = None) -> Iterator[Session]:
     """A headless KWin (`--virtual`) with its own session bus, as the test user.
 
     KWin's data folder holds a desktop file that lets a copy of the system's
     python3 use the fake input protocol (see tests/kwin_fake_input_client.py).
     `xwayland`: KWin starts XWayland, lets the test process in and names its
     display in `session.extra["DISPLAY"]`, as `running_sway_with_xwayland` does.
+    `bus_address`: a session bus this process may join too (`shared_session_bus`), instead of
+    dbus-run-session's private one; `session.env` then names it.
     """
     if shutil.which("kwin_wayland") is None or shutil.which("dbus-run-session") is None:
         pytest.skip("kwin_wayland is not installed (Debian: apt-get install --no-install-recommends kwin-wayland)")
@@ -329,12 +331,16 @@ def running_kwin(xwayland: bool = False) -> Iterator[Session]:
             handle.write(f"#!/bin/sh\n{XWAYLAND_MARKER}\n")
         os.chmod(marker, 0o755)
         options = ["--xwayland", marker]
+    bus = ["dbus-run-session", "--"]
+    if bus_address:
+        env["DBUS_SESSION_BUS_ADDRESS"] = bus_address
+        bus = []
     with open(log_path, "w") as log:
         if shutil.which("kbuildsycoca5"):  # KWin finds desktop files through this cache; else it builds it late
             subprocess.run([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()), "kbuildsycoca5"],
                            stdout=log, stderr=subprocess.STDOUT, cwd="/", timeout=60)
         process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
-                                    "dbus-run-session", "--", kwin, "--virtual",
+                                    *bus, kwin, "--virtual",
                                     "--socket", "wayland-0", *options],
                                    stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
     try:
@@ -345,6 +351,8 @@ def running_kwin(xwayland: bool = False) -> Iterator[Session]:
                           {"USER_PREFIX": " ".join(prefix), "INPUT_PYTHON": python})
         if xwayland:
             session.extra["DISPLAY"] = _xwayland_display(session)
+        if bus_address:
+            session.env["DBUS_SESSION_BUS_ADDRESS"] = bus_address
         yield session
     finally:
         _stop_group(process)
