@@ -10,6 +10,8 @@ break window's own pixels read through X (tests/artifacts/kwin_*.png).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +29,20 @@ from tests.test_wayland_e2e import (  # noqa: E402,F401
 )
 
 
+GRAB_WINDOW = """
+import sys
+from PIL import Image
+from Xlib import X, display
+connection = display.Display(sys.argv[1])
+window = connection.create_resource_object("window", int(sys.argv[2]))
+size = window.get_geometry()
+raw = window.get_image(0, 0, size.width, size.height, X.ZPixmap, 0xFFFFFFFF)
+Image.frombytes("RGB", (size.width, size.height), raw.data, "raw", "BGRX").save(sys.argv[3])
+origin = window.translate_coords(connection.screen().root, 0, 0)
+print(-origin.x, -origin.y)
+"""
+
+
 @pytest.fixture(scope="module")
 def kwin():
     with running_kwin(xwayland=True) as session:
@@ -40,23 +56,14 @@ class KwinAgent(Agent):
         return KwinInput(self.sway)
 
     def shot(self, name: str) -> Path:
-        """The break window's pixels, read through XWayland."""
-        from PIL import Image
-        from Xlib import X, display
-
+        """The break window's pixels, read through XWayland (in a process of its own: python-xlib keeps
+        one table of extension events for every display a process opens, and XWayland's differ)."""
         [window_id] = wait_for(self.break_windows, 10, "the break window to shot", self)
-        connection = display.Display(self.env["DISPLAY"])
-        try:
-            window = connection.create_resource_object("window", int(window_id))
-            size = window.get_geometry()
-            origin = window.translate_coords(connection.screen().root, 0, 0)
-            self.window_origin = (-origin.x, -origin.y)
-            raw = window.get_image(0, 0, size.width, size.height, X.ZPixmap, 0xFFFFFFFF)
-        finally:
-            connection.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"kwin_{name}"
-        Image.frombytes("RGB", (size.width, size.height), raw.data, "raw", "BGRX").save(path)
+        done = subprocess.run([sys.executable, "-c", GRAB_WINDOW, self.env["DISPLAY"], window_id, str(path)],
+                              capture_output=True, text=True, timeout=30, check=True)
+        self.window_origin = tuple(int(n) for n in done.stdout.split())
         return path
 
     def primary_button(self, name: str) -> tuple[int, int]:

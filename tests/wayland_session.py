@@ -368,14 +368,33 @@ def _stop_group(process: subprocess.Popen) -> None:
     _stop(process)
 
 
+def _readable_client(folder: str) -> tuple[str, str]:
+    """The fake input client and the packages it imports (pywayland, cffi's backend), copied into `folder`.
+
+    The test user runs them, and the checkout and its venv may sit where only
+    root may enter (/root on CI). Returns the script's path and the PYTHONPATH.
+    """
+    import _cffi_backend
+    import pywayland
+
+    site = os.path.dirname(os.path.dirname(pywayland.__file__))
+    packages = os.path.join(folder, "packages")
+    for name in ("pywayland", "pywayland.libs"):  # .libs: the libwayland its wheel carries
+        if os.path.isdir(os.path.join(site, name)):
+            shutil.copytree(os.path.join(site, name), os.path.join(packages, name), dirs_exist_ok=True)
+    shutil.copy(_cffi_backend.__file__, packages)
+    client = shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kwin_fake_input_client.py"),
+                         folder)
+    for path in (folder, packages):
+        os.chmod(path, 0o755)
+    return client, packages
+
+
 class KwinInput:
     """Keys and pointer motion on KWin's seat, through tests/kwin_fake_input_client.py run as the test user."""
 
     def __init__(self, session: Session) -> None:
-        import pywayland
-
-        client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kwin_fake_input_client.py")
-        packages = os.path.dirname(os.path.dirname(pywayland.__file__))  # pywayland for the system's python3
+        client, packages = _readable_client(os.path.join(session.runtime_dir, "input-client"))
         prefix = session.extra["USER_PREFIX"].split()
         self.process = subprocess.Popen(
             [*prefix, "env", "-i", f"XDG_RUNTIME_DIR={session.runtime_dir}", f"PYTHONPATH={packages}",
