@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import queue
 import time
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,7 @@ pytest.importorskip("pywayland", reason="pywayland is not installed (pip install
 
 import agent.sensing._wayland as wayland_backend  # noqa: E402
 from agent.sensing import backend, default_name  # noqa: E402
-from tests.wayland_session import KwinInput, running_kwin  # noqa: E402
+from tests.wayland_session import KwinInput, holding_idle_inhibitor, running_kwin  # noqa: E402
 
 # The behaviour proved on sway, run here against KWin: pytest gives these tests this module's fixtures.
 from tests.test_sensing_wayland import (  # noqa: E402,F401
@@ -29,6 +28,7 @@ from tests.test_sensing_wayland import (  # noqa: E402,F401
     test_arming_again_after_a_notify_works,
     test_disarmed_input_notifies_nobody,
     test_idle_time_grows_while_quiet_and_drops_at_an_injected_key,
+    test_while_an_app_holds_an_idle_inhibitor_the_timers_tell_no_quiet_and_no_input,
 )
 
 RESOLUTION_S = 0.5
@@ -76,32 +76,8 @@ def test_a_kde_session_picks_the_wayland_backend_and_the_newest_idle_protocol(kd
 
 @pytest.fixture
 def video(kde_env):
-    """A Wayland window holding an idle inhibitor, as a video player keeps one while it plays."""
-    import subprocess
-    import sys
-
-    client = Path(__file__).with_name("wayland_idle_inhibitor_client.py")
-    player = subprocess.Popen([sys.executable, str(client), kde_env.env["WAYLAND_DISPLAY"]], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    assert player.stdout.readline().strip() == "inhibiting"
-    yield player
-    player.stdin.close()
-    player.wait(5)
-
-
-def test_while_an_app_holds_an_idle_inhibitor_kwin_tells_no_quiet_and_no_input(sensing, hands, video):
-    """KWin 5.27 offers only inhibitor-bound timers (ext-idle-notify v1, org_kde_kwin_idle): during a video
-    the quiet never counts as away, and the first input after `arm` is not reported (the README says so).
-    Compositors with ext-idle-notify v2 give Upright input-only timers instead."""
-    hands.key()
-    time.sleep(RESOLUTION_S + 1.0)
-    assert sensing.idle_seconds() <= RESOLUTION_S  # quiet, but the timer is held: still "present"
-    heard: queue.Queue = queue.Queue()
-    sensing.arm(heard.put)
-    hands.nudge()
-    time.sleep(0.5)
-    assert heard.empty()
-    sensing.disarm()
+    with holding_idle_inhibitor(kde_env.env["WAYLAND_DISPLAY"]) as player:
+        yield player
 
 
 def test_kwins_own_screen_locker_is_seen_at_once(monkeypatch):

@@ -473,3 +473,24 @@ def set_gsetting(session: Session, schema: str, key: str, value: str) -> None:
     """`gsettings set` as the session's user: written by dconf-service into the user's database."""
     subprocess.run([*_user()[0], *_user_env(session), "gsettings", "set", schema, key, value], check=True,
                    capture_output=True, timeout=15, cwd="/")
+
+
+@contextlib.contextmanager
+def holding_idle_inhibitor(wayland_display: str) -> Iterator[subprocess.Popen]:
+    """A Wayland window holding an idle inhibitor, as a video player keeps one while it plays
+    (tests/wayland_idle_inhibitor_client.py, a process of its own)."""
+    import sys
+
+    client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wayland_idle_inhibitor_client.py")
+    player = subprocess.Popen([sys.executable, client, wayland_display], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert player.stdout.readline().strip() == "inhibiting", "the idle inhibitor client did not start"
+        yield player
+    finally:
+        player.stdin.close()
+        try:
+            player.wait(5)
+        except subprocess.TimeoutExpired:
+            player.kill()
+            player.wait()
