@@ -1,12 +1,13 @@
 """The wlroots/KDE Wayland backend against a real headless KWin, input through KWin's fake input protocol.
 
-KWin 5.27 offers both idle protocols, so each test runs once per protocol: the
-backend's own choice (`ext_idle_notifier_v1`, newest first) and the older
-`org_kde_kwin_idle` (what it uses on a KWin without the new one). KWin runs
-without XWayland and no X server is started: the backend can learn of the
-injected input only through the compositor's idle protocol. The behaviour
+KWin 5.27 offers both idle protocols, so each activity test runs once per
+protocol: the backend's own choice (`ext_idle_notifier_v1`, newest first) and
+the older `org_kde_kwin_idle` (what it uses on a KWin without the new one).
+KWin runs without XWayland and no X server is started: the backend can learn of
+the injected input only through the compositor's idle protocol. The behaviour
 checked is the same as on sway (tests/test_sensing_wayland.py), whose tests run
-here with this module's compositor, backend and hands.
+here with this module's compositor, backend and hands. The screen lock comes
+from KDE's own locker, which KWin carries.
 """
 
 from __future__ import annotations
