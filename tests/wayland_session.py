@@ -8,8 +8,8 @@ root and connects as a client: the socket lives in a private runtime folder.
     with running_sway() as session:      # session.env: WAYLAND_DISPLAY, XDG_RUNTIME_DIR, ...
         ...
 
-Tests skip with the reason where a compositor is not installed; CI installs
-them (scripts/install.sh --test).
+Tests skip with the reason where a compositor is not installed; in CI, which
+installs them (scripts/install.sh --test), they fail instead (tests/ci.py).
 """
 
 from __future__ import annotations
@@ -26,9 +26,18 @@ from typing import Iterator
 
 import pytest
 
+from tests.ci import IN_CI
+
 TEST_USER = "uprightwl"
 START_TIMEOUT_S = 15.0
 SWAY_ENV = {"WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"}
+
+
+def missing(reason: str) -> None:
+    """Skip the test for want of a program, or in CI, where everything is meant to be installed, fail it."""
+    if IN_CI:
+        pytest.fail(f"missing in CI: {reason}")
+    pytest.skip(reason)
 
 
 @dataclass
@@ -95,7 +104,7 @@ def _stop(process: subprocess.Popen) -> None:
 def running_sway(config: str = "xwayland disable\n") -> Iterator[Session]:
     """A headless sway with `config`; yields once its Wayland socket is there."""
     if shutil.which("sway") is None:
-        pytest.skip("sway is not installed (Debian: apt-get install sway)")
+        missing("sway is not installed (Debian: apt-get install sway)")
     prefix, uid = _user()
     runtime = _runtime_dir(uid)
     config_path = os.path.join(runtime, "config")
@@ -151,7 +160,7 @@ def _xwayland_display(session: Session) -> str:
 def running_sway_with_xwayland(config: str = "") -> Iterator[Session]:
     """sway with XWayland: `session.extra["DISPLAY"]` is XWayland's display, open to this process."""
     if shutil.which("Xwayland") is None or shutil.which("xhost") is None:
-        pytest.skip("needs Xwayland and xhost (Debian: apt-get install xwayland x11-xserver-utils)")
+        missing("needs Xwayland and xhost (Debian: apt-get install xwayland x11-xserver-utils)")
     with running_sway(XWAYLAND_CONFIG + config) as session:
         session.extra["DISPLAY"] = _xwayland_display(session)
         yield session
@@ -188,7 +197,7 @@ def running_mutter() -> Iterator[Session]:
     that lets every local user in. `session.env` carries DBUS_SESSION_BUS_ADDRESS.
     """
     if shutil.which("mutter") is None or shutil.which("dbus-daemon") is None:
-        pytest.skip("mutter or dbus-daemon is not installed (Debian: apt-get install mutter dbus-daemon)")
+        missing("mutter or dbus-daemon is not installed (Debian: apt-get install mutter dbus-daemon)")
     prefix, uid = _user()
     runtime = _runtime_dir(uid)
     config = os.path.join(runtime, "bus.conf")
@@ -221,7 +230,7 @@ def running_mutter() -> Iterator[Session]:
 def shared_session_bus() -> Iterator[str]:
     """A private session bus the compositor's user and this process may both use; yields its address."""
     if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed (Debian: apt-get install dbus-daemon)")
+        missing("dbus-daemon is not installed (Debian: apt-get install dbus-daemon)")
     folder = tempfile.mkdtemp(prefix="wayland-up6-bus-")
     os.chmod(folder, 0o755)
     config = os.path.join(folder, "bus.conf")
@@ -244,7 +253,7 @@ def running_sway_with_waybar(bus_address: str, extra: str = "xwayland disable\n"
 
     `extra` starts the config (benchmarks pass XWAYLAND_CONFIG for XWayland)."""
     if shutil.which("waybar") is None:
-        pytest.skip("waybar is not installed (Debian: apt-get install waybar)")
+        missing("waybar is not installed (Debian: apt-get install waybar)")
     folder = tempfile.mkdtemp(prefix="wayland-up6-bar-")
     os.chmod(folder, 0o755)
     bar = os.path.join(folder, "bar.json")
@@ -306,7 +315,7 @@ def running_kwin(xwayland: bool = False, bus_address: str | None = None) -> Iter
     dbus-run-session's private one; `session.env` then names it.
     """
     if shutil.which("kwin_wayland") is None or shutil.which("dbus-run-session") is None:
-        pytest.skip("kwin_wayland is not installed (Debian: apt-get install --no-install-recommends kwin-wayland)")
+        missing("kwin_wayland is not installed (Debian: apt-get install --no-install-recommends kwin-wayland)")
     prefix, uid = _user()
     runtime = _runtime_dir(uid)
     applications = os.path.join(runtime, "share", "applications")
@@ -454,7 +463,7 @@ def gnome_settings(session: Session) -> Iterator[None]:
     """
     service = "/usr/libexec/dconf-service"
     if not os.path.exists(service) or shutil.which("gsettings") is None:
-        pytest.skip("needs dconf-service and gsettings (Debian: apt-get install dconf-service libglib2.0-bin)")
+        missing("needs dconf-service and gsettings (Debian: apt-get install dconf-service libglib2.0-bin)")
     process = subprocess.Popen([*_user()[0], *_user_env(session), service], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, cwd="/", start_new_session=True)
     try:
