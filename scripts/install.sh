@@ -11,7 +11,7 @@ test_packages+=(desktop-file-utils libglib2.0-bin)  # check the autostart entry;
 test_packages+=(dbus-daemon)  # private session and stand-in system buses for the screen-lock tests
 test_packages+=(shellcheck)  # lint the IT install script in deploy/linux
 test_packages+=(sway xwayland wayland-utils grim x11-xserver-utils)  # headless Wayland (wlroots), X11 apps in it, screenshots, xhost
-test_packages+=(mutter waybar)  # headless GNOME compositor (IdleMonitor, RemoteDesktop); a real StatusNotifier host
+test_packages+=(mutter dconf-service waybar)  # headless GNOME compositor (IdleMonitor, RemoteDesktop) and its settings store; a real StatusNotifier host
 test_packages+=(wine wine64 wixl msitools)  # the Windows lane: the Windows build under Wine; the MSI (wixl, msiinfo)
 # Installed without their recommends: kwin-wayland alone is a compositor (about 18 s); with them, most of Plasma.
 lean_test_packages=(kwin-wayland)  # headless KDE compositor (ext-idle-notify-v1, org_kde_kwin_idle, fake input)
