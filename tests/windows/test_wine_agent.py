@@ -30,8 +30,12 @@ natural_break_min = 0.1333333   # 8 s
 prompt_idle_grace_s = 4
 postpone_min = 0.1666667        # 10 s
 break_min = 0.1                 # 6 s
+
+[logging]
+level = "info"                  # the log shows settings taken up while running
 """
 BREAK_WINDOW = "^Upright.+stand and stretch"
+BREAK_TITLE = "stand and stretch"  # the same window, for the Windows-side helper
 POLICY = r"HKLM\SOFTWARE\Policies\Upright"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
@@ -107,6 +111,16 @@ def find_primary_button(wine) -> tuple[int, int] | None:
     bottom = max(y for _, y in centres)
     centres = [(x, y) for x, y in centres if y >= bottom - 40]
     return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
+
+
+def button_row(agent, primary: tuple[int, int]) -> list[dict]:
+    """The break window's buttons level with its primary button, as Windows lists them (winput `window`).
+
+    Tk's buttons are native, owner-drawn Windows buttons without a window text,
+    so they are told apart by where they are: the row of choices is Start's row.
+    """
+    buttons = agent.input.buttons(BREAK_TITLE) or []
+    return [button for button in buttons if abs(button["y"] - primary[1]) <= 15]
 
 
 def primary_button(wine) -> tuple[int, int]:
@@ -188,7 +202,9 @@ def test_break_window_appears_and_start_done_are_clicked(wine, agent):
     assert status(wine)["state"] == "break_due"
     time.sleep(5)  # the prompt's idle grace: the window takes the keyboard once typing pauses
     screenshot(wine, "wine_break_window.png")
-    agent.input.do("click", *primary_button(wine))  # Start
+    start = primary_button(wine)
+    assert len(button_row(agent, start)) == 4, "Start, Postpone, Skip and This hurts"
+    agent.input.do("click", *start)  # Start
     wait_for(lambda: status(wine)["state"] == "on_break", 10, "the break to start", agent)
     screenshot(wine, "wine_break_started.png")
     agent.input.do("click", *primary_button(wine))  # Done
@@ -197,6 +213,35 @@ def test_break_window_appears_and_start_done_are_clicked(wine, agent):
     now = status(wine)
     # Done seconds after Start ends the break early: counted apart, not as taken (issue 19).
     assert now["state"] == "working" and now["today"]["ended_early"] == 1, now
+
+
+def agent_log(wine) -> str:
+    logs = (wine.user_folder() / "AppData" / "Local" / "upright" / "Logs").glob("*.log")
+    return "".join(path.read_text(errors="replace") for path in logs)
+
+
+def test_a_policy_set_while_running_is_taken_up_and_skip_goes(wine, agent):
+    """IT changes the registry policy while Upright runs: no restart, the next status and break obey it."""
+    enforced = rf"{POLICY}\Enforced\breaks"
+    wine.run("reg", "add", enforced, "/v", "sitting_limit_min", "/t", "REG_SZ", "/d", "45", "/f")
+    wine.run("reg", "add", enforced, "/v", "allow_skip", "/t", "REG_DWORD", "/d", "0", "/f")
+    try:
+        wait_for(lambda: (status(wine)["next_break_in_s"] or 0) > 40 * 60, 30, "the 45 min limit in status", agent)
+        wait_for(lambda: "settings reloaded" in agent_log(wine), 10, "the reload in the log", agent)
+        assert "breaks.sitting_limit_min" in agent_log(wine) and "breaks.allow_skip" in agent_log(wine)
+        wine.run("reg", "delete", enforced, "/v", "sitting_limit_min", "/f")  # Skip stays off
+        wait_for(lambda: (status(wine)["next_break_in_s"] or 0) <= 20, 30, "the 20 s limit again", agent)
+        wait_for(lambda: agent.input.do("wiggle", 1) or break_windows(wine), 60, "the break window", agent)
+        time.sleep(5)  # the prompt's idle grace, as above, and the window fully drawn
+        start = primary_button(wine)
+        screenshot(wine, "wine_break_window_no_skip.png")
+        assert len(button_row(agent, start)) == 3, "Start, Postpone and This hurts: no Skip"
+        agent.input.do("click", *start)
+        wait_for(lambda: status(wine)["state"] == "on_break", 10, "the break to start", agent)
+        agent.input.do("click", *primary_button(wine))  # Done
+        wait_for(lambda: not break_windows(wine), 10, "the break window to close", agent)
+    finally:
+        wine.run("reg", "delete", POLICY, "/f")
 
 
 def test_pipe_carries_pause_resume_and_break(wine, agent):

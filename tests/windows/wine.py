@@ -16,6 +16,7 @@ first and stopped (`wineserver -k`) at the end.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -164,6 +165,15 @@ class Input:
         self.process.stdin.flush()
         reply = self.process.stdout.readline().strip()
         assert reply == "ok", f"input helper said {reply!r}"
+
+    def buttons(self, title: str) -> list[dict] | None:
+        """The buttons of the shown window whose title holds `title` (winput's `window`), or None."""
+        self.process.stdin.write(f"window {title}\n")
+        self.process.stdin.flush()
+        found = json.loads(self.process.stdout.readline())
+        reply = self.process.stdout.readline().strip()
+        assert reply == "ok", f"input helper said {reply!r}"
+        return found
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
