@@ -21,26 +21,19 @@ import time
 from pathlib import Path
 
 from benchmarks.agent import cpu_seconds, rss_mib
-from tests.windows.wine import DISPLAY, ROOT, Background, wait_for, wine_prefix, winpath
+from tests.windows.wine import DISPLAY, ROOT, Background, Wine, wait_for, wine_prefix, winpath
 from tests.xvfb import running_xvfb
 
 BARE = "import time; print('ready', flush=True); time.sleep(600)"
 CONFIG = "[checklists]\nfirst_run_walkthrough = false\n"
 
 
-def wine_pid(prefix: Path, image: str) -> int:
+def wine_pid(wine: Wine, image: str) -> int:
     """The Linux pid of the process of this prefix whose command line starts with `image`."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
-            environ = (proc / "environ").read_bytes()
-        except OSError:
-            continue
-        if cmdline.lower().endswith(image.lower()) and f"WINEPREFIX={prefix}".encode() in environ:
-            return int(proc.name)
-    raise LookupError(f"no {image} in {prefix}")
+    for pid, args in wine.processes().items():
+        if args[0].lower().endswith(image.lower()):
+            return pid
+    raise LookupError(f"no {image} in {wine.prefix}")
 
 
 def main() -> None:
@@ -63,8 +56,8 @@ def main() -> None:
                 wait_for(lambda: wine.run(str(upright), "status", "--json").returncode == 0, 90, "the agent", agent)
                 print(f"answers `status` {time.monotonic() - start:.1f} s after start")
                 time.sleep(3)  # past start-up
-                python = wine_pid(wine.prefix, "python.exe")
-                launcher = wine_pid(wine.prefix, "upright.exe")
+                python = wine_pid(wine, "python.exe")
+                launcher = wine_pid(wine, "upright.exe")
                 print(f"RSS before the first window: python.exe {rss_mib(python):.1f} MiB "
                       f"(launcher upright.exe {rss_mib(launcher):.1f} MiB)")
                 cpu0, t0 = cpu_seconds(python), time.monotonic()
@@ -80,7 +73,7 @@ def main() -> None:
             try:
                 wait_for(lambda: "ready" in bare.text(), 30, "the bare python")
                 print(f"for scale, a bare Windows python.exe under Wine: "
-                      f"{rss_mib(wine_pid(wine.prefix, 'python.exe')):.1f} MiB")
+                      f"{rss_mib(wine_pid(wine, 'python.exe')):.1f} MiB")
             finally:
                 bare.kill()
 

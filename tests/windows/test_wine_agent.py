@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -169,6 +170,28 @@ def test_autostart_writes_and_removes_the_run_value(wine, scope, hive):
 
 # --- the running agent ---------------------------------------------------------------------
 
+def tk_loaded(wine) -> dict[str, bool]:
+    """For the agent's and the window process's python.exe: whether Tk's DLL is mapped into it.
+
+    Wine maps a Windows DLL from its file, so Linux's /proc/PID/maps names it."""
+    found = {}
+    for pid, args in wine.processes().items():
+        role = "windows" if "agent.ui.host" in args else "agent" if "run" in args else None
+        if args[0].lower().endswith("python.exe") and role is not None:  # not the launcher, not winput
+            try:
+                found[role] = "tk86t.dll" in (Path("/proc") / str(pid) / "maps").read_text().lower()
+            except OSError:
+                continue  # it ended meanwhile
+    return found
+
+
+def test_the_agent_loads_no_tk_before_a_window(wine, agent):
+    """The doorbell that wakes the agent is a socket select() watches, not Tcl's: no Tk until a window."""
+    agent.input.do("wiggle", 2)
+    assert status(wine)["state"] == "working"
+    assert tk_loaded(wine).get("agent") is False, tk_loaded(wine)
+
+
 def test_sitting_counts_from_injected_input(wine, agent):
     agent.input.do("wiggle", 5)
     now = status(wine)
@@ -202,6 +225,8 @@ def test_break_window_appears_and_start_done_are_clicked(wine, agent):
     assert status(wine)["state"] == "break_due"
     time.sleep(5)  # the prompt's idle grace: the window takes the keyboard once typing pauses
     screenshot(wine, "wine_break_window.png")
+    # The window process draws it with Tk (which shows the check above can see Tk); the agent still has none.
+    assert tk_loaded(wine) == {"agent": False, "windows": True}, tk_loaded(wine)
     start = primary_button(wine)
     assert len(button_row(agent, start)) == 4, "Start, Postpone, Skip and This hurts"
     agent.input.do("click", *start)  # Start

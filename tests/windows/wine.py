@@ -31,7 +31,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PROGRAM = ROOT / "build" / "windows" / "Upright"
-DISPLAY = os.environ.get("UPRIGHT_WINE_DISPLAY", ":64")
+DISPLAY = os.environ.get("UPRIGHT_WINE_DISPLAY") or None  # None: Xvfb picks a free one
 WINPUT = Path(__file__).with_name("winput.py")
 
 needs_wine = pytest.mark.skipif(
@@ -109,6 +109,21 @@ class Wine:
             if len(words) == 3 and words[0] == name:
                 return words[2].strip()
         return None
+
+    def processes(self) -> dict[int, list[str]]:
+        """Linux pid -> arguments of each process of this prefix (Wine runs each Windows process as one)."""
+        found = {}
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                args = (proc / "cmdline").read_bytes().decode(errors="replace").strip(" \0").split("\0")
+                environ = (proc / "environ").read_bytes()
+            except OSError:
+                continue
+            if f"WINEPREFIX={self.prefix}\0".encode() in environ + b"\0":
+                found[int(proc.name)] = args
+        return found
 
     def user_folder(self) -> Path:
         """The Unix path of C:\\users\\<user> in this prefix."""
