@@ -56,10 +56,17 @@ advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW.argtypes = [
 ok = advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW(psd, 1, 4, ctypes.byref(text), None)
 dacl = ctypes.wstring_at(text.value) if ok and text.value else ""
 print("GetSecurityInfo", r, "dacl", dacl, flush=True)
+key = control.key_path().read_bytes()
 srv.close()
+try:  # the key kept from before: only the closed pipe stands in the way
+    with Client(addr, family="AF_PIPE", authkey=key) as c:
+        c.send_bytes(b'{"command": "status"}')
+        print("after close answered", c.recv_bytes() if c.poll(3) else None, flush=True)
+except (OSError, EOFError) as error:
+    print("after close refused", type(error).__name__, flush=True)
 try:
-    print("after close", control.send("status"), flush=True)
+    print("status after close", control.send("status"), flush=True)
 except control.NotRunning as error:
-    print("after close", type(error).__name__, flush=True)
+    print("status after close", type(error).__name__, flush=True)
 print("done", flush=True)
 os._exit(0)
