@@ -130,6 +130,14 @@ class HandOverBell:
     def fileno(self) -> int:
         return self._current.fileno()
 
+    @property
+    def watched(self) -> int:
+        """The descriptor the loop's select() watches until Tk starts."""
+        return self.first.watched
+
+    def clear(self) -> None:
+        self.first.clear()
+
     def move_to_tk(self, root: Any, on_ring: Callable[[], None]) -> None:
         """Ring Tcl's socket from now on (on the loop's thread, as Tk starts). No ring is lost:
         the new bell rings once, so whatever was posted before the move is handled after it.

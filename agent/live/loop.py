@@ -103,16 +103,15 @@ class Loop:
         if not self._file_handlers and self._tk is not None:
             return TclBell(self._tk, on_ring)
         bell = SocketBell() if self._file_handlers else HandOverBell()
-        first = bell if isinstance(bell, SocketBell) else bell.first
-        self.watch(first.watched, lambda: (first.clear(), on_ring()))
+        self.watch(bell.watched, lambda: (bell.clear(), on_ring()))
         if isinstance(bell, HandOverBell):
             self._to_move.append((bell, on_ring))
         return bell
 
     def silence(self, bell: SocketBell | TclBell | HandOverBell) -> None:
         """Stop listening for `bell` and close it."""
-        if isinstance(bell, (SocketBell, HandOverBell)):
-            self.unwatch(bell.watched if isinstance(bell, SocketBell) else bell.first.watched)
+        if not isinstance(bell, TclBell):
+            self.unwatch(bell.watched)
         self._to_move = [(moving, on_ring) for moving, on_ring in self._to_move if moving is not bell]
         bell.close()
 
@@ -184,8 +183,8 @@ class Loop:
             self._moved[timer_id] = root.after(ms, self._run_moved, timer_id, func, args)
         self._timers.clear()
         for bell, on_ring in self._to_move:  # Tk cannot watch their sockets: Tcl's own socket rings now
-            self._watched.pop(bell.first.watched, None)
-            self._selector.unregister(bell.first.watched)
+            self._watched.pop(bell.watched, None)
+            self._selector.unregister(bell.watched)
             bell.move_to_tk(root, on_ring)
         self._to_move.clear()
         for fd, callback in self._watched.items():
