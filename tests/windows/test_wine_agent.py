@@ -30,7 +30,7 @@ sitting_limit_min = 0.3333333   # 20 s
 natural_break_min = 0.1333333   # 8 s
 prompt_idle_grace_s = 4
 postpone_min = 0.1666667        # 10 s
-break_min = 0.1                 # 6 s
+break_min = 0.25                # 15 s: Done, clicked seconds after Start on a loaded machine, still ends it early
 
 [logging]
 level = "info"                  # the log shows settings taken up while running
