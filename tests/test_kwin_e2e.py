@@ -10,7 +10,6 @@ break window's own pixels read through X (tests/artifacts/kwin_*.png).
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 
 pytest.importorskip("pywayland", reason="pywayland is not installed (pip install -e '.[test]')")
 
-from tests.test_wayland_e2e import ARTIFACTS, ROOT, Agent, filled_button_centre, wait_for  # noqa: E402
+from tests.test_wayland_e2e import ARTIFACTS, Agent, doctor_in, filled_button_centre, wait_for  # noqa: E402
 from tests.wayland_session import KwinInput, running_kwin  # noqa: E402
 
 # The behaviour proved on sway, run against KWin: pytest gives these tests this module's `agent`.
@@ -90,16 +89,7 @@ def agent(kwin, tmp_path):
 
 
 def test_doctor_reports_each_wayland_capability_on_kwin(kwin, tmp_path):
-    env = kwin.client_env()
-    env.update({"DISPLAY": kwin.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
-    env.pop("UPRIGHT_SENSING_BACKEND", None)
-    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
-    assert "Traceback" not in done.stderr, done.stderr
-    rows = {row["check"]: row for row in json.loads(done.stdout)}
-    assert rows["display"]["status"] == "OK" and "XWayland" in rows["display"]["detail"]
-    assert rows["input source"]["status"] == "OK"
-    assert rows["wayland activity"]["status"] == "OK"
+    _env, rows = doctor_in(kwin, tmp_path)  # display, input source and activity OK
     assert "ext_idle_notifier_v1" in rows["wayland activity"]["detail"]
     assert rows["wayland full screen"]["status"] == "WARN"  # KWin lists no windows to other apps
     assert "upright pause" in rows["wayland full screen"]["fix"]

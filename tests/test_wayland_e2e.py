@@ -203,23 +203,32 @@ def test_without_xwayland_run_says_so_and_exits_2(sway, tmp_path):
     assert os.environ.get("DISPLAY") is None or "DISPLAY" not in env
 
 
-def test_doctor_reports_each_wayland_capability(sway, tmp_path):
-    env = sway.client_env()
-    env.update({"DISPLAY": sway.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
-    env.pop("UPRIGHT_SENSING_BACKEND", None)
+def doctor(env: dict) -> tuple[subprocess.CompletedProcess, dict]:
+    """`upright doctor --json` in `env`: what it printed, and its rows by check."""
     done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
                           text=True, timeout=60, cwd=ROOT)
     assert "Traceback" not in done.stderr, done.stderr
-    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    return done, {row["check"]: row for row in json.loads(done.stdout)}
+
+
+def doctor_in(session, tmp_path: Path) -> tuple[dict, dict]:
+    """The session's client environment with XWayland's display, and what the doctor says there."""
+    env = session.client_env()
+    env.update({"DISPLAY": session.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
+    env.pop("UPRIGHT_SENSING_BACKEND", None)
+    _done, rows = doctor(env)
     assert rows["display"]["status"] == "OK" and "XWayland" in rows["display"]["detail"]
     assert rows["input source"]["status"] == "OK"
     assert rows["wayland activity"]["status"] == "OK"
+    return env, rows
+
+
+def test_doctor_reports_each_wayland_capability(sway, tmp_path):
+    env, rows = doctor_in(sway, tmp_path)
     assert "org_kde_kwin_idle" in rows["wayland activity"]["detail"]
     assert rows["wayland full screen"]["status"] == "OK"
     env.pop("DISPLAY")  # XWayland gone: windows cannot show; sensing still could
-    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
-    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    done, rows = doctor(env)
     assert done.returncode == 2
     assert rows["display"]["status"] == "FAIL" and "apt install xwayland" in rows["display"]["fix"]
     assert rows["wayland activity"]["status"] == "OK"
