@@ -27,7 +27,7 @@ from agent import __version__
 from pathlib import Path
 
 from agent.core.totals import Totals
-from agent.history.days import BreakRow, DayRow
+from agent.history.days import BreakRow, DayRow, combine
 from agent.history.journal import Journal, Pending
 
 log = logging.getLogger("agent.history")
@@ -165,11 +165,43 @@ class HistoryRecorder:
             self._store = HistoryStore(self.directory)
         return self._store
 
-    def counted_before(self, totals: Totals) -> None:
-        """Totals the engine took up from an earlier run of today (the session file): that run's
-        rows hold them already, so this run's rows count only what comes after."""
-        if self.enabled:
-            self._restart(totals)
+    def counted_today(self) -> Totals | None:
+        """What the earlier runs of today wrote (the history file and the pending file, each
+        session once), for an agent that starts again; None with statistics off or nothing written.
+
+        The new run takes these up as the engine's totals, and its own rows count only what comes
+        after (:meth:`_restart`): the earlier runs' rows hold them already, so nothing is counted
+        twice, however often the agent was killed. A history file last changed before today holds
+        no row of today: SQLite is not loaded for it.
+        """
+        if not self.enabled:
+            return None
+        today = self.wall().date().isoformat()
+        try:
+            rows = {(session, row.day): row for session, row in self._stored_today(today)}
+        except Exception as error:  # noqa: BLE001 - busy, unreadable: today starts from zero, the agent runs
+            log.warning("%s: today's totals not read (%s); counted from zero", self.store.path, error)
+            rows = {}
+        for session, session_rows in self.earlier.rows.items():  # newer than the file's row of that session
+            rows.update({(session, row.day): row for row in session_rows if row.day == today})
+        if not rows:
+            return None
+        [day] = combine(rows.values())
+        totals = Totals(sitting_s=day.sitting_s, longest_bout_s=day.longest_bout_s, standing_s=day.standing_s,
+                        prompts=day.prompts, breaks_taken=day.taken, postponed=day.postponed,
+                        skipped=day.skipped, natural_breaks=day.natural_breaks, ended_early=day.ended_early)
+        self._restart(Totals(**totals.as_dict()))  # a copy: the engine adds to the one it takes up
+        return totals
+
+    def _stored_today(self, today: str) -> list[tuple[str, DayRow]]:
+        try:
+            changed = datetime.fromtimestamp(self.store.path.stat().st_mtime).date().isoformat()
+        except FileNotFoundError:
+            return []
+        if changed < today:
+            return []
+        day = date.fromisoformat(today)
+        return self.store.session_rows(day, day)
 
     # --- inside --------------------------------------------------------------
 
