@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from agent.live import control, logs
-from tests.faults.helpers import as_user, other_user, upright
+from tests.faults.helpers import as_user, other_user, upright, upright_as
 
 
 @pytest.fixture
@@ -204,38 +204,8 @@ def test_an_unreadable_settings_folder_gets_a_message(tmp_path, monkeypatch):
 
 def _config_show_as(user, home: Path, out: Path) -> tuple[int, str]:
     """`upright config show` with XDG_CONFIG_HOME=home, as `user` (uid, gid) or as ourselves."""
-    from agent.cli.command import main
-
-    if user is None:
-        result, _ = upright("config", "show", env={"XDG_CONFIG_HOME": str(home)})
-        return result.returncode, result.stdout + result.stderr
-    with open(os.devnull, "w") as quiet:  # load every module it needs while we can read them all
-        stdout, stderr, sys.stdout, sys.stderr = sys.stdout, sys.stderr, quiet, quiet
-        try:
-            main(["config", "show"])
-        finally:
-            sys.stdout, sys.stderr = stdout, stderr
-    pid = os.fork()
-    if pid == 0:
-        status = 70
-        try:
-            fd = os.open(out, os.O_WRONLY)
-            os.dup2(fd, 1), os.dup2(fd, 2)
-            as_user(*user)()
-            os.environ["XDG_CONFIG_HOME"] = str(home)
-            os.environ["XDG_CONFIG_DIRS"] = str(home.parent / "system")
-            sys.stdout = open(1, "w", closefd=False)
-            sys.stderr = open(2, "w", closefd=False)
-            try:
-                status = main(["config", "show"])
-            except BaseException:
-                import traceback
-                traceback.print_exc()
-            sys.stdout.flush(), sys.stderr.flush()
-        finally:
-            os._exit(status if isinstance(status, int) else 70)
-    _, wait = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(wait), out.read_text()
+    return upright_as(user, ["config", "show"], {"XDG_CONFIG_HOME": str(home),
+                                                 "XDG_CONFIG_DIRS": str(home.parent / "system")}, out)
 
 
 def test_a_folder_named_in_upright_runtime_dir_may_be_readable_but_not_writable_by_others(tmp_path, monkeypatch):
