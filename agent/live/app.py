@@ -131,8 +131,7 @@ class App:
         self.on_quit()
 
     def stop(self) -> None:
-        self._saved = None  # write now, whatever the last save
-        self.save_session()
+        self.save_session(force=True)
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
@@ -597,15 +596,15 @@ class App:
 
     # --- what survives a restart (agent.live.session_state) ---------------
 
-    def save_session(self, now: float | None = None) -> None:
+    def save_session(self, now: float | None = None, force: bool = False) -> None:
         """Write the pause and standing (the session file) and today's totals (the history): at once
-        when the first two change, else at most every SAVE_TOTALS_EVERY_S. Safe to call at any
-        moment, never raises."""
+        when the first two change (or `force`: the agent stops), else at most every
+        SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
         try:
             now = self.clock.monotonic() if now is None else now
             status = self.engine.status(now)
             key = (status.paused_until, status.standing)
-            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
+            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S and not force:
                 return
             self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
             if self.history is not None:

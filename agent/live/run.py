@@ -96,7 +96,7 @@ def _end_session(app, server: control.Server, reason: str) -> None:
     try:
         log.warning("the desktop session ended (%s): Upright saves its state and stops (exit status %d)",
                     reason, EXIT_SESSION_ENDED)
-        app.save_session()
+        app.save_session(force=True)
         server.close()
         logs.stop()
     finally:

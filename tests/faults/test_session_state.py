@@ -36,7 +36,8 @@ def test_a_pause_and_standing_survive_kill_9(tmp_path):
     for leftover in leftovers:
         leftover.write_text("{half a save")
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             assert agent.command("standing").returncode == 0
             assert agent.command("pause", "60").returncode == 0
@@ -65,7 +66,8 @@ def test_pause_until_tomorrow_survives_a_restart(tmp_path):
         "standing": False}))
     HistoryStore(tmp_path / "data").write("earlier", [DayRow(now.date().isoformat(), sitting_s=3600.0, taken=2)], [])
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             status = agent.status()
             agent.stop()
@@ -115,7 +117,8 @@ def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(
         "paused_until": until.isoformat(timespec="seconds"), "standing": True,
         "today": {"sitting_s": 3600.0, "breaks_taken": 2}}))
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             status = agent.status()
             agent.stop()
