@@ -111,6 +111,40 @@ def test_a_log_that_is_a_symbolic_link_is_not_followed(tmp_path, capsys):
     assert f"cannot write the log {folder / logs.FILE_NAME}: it is a symbolic link" in capsys.readouterr().err
 
 
+def test_a_log_with_a_second_name_is_neither_written_nor_narrowed(tmp_path, capsys):
+    """A hard link is no symbolic link (O_NOFOLLOW opens it): the file has another name, maybe a
+    file of the user's that must keep its mode, so the log is not written into it either."""
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes\n")
+    target.chmod(0o644)
+    folder = tmp_path / "logs"
+    folder.mkdir(mode=0o700)
+    os.link(target, folder / logs.FILE_NAME)
+    try:
+        path = logs.start("info", folder)
+        import logging
+        logging.getLogger("agent").warning("a line that must not land in the notes")
+    finally:
+        logs.stop()
+    assert path is None
+    assert target.read_text() == "my notes\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert f"cannot write the log {folder / logs.FILE_NAME}" in capsys.readouterr().err
+
+
+def test_a_fallback_folder_that_is_a_symbolic_link_is_refused(fallback, tmp_path):
+    """/tmp/upright-<uid> as a link, even to a private folder of one's own: refused, not followed
+    (a link in /tmp may be swapped under the agent at any time)."""
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    fallback.symlink_to(real)
+    with pytest.raises(control.FolderProblem, match="is a symbolic link"):
+        control.runtime_dir()
+    result, _ = upright("status", env=env_without_runtime(TMPDIR=str(fallback.parent)))
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not list(real.iterdir())
+
+
 def test_a_lock_that_is_a_symbolic_link_is_not_followed(tmp_path, monkeypatch):
     """Before: an empty file was created at the link's (missing) target."""
     runtime = tmp_path / "run"
