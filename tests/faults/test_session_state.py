@@ -116,6 +116,9 @@ def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(
         "version": 1, "day": (now - timedelta(days=1)).date().isoformat(),
         "paused_until": until.isoformat(timespec="seconds"), "standing": True,
         "today": {"sitting_s": 3600.0, "breaks_taken": 2}}))
+    yesterday = (now - timedelta(days=1)).date().isoformat()  # the history holds yesterday's rows
+    HistoryStore(tmp_path / "data").write("yesterday", [DayRow(yesterday, sitting_s=3600.0, taken=2)], [])
+    Journal(tmp_path / "data").save(Pending({"late": [DayRow(yesterday, sitting_s=600.0, taken=1)]}))
     try:
         with running_xvfb(DISPLAY) as display:
             agent.on(display)
