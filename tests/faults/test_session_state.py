@@ -32,7 +32,8 @@ def test_a_pause_and_standing_survive_kill_9(tmp_path):
     agent = Agent(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
-    leftovers = [data / f".checklists.json.{n}abc.tmp" for n in range(3)] + [data / ".session.json.x.tmp"]
+    leftovers = [data / f".checklists.json.{n}abc.tmp" for n in range(3)] + [data / ".session.json.x.tmp",
+                                                                            data / ".history-pending.json.y.tmp"]
     for leftover in leftovers:
         leftover.write_text("{half a save")
     try:
