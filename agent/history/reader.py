@@ -4,10 +4,17 @@ While the agent has not loaded SQLite yet, today's minutes are in the pending
 file (:mod:`agent.history.journal`); a report leaves them out of nothing.
 A session's pending row replaces that session's row of the same day in the
 file (it is newer), and the rows of each day add up.
+
+    python -m agent.history.reader DIRECTORY DAY    the history file's rows of DAY, by session, as JSON
+
+is how a starting agent reads today's rows without loading SQLite itself
+(:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`).
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,3 +44,15 @@ def read(directory: str | Path, first: date | None = None, last: date | None = N
         rows.update({(session, row.day): row for row in session_rows if inside(row.day)})
     breaks = sorted([*breaks, *(b for b in pending.breaks if inside(b.day))], key=lambda b: b.at)
     return History(combine(rows.values()), breaks, store.problems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print ``[[session, row], ...]``: the history file's rows of one day (not the pending file's)."""
+    directory, day = sys.argv[1:] if argv is None else argv
+    when = date.fromisoformat(day)
+    print(json.dumps([[session, row.as_dict()] for session, row in HistoryStore(directory).session_rows(when, when)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,8 +16,11 @@ files already there are left as they are. Tk thread only.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, timedelta
 from typing import Callable
@@ -33,6 +36,7 @@ from agent.history.journal import Journal, Pending
 log = logging.getLogger("agent.history")
 
 _ANSWERS = (("postponed", "postponed"), ("skipped", "skipped"))  # Totals counter -> break outcome
+CHILD_TIMEOUT_S = 20.0  # reading today's rows at start (a loaded machine, a busy history file)
 
 
 class HistoryRecorder:
@@ -171,8 +175,9 @@ class HistoryRecorder:
 
         The new run takes these up as the engine's totals, and its own rows count only what comes
         after (:meth:`_restart`): the earlier runs' rows hold them already, so nothing is counted
-        twice, however often the agent was killed. A history file last changed before today holds
-        no row of today: SQLite is not loaded for it.
+        twice, however often the agent was killed. The history file is read by a short-lived child
+        unless SQLite may load here anyway (loaded, it would stay all day: 1.5 MiB), and not at all
+        when it last changed before today (it holds no row of today then).
         """
         if not self.enabled:
             return None
@@ -200,6 +205,8 @@ class HistoryRecorder:
             return []
         if changed < today:
             return []
+        if not self.may_load_sqlite():  # SQLite would stay loaded all day: a short-lived child reads it
+            return _rows_read_by_a_child(self.directory, today)
         day = date.fromisoformat(today)
         return self.store.session_rows(day, day)
 
@@ -282,6 +289,14 @@ class HistoryRecorder:
             log.warning("%s: pending history not written (%s)", self.journal.path, error.strerror or error)
             return
         self._written = self._state()
+
+
+def _rows_read_by_a_child(directory: Path, day: str) -> list[tuple[str, DayRow]]:
+    """The history file's rows of ``day``, read by ``python -m agent.history.reader``: loading SQLite
+    costs the agent 1.5 MiB it would keep for the rest of the day, the child a moment at start."""
+    done = subprocess.run([sys.executable, "-m", "agent.history.reader", str(directory), day],
+                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=True)
+    return [(str(session), DayRow(**row)) for session, row in json.loads(done.stdout)]
 
 
 def _export(directory, folder: str, rows: list, policy: dict) -> None:

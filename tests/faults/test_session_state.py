@@ -13,6 +13,7 @@ import json
 import os
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from agent.content.checklist_state import MAX_BYTES, StateStore
 from agent.history import reader
@@ -152,6 +153,7 @@ def test_todays_totals_after_kill_9_come_from_the_history_without_counting_twice
         try:
             agent.start()
             first = agent.status()["today"]
+            assert not sqlite_loaded(agent.process.pid)  # the history file was read by a child
             started = time.monotonic()
             assert agent.command("standing").returncode == 0
             time.sleep(2)
@@ -161,6 +163,7 @@ def test_todays_totals_after_kill_9_come_from_the_history_without_counting_twice
                 agent.kill()
                 agent.start()
                 again = agent.status()["today"]
+                assert not sqlite_loaded(agent.process.pid)
                 elapsed = time.monotonic() - started
                 assert {k: again[k] for k in COUNTS} == {k: counted[k] for k in COUNTS}, again
                 assert counted["standing_s"] - 0.5 <= again["standing_s"] <= counted["standing_s"] + 0.5
@@ -176,6 +179,11 @@ def test_todays_totals_after_kill_9_come_from_the_history_without_counting_twice
     assert (day.prompts, day.taken, day.postponed, day.skipped, day.ended_early) == (5, 2, 1, 1, 1)
     assert counted["standing_s"] - 0.5 <= day.standing_s <= counted["standing_s"] + 0.5
     assert 4200 <= day.sitting_s <= 4200 + (time.monotonic() - started) + 1
+
+
+def sqlite_loaded(pid: int) -> bool:
+    """SQLite's library is mapped into the process: 1.5 MiB the agent keeps for the rest of the day."""
+    return "sqlite3" in Path(f"/proc/{pid}/maps").read_text()
 
 
 COUNTS = ("prompts", "breaks_taken", "postponed", "skipped", "ended_early", "natural_breaks")
