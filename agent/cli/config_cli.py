@@ -16,7 +16,7 @@ from agent.cli.errors import UserError
 from agent.files import atomic, tomlfile
 from agent.files.tomlfile import FileProblems
 from agent.settings import advice, config, layers
-from agent.settings.user_settings import commented_settings
+from agent.settings.user_settings import cannot_write, commented_settings
 
 EXIT_INVALID = 1  # `validate`: the file has problems
 
@@ -134,18 +134,6 @@ def init_command(args: argparse.Namespace) -> int:
             path.replace(path.with_name(path.name + ".bak"))
         atomic.write_text(path, commented_settings(effective))
     except OSError as error:  # a folder closed or read-only: checking for the file fails too
-        raise UserError(f"cannot write {path}: {error.strerror or error}.\n"
-                        f"Fix: chmod u+rwx {_nearest_folder(path)} (it must be yours), and try again") from None
+        raise UserError(cannot_write(path, error)) from None
     print(f"Wrote {path}: remove the # in front of a setting to change it.")
     return 0
-
-
-def _nearest_folder(path) -> str:
-    """The folder that stands in the way: the file's own if it exists, else the first one above that does."""
-    for folder in path.parents:
-        try:
-            folder.stat()
-            return str(folder)
-        except OSError:
-            continue
-    return str(path.parent)

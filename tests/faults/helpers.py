@@ -67,6 +67,12 @@ def upright_as(user: tuple[int, int] | None, args: list[str], env: dict[str, str
         result, _ = upright(*args, env=env)
         return result.returncode, result.stdout + result.stderr
     _preload(main, args, out.parent)
+    return run_as(user, env, out, lambda: main(args))
+
+
+def run_as(user: tuple[int, int], env: dict[str, str], out: Path, body) -> tuple[int, str]:
+    """`body()` in a forked child that has become `user`, with `env` set; its exit status (a traceback
+    is printed, status 70) and what it printed, in `out`. The modules `body` needs must be loaded."""
     pid = os.fork()
     if pid == 0:
         status = 70
@@ -78,7 +84,7 @@ def upright_as(user: tuple[int, int] | None, args: list[str], env: dict[str, str
             sys.stdout = open(1, "w", closefd=False)
             sys.stderr = open(2, "w", closefd=False)
             try:
-                status = main(args)
+                status = body()
             except BaseException:
                 import traceback
                 traceback.print_exc()

@@ -1,4 +1,5 @@
-"""`upright config` with a settings folder that is closed or cannot be written (issue 17, case 8).
+"""`upright config` and the Settings window's set and reset with a settings folder that is closed or
+cannot be written (issue 17, case 8).
 
 Each case gets a message naming the file or folder and a fix, a non-zero
 exit where nothing could be done, and never a traceback. Root reads and
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.helpers import other_user, upright_as
+from agent.settings import user_settings
+from tests.faults.helpers import other_user, run_as, upright_as
 
-EXISTING = "[breaks]\nsit_limit_min = 40\n"
+EXISTING = "[breaks]\nsitting_limit_min = 40\n"
 
 
 @pytest.fixture
@@ -99,3 +101,56 @@ def test_show_with_a_closed_folder_says_so_and_uses_the_defaults(home):
     assert f"chmod u+rwx {folder}" in text
     [line] = [line for line in text.splitlines() if line.startswith("breaks.sitting_limit_min")]
     assert line.split()[1:] == ["30", "default"]  # not the 40 of the file it could not read
+
+
+def change_as_owner(home: Path, change: str) -> tuple[int, str]:
+    """The Settings window's change of one setting ("set" or "reset", agent.settings.user_settings),
+    as the owner of `home`; prints what the window would show under the setting."""
+    def body() -> int:
+        try:
+            if change == "set":
+                user_settings.set_value("breaks.sitting_limit_min", 45)
+            else:
+                user_settings.reset("breaks.sitting_limit_min")
+        except user_settings.SettingsFileError as refused:  # what the window shows (agent.ui.settings_window)
+            print(f"refused: {refused}")
+            return 1
+        return 0
+
+    env = {"XDG_CONFIG_HOME": str(home), "XDG_CONFIG_DIRS": str(home.parent / "system")}
+    user = other_user()
+    if user is None:  # not root: we are the owner already
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            import contextlib
+            import io
+
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                return body(), printed.getvalue()
+        finally:
+            os.environ.clear(), os.environ.update(saved)
+    out = home.parent / "out.txt"
+    out.touch()
+    for path in (home, *home.rglob("*"), out):
+        os.chown(path, *user, follow_symlinks=False)
+    scratch = home.parent / "scratch"
+    user_settings.set_value("breaks.sitting_limit_min", 45, scratch / "config.toml")  # load its modules
+    user_settings.reset("breaks.sitting_limit_min", scratch / "config.toml")
+    return run_as(user, env, out, body)
+
+
+@pytest.mark.parametrize("change", ["set", "reset"])
+@pytest.mark.parametrize("mode", [0o500, 0o000], ids=["read-only folder", "closed folder"])
+def test_set_and_reset_in_a_folder_it_cannot_write_are_refused_with_the_fix(home, mode, change):
+    """Before (closed folder): PermissionError from Path.exists() escaped the Settings window's
+    refusal; (read-only) 'cannot write FILE: Permission denied' without a fix."""
+    folder = settings_folder(home, mode, with_file=True)
+    status, text = change_as_owner(home, change)
+    no_traceback(text)
+    assert status == 1, text
+    assert f"refused: cannot write {folder / 'config.toml'}: Permission denied" in text, text
+    assert f"Fix: chmod u+rwx {folder}" in text, text
+    folder.chmod(0o700)
+    assert (folder / "config.toml").read_text() == EXISTING
