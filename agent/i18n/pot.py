@@ -4,8 +4,10 @@
     python -m agent.i18n.pot --check    exit 1, saying what to run, if either is out of date
 
 Run it after changing any text the user reads. The messages are every
-``_("...")`` in ``agent/ui/`` (read with :mod:`ast`, not imported, so no
-display is needed), the readable fields of ``assets/content/*.toml``
+``_("...")`` in the modules that show words, :data:`SOURCES` (the windows,
+the tray's menu and tooltip, the command line's status line; read with
+:mod:`ast`, not imported, so no display is needed), and ``N_("...")``, a
+text marked there to be looked up later (the tray menu's table), the readable fields of ``assets/content/*.toml``
 (:func:`agent.content.texts.messages`) and of the exercise files
 ``assets/exercises/*.toml`` (:data:`EXERCISE_TEXTS`; the windows look them
 up as they show them). The English catalog translates each
@@ -28,9 +30,13 @@ from agent.i18n import po
 
 ROOT = Path(__file__).resolve().parents[2]  # the source tree
 UI = Path(__file__).resolve().parents[1] / "ui"
+#: The folders whose modules put words before a person: windows, tray, command line.
+SOURCES = (UI, UI.parent / "tray", UI.parent / "cli")
+_MARKERS = ("_", "N_")  # gettext now, and marked for gettext later
 
 HEADER_COMMENT = (
-    "# Upright's words: the windows' (agent/ui/), the health content's (assets/content/)\n"
+    "# Upright's words: the windows', tray's and command line's (agent/ui/, agent/tray/, agent/cli/),\n"
+    "# the health content's (assets/content/)\n"
     "# and the exercises' (assets/exercises/).\n"
     "# Made by `python -m agent.i18n.pot`: edit the sources, not this file.\n"
 )
@@ -44,13 +50,13 @@ _BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 EXERCISE_TEXTS = ("name", "steps", "why", "caution", "alt_text")
 
 
-def ui_messages(folder: Path = UI) -> list[tuple[str, str]]:
-    """(message, "file:line") for each ``_("literal")`` in the modules of ``folder``."""
+def ui_messages(folders: Iterable[Path] = SOURCES) -> list[tuple[str, str]]:
+    """(message, "file:line") for each ``_("literal")`` or ``N_("literal")`` in the modules of ``folders``."""
     found = []
-    for path in sorted(folder.glob("*.py")):
+    for path in (path for folder in folders for path in sorted(folder.glob("*.py"))):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 and isinstance(node.func, ast.Name) and node.func.id == "_"
+                 and isinstance(node.func, ast.Name) and node.func.id in _MARKERS
                  and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
                  and isinstance(node.args[0].value, str)]
         for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):

@@ -1,18 +1,17 @@
-"""What the running agent must not forget when it is killed: a pause, standing, today's totals.
+"""What the running agent must not forget when it is killed: a pause and standing.
 
 `session.json` in the user's data folder, beside `checklists.json`, written
-atomically (through `StateStore`) whenever a pause or standing changes and at
-most once a minute for the totals:
+atomically (through `StateStore`) whenever a pause or standing changes:
 
-    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00",
-     "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...}}
+    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00", "standing": false}
 
-`day` is the day the totals began (the agent's start). A new agent takes
-up a pause until its wall-clock end (also "until tomorrow") whenever it
-starts before that end; standing and the totals only when `day` is today (an
-agent that ran past midnight saved totals that began the day before). A
-damaged or over-large file is kept aside like the other state files, and the
-agent starts afresh.
+`day` is the day the agent started. A new agent takes up a pause until its
+wall-clock end (also "until tomorrow") whenever it starts before that end;
+standing only when `day` is today. Today's totals are not kept here: they come
+from the history (:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`),
+which holds each run's rows once; a `today` field an older Upright wrote is
+ignored. A damaged or over-large file is kept aside like the other state
+files, and the agent starts afresh.
 """
 
 from __future__ import annotations
@@ -22,12 +21,10 @@ from datetime import datetime
 from typing import Any
 
 from agent.content.checklist_state import StateStore, _json_line, _kind
-from agent.core.totals import Totals
 from agent.files.tomlfile import Problem
 
 FILE_NAME = "session.json"
 VERSION = 1
-_TOTALS = set(Totals().as_dict())
 
 
 class SessionStore(StateStore):
@@ -62,8 +59,7 @@ def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
 
     for key, check, expected in (("day", _is_day, "a date like 2026-12-04"),
                                  ("paused_until", _is_time, "a time like 2026-12-04T15:30:00, or null"),
-                                 ("standing", lambda v: isinstance(v, bool), "true or false"),
-                                 ("today", _is_totals, "today's totals")):
+                                 ("standing", lambda v: isinstance(v, bool), "true or false")):
         if key in raw:
             if check(raw[key]):
                 state[key] = raw[key]
@@ -88,13 +84,7 @@ def _is_time(value: Any) -> bool:
         return False
 
 
-def _is_totals(value: Any) -> bool:
-    return (isinstance(value, dict) and set(value) <= _TOTALS
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e9
-                    for v in value.values()))
-
-
-def snapshot(day: str, paused_until: datetime | None, standing: bool, today: Totals | None) -> dict:
+def snapshot(day: str, paused_until: datetime | None, standing: bool) -> dict:
     """The dict to save."""
     return {"day": day, "paused_until": None if paused_until is None else paused_until.isoformat(timespec="seconds"),
-            "standing": standing, **({"today": today.as_dict()} if today is not None else {})}
+            "standing": standing}
