@@ -8,6 +8,7 @@ reads what the doctor says about it, in --json and as the table.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults.helpers import other_user
 from tests.test_agent_e2e import CONFIG, Session
 from tests.test_tray_xorg import Trayer
 from tests.xvfb import display_env, free_display, running_xvfb
@@ -215,16 +217,51 @@ def test_an_unwritable_data_folder_fails_and_an_unwritable_log_folder_warns(sess
     assert "stderr only" in doctor["log folder"]["fix"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
-def test_a_read_only_data_folder_fails(session, tmp_path):
-    data = Path(session.env["UPRIGHT_DATA_DIR"])
-    data.mkdir(mode=0o500)
+def test_a_read_only_data_folder_fails(session, tmp_path, monkeypatch):
+    """Root writes into a read-only folder anyway: where the tests run as root (CI), the check runs
+    in a child that has become a second real user, who owns the folder (tests/faults/helpers.py)."""
+    user = other_user()
+    if user is None:
+        data = Path(session.env["UPRIGHT_DATA_DIR"])
+        data.mkdir(mode=0o500)
+        try:
+            row = Doctor(session.env, "--json")["data folder"]
+        finally:
+            data.chmod(0o700)
+    else:
+        row = _data_folder_check_as(user, monkeypatch)
+    assert row["status"] == "FAIL", row
+    assert row["detail"].endswith("is not writable: Permission denied"), row
+
+
+def _data_folder_check_as(user: tuple[int, int], monkeypatch) -> dict:
+    """`upright doctor`'s data folder check, run by `user` on a read-only folder of theirs."""
+    import tempfile
+
+    from agent.cli import doctor
+    from tests.faults.helpers import as_user
+
+    top = Path(tempfile.mkdtemp(prefix="upright-doctor-", dir="/tmp"))
     try:
-        doctor = Doctor(session.env, "--json")
+        top.chmod(0o755)
+        data, out = top / "data", top / "row.json"
+        data.mkdir(mode=0o500)
+        out.touch()
+        os.chown(data, *user), os.chown(out, *user)
+        monkeypatch.setenv("UPRIGHT_DATA_DIR", str(top / "scratch"))
+        doctor.data_folder()  # imports what the check needs while we can read every module
+        pid = os.fork()
+        if pid == 0:
+            try:
+                as_user(*user)()
+                os.environ["UPRIGHT_DATA_DIR"] = str(data)
+                out.write_text(json.dumps(dataclasses.asdict(doctor.data_folder())))
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        return json.loads(out.read_text())
     finally:
-        data.chmod(0o700)
-    assert doctor["data folder"]["status"] == "FAIL"
-    assert "Permission denied" in doctor["data folder"]["detail"]
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_a_running_agent_is_reported_with_its_pid_and_neither_state_warns(session):

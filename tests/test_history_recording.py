@@ -233,9 +233,10 @@ def test_this_week_with_an_unreadable_history_shows_an_empty_week(tmp_path, capl
 
 
 def test_totals_taken_up_after_a_crash_are_not_counted_twice(tmp_path):
-    """The session file gives a restarted agent today's totals for "Today"; the killed run's
-    own rows hold them already, so the new run's rows count only what comes after."""
-    first = Agent(history=Recording(tmp_path / "data"), session=SessionStore(tmp_path / "run"))
+    """The history gives a restarted agent today's totals for "Today" (the session file holds
+    none); the killed run's own rows hold them already, so the new run's rows count only what
+    comes after."""
+    first = Agent(history=Recording(tmp_path / "data"))
     first.work(20 * MIN)  # then killed: no quit, only what its wake-ups wrote
     again = Agent(history=Recording(tmp_path / "data"), session=SessionStore(tmp_path / "run"))
     assert again.app.engine.totals_at(again.app.engine.now).sitting_s >= 18 * MIN  # taken up

@@ -21,8 +21,9 @@ from agent.i18n import po, pot
 from agent.ui import strings
 
 UI = Path(pot.__file__).resolve().parents[1] / "ui"
-#: Every folder whose modules put words on screen: the windows, and the live agent that hands them texts.
-SHOWS_WORDS = (UI, UI.parent / "live")
+#: Every folder whose modules put words on screen: the windows, the live agent that hands them texts,
+#: the tray and the command line.
+SHOWS_WORDS = (UI, UI.parent / "live", UI.parent / "tray", UI.parent / "cli")
 
 
 def template_ids() -> set[str]:
@@ -95,8 +96,8 @@ def test_every_content_text_is_in_the_template():
 def test_no_window_shows_a_word_that_bypasses_the_strings():
     """A literal text= or title(), or a literal handed to a notice, would never be translated.
 
-    Read in every module that shows words: the windows (agent/ui) and the live agent (agent/live),
-    which picks the texts of its notices.
+    Read in every module that shows words: the windows (agent/ui), the live agent (agent/live),
+    which picks the texts of its notices, the tray (agent/tray) and the command line (agent/cli).
     """
     found = []
     for path, tree in ui_modules(SHOWS_WORDS):
@@ -137,6 +138,75 @@ def test_the_agents_own_notices_are_translated(tmp_path, restore_language):
     assert english == ["Break in 1 min — finish your sentence",
                        "Sitting: 0 min\nLongest time seated in one go: 0 min\n1 break taken\n"
                        "0 natural breaks (time away from the computer)"]
+
+
+class MenuRecorder:
+    """Stands in for pystray's Menu and MenuItem: keeps the texts the tray's own builder gives them."""
+
+    class MenuItem:
+        def __init__(self, text, action, **_options) -> None:
+            self.text, self.action = text, action
+
+    class Menu:
+        SEPARATOR = object()
+
+        def __init__(self, *items) -> None:
+            self.items = items
+
+
+def menu_texts(menu) -> list[str]:
+    texts = []
+    for item in menu.items:
+        if item is MenuRecorder.Menu.SEPARATOR:
+            continue
+        texts.append(item.text)
+        if isinstance(item.action, MenuRecorder.Menu):
+            texts += menu_texts(item.action)
+    return texts
+
+
+def tray_and_status_texts() -> dict[str, str]:
+    """Every text the tray (menu, tooltip) and `upright status` put before a person, in the language in force."""
+    import datetime
+
+    from agent.cli.command import _status_words
+    from agent.tray._pystray import PystrayTray
+    from agent.tray.icon_image import tooltip_text
+
+    tray = PystrayTray.__new__(PystrayTray)  # only the menu builder: no icon, no display
+    tray._pystray, tray._state = MenuRecorder, (0.0, "working")
+    texts = {f"menu {n}": text for n, text in enumerate(menu_texts(tray._menu()))}
+    now = datetime.datetime(2026, 12, 4, 10, 0)
+    for name, args, options in (
+            ("away", (None, None, "away"), {}), ("paused", (None, None, "paused"), {}),
+            ("paused until", (None, None, "paused"), {"paused_until": now.replace(hour=14), "now": now}),
+            ("paused until tomorrow", (None, None, "paused"), {"paused_until": now + datetime.timedelta(days=1),
+                                                               "now": now}),
+            ("standing", (None, None, "standing"), {}), ("standing 10", (60, None, "standing"), {"standing_s": 600}),
+            ("due", (None, None, "break_due"), {}), ("due sitting", (1920, 0, "break_due"), {}),
+            ("sitting", (1080, None, "working"), {}), ("sitting due now", (1080, 0, "working"), {}),
+            ("sitting and next", (1080, 720, "working"), {}), ("hours", (3900, 7200, "working"), {})):
+        texts[f"tooltip {name}"] = tooltip_text(*args, **options)
+    for state in ("paused", "on_break", "away", "break_due", "working"):
+        texts[f"status {state}"] = _status_words({"state": state, "sitting_s": 600.0, "next_break_in_s": 1200.0,
+                                                  "standing": False, "paused_until": "14:30"})
+    texts["status standing"] = _status_words({"state": "working", "sitting_s": 0.0, "standing": True})
+    return texts
+
+
+def test_the_tray_and_the_status_line_speak_the_users_language(tmp_path, restore_language):
+    """The tray's menu and tooltip and `upright status` go through gettext: in a test language (English in
+    capitals) not one word of English is left; a text that bypasses it (no _() or N_()) stays lowercase."""
+    english = tray_and_status_texts()
+    assert english["menu 0"] == "Open Upright" and english["tooltip sitting and next"] == (
+        "Sitting 18 min \u00b7 next break in 12 min")
+    assert english["tooltip hours"] == "Sitting 1 h 05 min \u00b7 next break in 2 h"
+    assert english["status working"] == "Sitting 10 min \u00b7 next break in 20 min"
+    i18n.install(i18n.load(["xx"], shouting_catalog(tmp_path)))
+    shouted = tray_and_status_texts()
+    assert len(shouted) == 40  # 21 menu entries, 12 tooltips, 7 status lines
+    assert {name: text for name, text in shouted.items() if text != text.upper()} == {}, "English left"
+    assert shouted["tooltip paused until tomorrow"] == "PAUSED UNTIL TOMORROW 10:00"
 
 
 def test_the_english_catalog_is_complete():

@@ -20,6 +20,7 @@ from agent.cli.simulate import replay, write_json_lines, write_timeline
 from agent.cli.trace import TraceError
 from agent.core import Rules
 from agent.files.resources import asset, data_dir
+from agent.i18n import gettext as _
 from agent.settings import config
 
 
@@ -248,19 +249,24 @@ def _status_line(status: dict) -> str:
 
 
 def _status_words(status: dict) -> str:
+    """The status in the user's language (gettext; the words are in the translation template)."""
     state = status.get("state")
     if state == "paused":
-        return f"Paused until {status['paused_until']}"
+        return _("Paused until {when}").format(when=status["paused_until"])
     if state == "on_break":
-        return "On a break"
+        return _("On a break")
     if state == "away":
-        return "Away"
-    minutes = round(status.get("sitting_s", 0) / 60)
+        return _("Away")
+    minutes = _("{minutes} min").format(minutes=round(status.get("sitting_s", 0) / 60))
     if state == "break_due":
-        return f"Break due · sitting {minutes} min"
-    where = "Standing" if status.get("standing") else f"Sitting {minutes} min"
+        return _("Break due · sitting {duration}").format(duration=minutes)
+    if status.get("standing"):
+        return _("Standing")
     left = status.get("next_break_in_s")
-    return where if left is None or status.get("standing") else f"{where} · next break in {round(left / 60)} min"
+    if left is None:
+        return _("Sitting {duration}").format(duration=minutes)
+    return _("Sitting {duration} · next break in {left}").format(
+        duration=minutes, left=_("{minutes} min").format(minutes=round(left / 60)))
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from agent.cli.errors import UserError
 from agent.files import atomic, tomlfile
 from agent.files.tomlfile import FileProblems
 from agent.settings import advice, config, layers
-from agent.settings.user_settings import commented_settings
+from agent.settings.user_settings import cannot_write, commented_settings
 
 EXIT_INVALID = 1  # `validate`: the file has problems
 
@@ -67,7 +67,7 @@ def _as_json(effective: layers.Effective) -> dict:
 
 def _as_table(effective: layers.Effective) -> list[str]:
     policy = ", ".join(effective.files["enforced"]) or "none"
-    user = ", ".join(effective.files["user"]) or f"none ({layers.user_file()} does not exist)"
+    user = ", ".join(effective.files["user"]) or _no_user_file(effective)
     lines = [f"Policy: {policy}", f"User settings: {user}", ""]
     width = max(len(key.dotted) for key in config.SCHEMA)
     for key in config.SCHEMA:
@@ -79,6 +79,14 @@ def _as_table(effective: layers.Effective) -> list[str]:
         lines += ["", "Problems (each of these settings falls back to the layer beneath):"]
         lines += [f"  {problem}" for problem in effective.problems]
     return lines
+
+
+def _no_user_file(effective: layers.Effective) -> str:
+    """Why no user file is in force: missing, or there but out of reach (not "does not exist" then)."""
+    path = str(layers.user_file())
+    if any(problem.path == path and not problem.line for problem in effective.problems):
+        return f"none ({path} cannot be read; see Problems below)"
+    return f"none ({path} does not exist)"
 
 
 # --- validate ----------------------------------------------------------------------
@@ -116,16 +124,16 @@ def check_file(path: str, kind: str | None = None) -> tuple[list, str]:
 
 
 def init_command(args: argparse.Namespace) -> int:
-
     path = layers.user_file()
-    if path.exists() and not args.force:
-        raise UserError(f"{path} already exists; edit it, or add --force to start again (the old file is kept)")
-    effective = layers.load()
     try:
+        if path.exists() and not args.force:
+            raise UserError(f"{path} already exists; edit it, or add --force to start again "
+                            f"(the old file is kept)")
+        effective = layers.load()
         if path.exists():
             path.replace(path.with_name(path.name + ".bak"))
         atomic.write_text(path, commented_settings(effective))
-    except OSError as error:
-        raise UserError(f"cannot write {path}: {error.strerror or error}") from None
+    except OSError as error:  # a folder closed or read-only: checking for the file fails too
+        raise UserError(cannot_write(path, error)) from None
     print(f"Wrote {path}: remove the # in front of a setting to change it.")
     return 0

@@ -4,11 +4,18 @@ While the agent has not loaded SQLite yet, today's minutes are in the pending
 file (:mod:`agent.history.journal`); a report leaves them out of nothing.
 A session's pending row replaces that session's row of the same day in the
 file (it is newer), and the rows of each day add up.
+
+    python -m agent.history.reader DIRECTORY DAY    the history file's rows of DAY, by session, as JSON
+
+is how a starting agent reads today's rows without loading SQLite itself
+(:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,3 +65,15 @@ def report(directory: str | Path, span: str, today: date, *, read_only: bool = F
         log.warning("%s: history not read (%s)", directory, error)
         days = []
     return summary.build(span, today, days)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print ``[[session, row], ...]``: the history file's rows of one day (not the pending file's)."""
+    directory, day = sys.argv[1:] if argv is None else argv
+    when = date.fromisoformat(day)
+    print(json.dumps([[session, row.as_dict()] for session, row in HistoryStore(directory).session_rows(when, when)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,8 +5,10 @@
 
 Run it after changing any text the user reads. The messages are every
 ``_("...")`` and ``ngettext("...", "...", n)`` (a message with plural forms)
-in ``agent/ui/`` (read with :mod:`ast`, not imported, so no
-display is needed), the readable fields of ``assets/content/*.toml``
+in the modules that show words, :data:`SOURCES` (the windows, the tray's
+menu and tooltip, the command line's status line; read with :mod:`ast`, not
+imported, so no display is needed), and ``N_("...")``, a text marked there
+to be looked up later (the tray menu's table), the readable fields of ``assets/content/*.toml``
 (:func:`agent.content.texts.messages`) and of the exercise files
 ``assets/exercises/*.toml`` (:data:`EXERCISE_TEXTS`; the windows look them
 up as they show them). The English catalog translates each
@@ -29,9 +31,13 @@ from agent.i18n import po
 
 ROOT = Path(__file__).resolve().parents[2]  # the source tree
 UI = Path(__file__).resolve().parents[1] / "ui"
+#: The folders whose modules put words before a person: windows, tray, command line.
+SOURCES = (UI, UI.parent / "tray", UI.parent / "cli")
+_MARKERS = ("_", "N_")  # gettext now, and marked for gettext later
 
 HEADER_COMMENT = (
-    "# Upright's words: the windows' (agent/ui/), the health content's (assets/content/)\n"
+    "# Upright's words: the windows', tray's and command line's (agent/ui/, agent/tray/, agent/cli/),\n"
+    "# the health content's (assets/content/)\n"
     "# and the exercises' (assets/exercises/).\n"
     "# Made by `python -m agent.i18n.pot`: edit the sources, not this file.\n"
 )
@@ -49,11 +55,11 @@ EXERCISE_TEXTS = ("name", "steps", "short_break_steps", "why", "caution", "alt_t
 Message = Union[str, tuple[str, str]]  # a plain message, or (singular, plural)
 
 
-def ui_messages(folder: Path = UI) -> list[tuple[Message, str]]:
-    """(message, "file:line") for each ``_("literal")`` and ``ngettext("one", "other", n)``
-    in the modules of ``folder``; a plural message is the pair (singular, plural)."""
+def ui_messages(folders: Iterable[Path] = SOURCES) -> list[tuple[Message, str]]:
+    """(message, "file:line") for each ``_("literal")``, ``N_("literal")`` and ``ngettext("one", "other", n)``
+    in the modules of ``folders``; a plural message is the pair (singular, plural)."""
     found = []
-    for path in sorted(folder.glob("*.py")):
+    for path in (path for folder in folders for path in sorted(folder.glob("*.py"))):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _literal_call(node)]
         for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
@@ -63,9 +69,9 @@ def ui_messages(folder: Path = UI) -> list[tuple[Message, str]]:
 
 
 def _literal_call(node: ast.Call) -> bool:
-    """``_("text")``, or ``ngettext("one", "other", n)``."""
+    """``_("text")``, ``N_("text")``, or ``ngettext("one", "other", n)``."""
     name = node.func.id if isinstance(node.func, ast.Name) else None
-    wanted = {"_": (1, 1), "ngettext": (3, 2)}.get(name)
+    wanted = {**{marker: (1, 1) for marker in _MARKERS}, "ngettext": (3, 2)}.get(name)
     return (wanted is not None and len(node.args) == wanted[0]
             and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args[:wanted[1]]))
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agent.core import Decision, Engine, Rules
 from agent.core import events as ev
-from agent.core.totals import Totals
 from agent.live.activity import ActivityMonitor
 from agent.live.guides import ACTIONS as GUIDE_ACTIONS
 from agent.live.loop import WindowsUnavailable
@@ -44,7 +43,7 @@ SUSPEND_MIN_S = 5.0  # a clock gap longer than this was a suspend, not a slow wa
 REPLY_TIMEOUT_S = 5.0
 SENSING_RETRY_S = 5.0  # listeners slow to start (a loaded machine): the next try
 CONFIRM_S = 2.0  # "Paused until 14:30", "Postponed: next break in 5 min": long enough to see it took
-SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the session file at most this often
+SAVE_TOTALS_EVERY_S = 60.0  # today's totals reach the history at most this often (at wake-ups too)
 
 
 @dataclass
@@ -137,8 +136,7 @@ class App:
         self.on_quit()
 
     def stop(self) -> None:
-        self._saved = None  # write now, whatever the last save
-        self.save_session()
+        self.save_session(force=True)
         if self._timer is not None:
             self.root.after_cancel(self._timer)
             self._timer = None
@@ -605,41 +603,41 @@ class App:
 
     # --- what survives a restart (agent.live.session_state) ---------------
 
-    def save_session(self, now: float | None = None) -> None:
-        """Write the pause, standing and today's totals: at once when the first two change,
-        else at most every SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
-        if self.session is None:
-            return
+    def save_session(self, now: float | None = None, force: bool = False) -> None:
+        """Write the pause and standing (the session file) and today's totals (the history): at once
+        when the first two change (or `force`: the agent stops), else at most every
+        SAVE_TOTALS_EVERY_S. Safe to call at any moment, never raises."""
         try:
             now = self.clock.monotonic() if now is None else now
             status = self.engine.status(now)
             pack = self.packs.to_json() if self.packs is not None else None
             key = (status.paused_until, status.standing, str(pack))
-            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S:
+            if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S and not force:
                 return
-            from agent.live.session_state import snapshot
-
-            totals = self.engine.totals_at(now) if self._feature("statistics") else None
             self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
-            self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
-                                       self._paused_until(status, now),
-                                       status.standing, totals, pack))
+            if self.history is not None:
+                self.history.wake(now, self.engine)
+            if self.session is not None:
+                from agent.live.session_state import snapshot
+
+                self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
+                                           self._paused_until(status, now), status.standing, pack))
         except Exception:  # noqa: BLE001 - a lost save must never cost the session
             log.warning("could not save the session state", exc_info=True)
 
     def _restore_session(self) -> None:
-        """Take up what a killed agent saved: a pause still running (whatever the day), and, if its
-        totals began today, standing and the totals (an agent that ran past midnight saved older ones)."""
+        """Take up what a killed agent saved: today's totals from the history, a pause still running
+        (whatever the day), and standing if its file began today (an agent that ran past midnight
+        saved yesterday's)."""
         wall, now = self.clock.wall(), self.clock.monotonic()
         self._totals_day = wall.date().isoformat()
+        counted = self.history.counted_today() if self.history is not None else None
+        if counted is not None:  # the earlier runs of today, from the history (each counted once)
+            self.engine.totals = counted
         if self.session is None:
             return
         saved = self.session.state
         same_day = saved.get("day") == self._totals_day
-        if same_day and saved.get("today"):
-            self.engine.totals = Totals(**saved["today"])
-            if self.history is not None:  # the killed run's own rows hold these already
-                self.history.counted_before(self.engine.totals_at(now))
         if same_day and saved.get("standing"):
             self._apply(self.engine.feed(now, ev.STANDING))
         until = saved.get("paused_until")

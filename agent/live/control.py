@@ -55,6 +55,7 @@ REPLY_LIMIT = 65536  # bytes; a status reply is a few hundred
 TIMEOUT_S = 6.0  # a caller's whole wait: the agent's own bound on its answer (5 s) and a margin
 READ_DEADLINE_S = 2.0  # a connection's time to send its request (and, over the pipe, prove the key)
 MAX_CLIENTS = 32  # connections served at once; more are told "busy" at once
+CHECK_S = 2.0  # how often the agent checks that its socket is still there, and still its own
 SOCKET_PATH_LIMIT = 100  # bytes: AF_UNIX allows 107 on Linux, 103 on macOS
 BUSY = {"ok": False, "error": "busy"}
 
@@ -69,6 +70,10 @@ class NoAnswer(NotRunning):
 
 class AlreadyRunning(Exception):
     """Another agent holds this session's lock."""
+
+
+class ChannelLost(Exception):
+    """The socket was removed or replaced under the running agent: nobody can reach it any more."""
 
 
 class FolderProblem(OSError):
@@ -315,7 +320,10 @@ class Server:
     `handle(request) -> reply` is called on a connection's thread and must
     hand the work to the agent's own thread (see `app.ask`), waiting for the
     answer with a timeout. If the accepting thread dies anyway, it logs why
-    and calls `on_death`: an agent nobody can reach should stop, not linger.
+    and calls `on_death`: an agent nobody can reach should stop, not linger. The
+    same when its socket is removed or replaced (checked every CHECK_S): callers
+    would find nothing, or another program, while this agent held the lock and
+    no new one could start.
     """
 
     def __init__(self) -> None:
@@ -349,9 +357,17 @@ class Server:
         self._lock_file.close()
 
     def _serve(self) -> None:
+        checked = time.monotonic()
         try:
             while not self._closed.is_set():
                 self._accept_one()
+                if time.monotonic() - checked >= CHECK_S:
+                    self._endpoint.check()
+                    checked = time.monotonic()
+        except ChannelLost as lost:
+            if not self._closed.is_set():
+                log.error("%s; nobody can reach this agent, so it stops; `upright run` starts a new one", lost)
+                self._on_death()
         except BaseException:  # noqa: BLE001 - whatever it was, the agent must not live on unreachable
             if not self._closed.is_set():
                 log.exception("the control channel stopped; Upright stops too, `upright run` starts it again")
@@ -360,6 +376,8 @@ class Server:
     def _accept_one(self) -> None:
         try:
             conn = self._endpoint.accept()
+        except TimeoutError:  # nobody called for CHECK_S: time for the check
+            return
         except OSError as error:
             if self._closed.is_set():
                 return
@@ -410,7 +428,7 @@ class Server:
 
 
 class _SocketEndpoint:
-    """The Unix socket, born 0600."""
+    """The Unix socket, born 0600; `check` raises ChannelLost once the file is not the one we bound."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -419,12 +437,20 @@ class _SocketEndpoint:
         old_mask = os.umask(0o177)  # the socket is born 0600, with no window for others
         try:
             self._sock.bind(str(path))
+            self._bound = _identity(path)
         except BaseException:
             self._sock.close()
             raise
         finally:
             os.umask(old_mask)
         self._sock.listen(64)
+        self._sock.settimeout(CHECK_S)  # accept wakes up this often for `check`
+
+    def check(self) -> None:
+        now = _identity(self.path)
+        if now != self._bound:
+            raise ChannelLost(f"the control socket {self.path} was "
+                              + ("removed" if now is None else "replaced by another file"))
 
     def accept(self) -> socket.socket:
         conn, _ = self._sock.accept()
@@ -454,7 +480,8 @@ class _SocketEndpoint:
 
     def close(self) -> None:
         try:
-            self.path.unlink(missing_ok=True)
+            if _identity(self.path) == self._bound:  # a file put in its place is not ours to remove
+                self.path.unlink()
         except OSError:
             pass
         try:
@@ -462,6 +489,15 @@ class _SocketEndpoint:
         except OSError:
             pass
         self._sock.close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` itself (a link not followed); None if there is none."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _remove_stale_socket(path: Path) -> None:
@@ -499,6 +535,10 @@ class _PipeEndpoint:
 
     def refuse(self, conn: Any) -> None:
         conn.close()  # the caller sees the pipe close before the key exchange, and tries again
+
+    def check(self) -> None:
+        """Nothing to check: a Windows pipe has no file another program could remove (nor has the
+        Unix socket standing in for it in tests, whose accept never wakes up to look)."""
 
     def converse(self, conn: Any, answer: Callable[[bytes | None], dict]) -> None:
         from multiprocessing import AuthenticationError

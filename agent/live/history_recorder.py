@@ -16,8 +16,11 @@ files already there are left as they are. Tk thread only.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, timedelta
 from typing import Callable
@@ -27,12 +30,13 @@ from agent import __version__
 from pathlib import Path
 
 from agent.core.totals import Totals
-from agent.history.days import BreakRow, DayRow
+from agent.history.days import BreakRow, DayRow, combine
 from agent.history.journal import Journal, Pending
 
 log = logging.getLogger("agent.history")
 
 _ANSWERS = (("postponed", "postponed"), ("skipped", "skipped"))  # Totals counter -> break outcome
+CHILD_TIMEOUT_S = 20.0  # reading today's rows at start (a loaded machine, a busy history file)
 
 
 class HistoryRecorder:
@@ -169,11 +173,46 @@ class HistoryRecorder:
             self._store = HistoryStore(self.directory)
         return self._store
 
-    def counted_before(self, totals: Totals) -> None:
-        """Totals the engine took up from an earlier run of today (the session file): that run's
-        rows hold them already, so this run's rows count only what comes after."""
-        if self.enabled:
-            self._restart(totals)
+    def counted_today(self) -> Totals | None:
+        """What the earlier runs of today wrote (the history file and the pending file, each
+        session once), for an agent that starts again; None with statistics off or nothing written.
+
+        The new run takes these up as the engine's totals, and its own rows count only what comes
+        after (:meth:`_restart`): the earlier runs' rows hold them already, so nothing is counted
+        twice, however often the agent was killed. The history file is read by a short-lived child
+        unless SQLite may load here anyway (loaded, it would stay all day: 1.5 MiB), and not at all
+        when it last changed before today (it holds no row of today then).
+        """
+        if not self.enabled:
+            return None
+        today = self.wall().date().isoformat()
+        try:
+            rows = {(session, row.day): row for session, row in self._stored_today(today)}
+        except Exception as error:  # noqa: BLE001 - busy, unreadable: today starts from zero, the agent runs
+            log.warning("%s: today's totals not read (%s); counted from zero", self.store.path, error)
+            rows = {}
+        for session, session_rows in self.earlier.rows.items():  # newer than the file's row of that session
+            rows.update({(session, row.day): row for row in session_rows if row.day == today})
+        if not rows:
+            return None
+        [day] = combine(rows.values())
+        totals = Totals(sitting_s=day.sitting_s, longest_bout_s=day.longest_bout_s, standing_s=day.standing_s,
+                        prompts=day.prompts, breaks_taken=day.taken, postponed=day.postponed,
+                        skipped=day.skipped, natural_breaks=day.natural_breaks, ended_early=day.ended_early)
+        self._restart(Totals(**totals.as_dict()))  # a copy: the engine adds to the one it takes up
+        return totals
+
+    def _stored_today(self, today: str) -> list[tuple[str, DayRow]]:
+        try:
+            changed = datetime.fromtimestamp(self.store.path.stat().st_mtime).date().isoformat()
+        except FileNotFoundError:
+            return []
+        if changed < today:
+            return []
+        if not self.may_load_sqlite():  # SQLite would stay loaded all day: a short-lived child reads it
+            return _rows_read_by_a_child(self.directory, today)
+        day = date.fromisoformat(today)
+        return self.store.session_rows(day, day)
 
     # --- inside --------------------------------------------------------------
 
@@ -260,6 +299,14 @@ class HistoryRecorder:
             log.warning("%s: pending history not written (%s)", self.journal.path, error.strerror or error)
             return
         self._written = self._state()
+
+
+def _rows_read_by_a_child(directory: Path, day: str) -> list[tuple[str, DayRow]]:
+    """The history file's rows of ``day``, read by ``python -m agent.history.reader``: loading SQLite
+    costs the agent 1.5 MiB it would keep for the rest of the day, the child a moment at start."""
+    done = subprocess.run([sys.executable, "-m", "agent.history.reader", str(directory), day],
+                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=True)
+    return [(str(session), DayRow(**row)) for session, row in json.loads(done.stdout)]
 
 
 def _export(directory, folder: str, rows: list, policy: dict) -> None:

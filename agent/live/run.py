@@ -71,7 +71,9 @@ def _remove_leftovers() -> None:
     from agent.content.checklist_state import data_dir
     from agent.files import atomic
 
-    removed = atomic.remove_leftovers(data_dir(), ["checklists.json", "exercises.json", "session.json"])
+    from agent.history.journal import FILE_NAME as PENDING
+
+    removed = atomic.remove_leftovers(data_dir(), ["checklists.json", "exercises.json", "session.json", PENDING])
     if removed:
         log.info("removed %d temporary files left by an earlier crash", len(removed))
 
@@ -96,7 +98,7 @@ def _end_session(app, server: control.Server, reason: str) -> None:
     try:
         log.warning("the desktop session ended (%s): Upright saves its state and stops (exit status %d)",
                     reason, EXIT_SESSION_ENDED)
-        app.save_session()
+        app.save_session(force=True)
         server.close()
         logs.stop()
     finally:

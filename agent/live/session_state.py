@@ -1,21 +1,19 @@
-"""What the running agent must not forget when it is killed: a pause, standing, today's totals,
-a cold pack on the back.
+"""What the running agent must not forget when it is killed: a pause, standing, a cold pack on the back.
 
 `session.json` in the user's data folder, beside `checklists.json`, written
-atomically (through `StateStore`) whenever a pause or standing changes and at
-most once a minute for the totals:
+atomically (through `StateStore`) whenever a pause or standing changes:
 
-    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00",
-     "standing": false, "today": {"sitting_s": 5400.0, "breaks_taken": 2, ...},
+    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00", "standing": false,
      "pack": {"kind": "cold", "started": "2026-12-04T15:10:00", "minutes": 15}}
 
-`day` is the day the totals began (the agent's start). A new agent takes
-up a pause until its wall-clock end (also "until tomorrow") whenever it
-starts before that end; standing and the totals only when `day` is today (an
-agent that ran past midnight saved totals that began the day before); a
-pack whatever the day (one long due is announced at once). A
-damaged or over-large file is kept aside like the other state files, and the
-agent starts afresh.
+`day` is the day the agent started. A new agent takes up a pause until its
+wall-clock end (also "until tomorrow") whenever it starts before that end;
+standing only when `day` is today; the spasm guide's pack timer (`pack`, only
+while one runs) whatever the day (one long due is announced at once). Today's
+totals are not kept here: they come from the history (:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`),
+which holds each run's rows once; a `today` field an older Upright wrote is
+ignored. A damaged or over-large file is kept aside like the other state
+files, and the agent starts afresh.
 """
 
 from __future__ import annotations
@@ -26,12 +24,10 @@ from typing import Any
 
 from agent.content.checklist_state import StateStore, _json_line, _kind
 from agent.content.cold_heat import Pack
-from agent.core.totals import Totals
 from agent.files.tomlfile import Problem
 
 FILE_NAME = "session.json"
 VERSION = 1
-_TOTALS = set(Totals().as_dict())
 
 
 class SessionStore(StateStore):
@@ -67,7 +63,6 @@ def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
     for key, check, expected in (("day", _is_day, "a date like 2026-12-04"),
                                  ("paused_until", _is_time, "a time like 2026-12-04T15:30:00, or null"),
                                  ("standing", lambda v: isinstance(v, bool), "true or false"),
-                                 ("today", _is_totals, "today's totals"),
                                  ("pack", _is_pack, "a pack timer like {\"kind\": \"cold\", \"started\": ...}")):
         if key in raw:
             if check(raw[key]):
@@ -93,12 +88,6 @@ def _is_time(value: Any) -> bool:
         return False
 
 
-def _is_totals(value: Any) -> bool:
-    return (isinstance(value, dict) and set(value) <= _TOTALS
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e9
-                    for v in value.values()))
-
-
 def _is_pack(value: Any) -> bool:
     try:
         Pack.from_json(value)
@@ -107,9 +96,7 @@ def _is_pack(value: Any) -> bool:
     return True
 
 
-def snapshot(day: str, paused_until: datetime | None, standing: bool, today: Totals | None,
-             pack: dict | None = None) -> dict:
+def snapshot(day: str, paused_until: datetime | None, standing: bool, pack: dict | None = None) -> dict:
     """The dict to save."""
     return {"day": day, "paused_until": None if paused_until is None else paused_until.isoformat(timespec="seconds"),
-            "standing": standing, **({"today": today.as_dict()} if today is not None else {}),
-            **({"pack": pack} if pack is not None else {})}
+            "standing": standing, **({"pack": pack} if pack is not None else {})}

@@ -60,7 +60,10 @@ def set_value(dotted: str, value: Any, path: str | Path | None = None) -> Path:
     if problem:
         raise InvalidValue(problem)
     path = Path(path) if path is not None else layers.user_file()
-    document = _Document.read(path) if path.exists() else _Document.parse(_template(), path)
+    try:
+        document = _Document.read(path) if path.exists() else _Document.parse(_template(), path)
+    except OSError as error:  # a folder closed to us: even asking whether the file is there fails
+        raise SettingsFileError(cannot_write(path, error)) from None
     document.set(key, value)
     document.save()
     return path
@@ -74,11 +77,32 @@ def reset(dotted: str, path: str | Path | None = None) -> Path:
     """
     key = _key(dotted)
     path = Path(path) if path is not None else layers.user_file()
-    if path.exists():
+    try:
+        there = path.exists()
+    except OSError as error:  # a folder closed to us
+        raise SettingsFileError(cannot_write(path, error)) from None
+    if there:
         document = _Document.read(path)
         if document.unset(key):
             document.save()
     return path
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    """Why the settings file cannot be written, and the fix: open the folder in the way."""
+    return (f"cannot write {path}: {error.strerror or error}.\n"
+            f"Fix: chmod u+rwx {_nearest_folder(path)} (it must be yours), and try again")
+
+
+def _nearest_folder(path: Path) -> Path:
+    """The folder that stands in the way: the file's own if it exists, else the first one above that does."""
+    for folder in path.parents:
+        try:
+            folder.stat()
+            return folder
+        except OSError:
+            continue
+    return path.parent
 
 
 def _key(dotted: str) -> config.Key:
@@ -190,7 +214,7 @@ class _Document:
             mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
             atomic.write_text(target, (BOM if self.bom else "") + text, mode=mode)
         except OSError as error:
-            raise SettingsFileError(f"cannot write {self.path}: {error.strerror or error}") from None
+            raise SettingsFileError(cannot_write(self.path, error)) from None
 
     # --- finding lines ------------------------------------------------------------
 

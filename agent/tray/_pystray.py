@@ -76,6 +76,7 @@ from typing import Callable, Optional, Tuple
 
 from PIL import Image, ImageStat
 
+from agent.i18n import gettext
 from agent.sensing.xconnection import lighten
 from agent.tray._base import ActionCallback, BaseTray, TrayUnavailable
 from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
@@ -639,35 +640,40 @@ def _build_xorg_class(xorg):
     return UprightXorgIcon
 
 
+def N_(text: str) -> str:
+    """Marks a text for the translation template (agent.i18n.pot); looked up when the menu is built."""
+    return text
+
+
 # Text, action and "visible when" for the menu of backends that have one.
-# ``None`` as text is a separator.
+# ``None`` as text is a separator. The texts are English here, in the user's language on screen.
 _MENU: Tuple = (
-    ("Open Upright", "open_panel", None),
-    ("Take a break now", "break_now", None),
-    ("Postpone 5 minutes", "postpone", lambda s: s == "break_due"),
-    ("Resume", "resume", lambda s: s == "paused"),
-    ("Pause", (
-        ("For 30 minutes", "pause_30", None),
-        ("For 1 hour", "pause_60", None),
-        ("Until tomorrow", "pause_tomorrow", None),
+    (N_("Open Upright"), "open_panel", None),
+    (N_("Take a break now"), "break_now", None),
+    (N_("Postpone 5 minutes"), "postpone", lambda s: s == "break_due"),
+    (N_("Resume"), "resume", lambda s: s == "paused"),
+    (N_("Pause"), (
+        (N_("For 30 minutes"), "pause_30", None),
+        (N_("For 1 hour"), "pause_60", None),
+        (N_("Until tomorrow"), "pause_tomorrow", None),
     ), lambda s: s != "paused"),
-    ("I'm standing", "standing", lambda s: s != "standing"),
-    ("I'm sitting", "sitting", lambda s: s == "standing"),
+    (N_("I'm standing"), "standing", lambda s: s != "standing"),
+    (N_("I'm sitting"), "sitting", lambda s: s == "standing"),
     (None, None, None),
-    ("Guides", (
-        ("Posture check", "posture", None),
-        ("Lumbar support", "lumbar", None),
-        ("Exercises", "exercises", None),
-        ("Back spasm guide", "spasm_guide", None),
-        ("Set up your workstation", "walkthrough", None),
-        ("Lifting safely", "lifting", None),
-        ("When to get medical help", "red_flags", None),
+    (N_("Guides"), (
+        (N_("Posture check"), "posture", None),
+        (N_("Lumbar support"), "lumbar", None),
+        (N_("Exercises"), "exercises", None),
+        (N_("Back spasm guide"), "spasm_guide", None),
+        (N_("Set up your workstation"), "walkthrough", None),
+        (N_("Lifting safely"), "lifting", None),
+        (N_("When to get medical help"), "red_flags", None),
     ), None),
-    ("Today", "today", None),
-    ("This week", "this_week", None),
-    ("Settings", "settings", None),
+    (N_("Today"), "today", None),
+    (N_("This week"), "this_week", None),
+    (N_("Settings"), "settings", None),
     (None, None, None),
-    ("Quit Upright", "quit", None),
+    (N_("Quit Upright"), "quit", None),
 )
 
 
@@ -880,6 +886,7 @@ class PystrayTray(BaseTray):
                     items.append(pystray.Menu.SEPARATOR)
                     continue
                 visible = True if when is None else shown_when(when)
+                text = gettext(text)
                 if isinstance(action, tuple):
                     items.append(pystray.MenuItem(text, pystray.Menu(*build(action)), visible=visible))
                 else:

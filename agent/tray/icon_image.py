@@ -34,6 +34,8 @@ from typing import Optional, Tuple, Union
 
 from PIL import Image
 
+from agent.i18n import gettext as _
+
 
 class _FreeTypeOnDemand(types.ModuleType):
     """Stands in for ``PIL._imagingft`` in ``PIL.ImageFont`` until a font is first used.
@@ -309,9 +311,11 @@ def _minutes(seconds: float, *, round_up: bool) -> str:
     seconds = max(0.0, float(seconds))
     minutes = math.ceil(seconds / 60) if round_up else math.floor(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{minutes} min").format(minutes=minutes)
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d} min"
+    if rest == 0:
+        return _("{hours} h").format(hours=hours)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=f"{rest:02d}")
 
 
 def tooltip_text(
@@ -336,32 +340,32 @@ def tooltip_text(
     ``standing_s`` for how long, else the text is just "Standing".
     ``paused_until`` is a datetime or time of day; ``now`` (default: local
     now) decides whether that is "tomorrow". Only Latin-1 characters are used,
-    because X11 window titles (``WM_NAME``) are Latin-1.
+    because X11 window titles (``WM_NAME``) are Latin-1; the words are
+    looked up in the user's language as the line is made (``_``).
     """
     if state not in STATES:
         raise ValueError(f"unknown tray state {state!r}; expected one of {STATES}")
     if state == "away":
-        return "Away"
+        return _("Away")
     if state == "paused":
         if paused_until is None:
-            return "Paused"
-        return "Paused until " + _until(paused_until, now)
+            return _("Paused")
+        return _("Paused until {when}").format(when=_until(paused_until, now))
     if state == "standing" or standing:
         if standing_s is None:
-            return "Standing"
-        return f"Standing {_minutes(standing_s, round_up=False)}"
+            return _("Standing")
+        return _("Standing {duration}").format(duration=_minutes(standing_s, round_up=False))
     if state == "break_due":
         if sitting_s is None:
-            return "Break due"
-        return f"Break due \u00b7 sitting {_minutes(sitting_s, round_up=False)}"
-    # working
-    text = f"Sitting {_minutes(sitting_s or 0, round_up=False)}"
-    if next_break_in_s is not None:
-        if next_break_in_s <= 0:
-            text += " \u00b7 break due now"
-        else:
-            text += f" \u00b7 next break in {_minutes(next_break_in_s, round_up=True)}"
-    return text
+            return _("Break due")
+        return _("Break due \u00b7 sitting {duration}").format(duration=_minutes(sitting_s, round_up=False))
+    sitting = _minutes(sitting_s or 0, round_up=False)  # working
+    if next_break_in_s is None:
+        return _("Sitting {duration}").format(duration=sitting)
+    if next_break_in_s <= 0:
+        return _("Sitting {duration} \u00b7 break due now").format(duration=sitting)
+    return _("Sitting {duration} \u00b7 next break in {left}").format(
+        duration=sitting, left=_minutes(next_break_in_s, round_up=True))
 
 
 def _until(when: Union[_dt.datetime, _dt.time], now: Optional[_dt.datetime]) -> str:
@@ -372,5 +376,5 @@ def _until(when: Union[_dt.datetime, _dt.time], now: Optional[_dt.datetime]) -> 
     if days <= 0:
         return when.strftime("%H:%M")
     if days == 1:
-        return "tomorrow " + when.strftime("%H:%M")
+        return _("tomorrow {time}").format(time=when.strftime("%H:%M"))
     return when.strftime("%a %H:%M")

@@ -16,7 +16,8 @@ import pytest
 from tests.faults.helpers import ROOT
 from tests.xvfb import running_xvfb
 
-DISPLAY = os.environ.get("UPRIGHT_FAULT_DISPLAY", os.environ.get("UPRIGHT_TEST_DISPLAY", ":57"))
+#: None: each X server picks a free display number itself (-displayfd); a variable still pins one.
+DISPLAY = os.environ.get("UPRIGHT_FAULT_DISPLAY") or os.environ.get("UPRIGHT_TEST_DISPLAY") or None
 CONFIG = "[checklists]\nfirst_run_walkthrough = false\n"
 
 needs_xvfb = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (bash scripts/install.sh --test)")
@@ -25,19 +26,23 @@ needs_xvfb = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb
 class Agent:
     """One user's session folders, and the agents started in them."""
 
-    def __init__(self, folder: Path, display: str = DISPLAY) -> None:
+    def __init__(self, folder: Path, display: str | None = None) -> None:
         self.folder = folder
         self.config = folder / "config.toml"
         self.config.write_text(CONFIG)
         runtime = folder / "run"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        self.env = {**os.environ, "DISPLAY": display, "UPRIGHT_RUNTIME_DIR": str(runtime),
+        self.env = {**os.environ, "DISPLAY": display or "", "UPRIGHT_RUNTIME_DIR": str(runtime),
                     "UPRIGHT_DATA_DIR": str(folder / "data"), "UPRIGHT_LOG_DIR": str(folder / "logs")}
         self.env.pop("WAYLAND_DISPLAY", None)
         self.env.pop("UPRIGHT_CONTROL_PIPE", None)
         self.runtime, self.log = runtime, folder / "logs" / "upright.log"
         self.process: subprocess.Popen | None = None
         self.output = folder / "agent.out"
+
+    def on(self, display: str) -> None:
+        """The agents started from now on, and the commands, use this X display."""
+        self.env["DISPLAY"] = display
 
     def command(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "agent", *args], env=self.env, capture_output=True,

@@ -15,10 +15,12 @@ import time
 
 import pytest
 
+from agent.history import reader
 from agent.live.run import EXIT_SESSION_ENDED
 from tests.faults.agent_session import DISPLAY, Agent, needs_xvfb, running_xvfb
 
 pytestmark = needs_xvfb
+STANDING_S = 2.0
 NEW_AGENT_S = 10.0  # the figure: a working agent answers this soon after `upright run`
 
 
@@ -26,12 +28,14 @@ NEW_AGENT_S = 10.0  # the issue's figure: a working agent answers this soon afte
 def test_the_agent_stops_cleanly_with_the_display_and_a_new_one_starts(tmp_path, tk_loaded):
     agent = Agent(tmp_path)
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             if tk_loaded:
                 assert agent.command("break").returncode == 0  # the break window: Tk is up
                 time.sleep(1)
             agent.command("standing")
+            time.sleep(STANDING_S)  # counted since the command's own save: only the way out saves it
         # The server is gone (the block ended it).
         started = time.monotonic()
         status = agent.wait_exit(15)
@@ -46,8 +50,10 @@ def test_the_agent_stops_cleanly_with_the_display_and_a_new_one_starts(tmp_path,
         with open(agent.runtime / "agent.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: no BlockingIOError
             fcntl.flock(lock, fcntl.LOCK_UN)
-        assert '"standing": true' in (tmp_path / "data" / "session.json").read_text()  # saved on the way out
-        with running_xvfb(DISPLAY):
+        assert '"standing": true' in (tmp_path / "data" / "session.json").read_text()
+        [today] = reader.read(tmp_path / "data").days  # saved on the way out: the minutes since the last save
+        assert today.standing_s >= STANDING_S - 0.5, today
+        with running_xvfb(display):  # the same display number again, as after a restart of the desktop
             took = agent.start(answer_within=NEW_AGENT_S)
             assert agent.status()["standing"] is True  # taken up again: same day
             agent.stop()

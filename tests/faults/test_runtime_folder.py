@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from agent.live import control, logs
-from tests.faults.helpers import as_user, other_user, upright
+from tests.faults.helpers import as_user, other_user, upright, upright_as
 
 
 @pytest.fixture
@@ -109,6 +109,40 @@ def test_a_log_that_is_a_symbolic_link_is_not_followed(tmp_path, capsys):
     assert target.read_text() == "someone's file\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert f"cannot write the log {folder / logs.FILE_NAME}: it is a symbolic link" in capsys.readouterr().err
+
+
+def test_a_log_with_a_second_name_is_neither_written_nor_narrowed(tmp_path, capsys):
+    """A hard link is no symbolic link (O_NOFOLLOW opens it): the file has another name, maybe a
+    file of the user's that must keep its mode, so the log is not written into it either."""
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes\n")
+    target.chmod(0o644)
+    folder = tmp_path / "logs"
+    folder.mkdir(mode=0o700)
+    os.link(target, folder / logs.FILE_NAME)
+    try:
+        path = logs.start("info", folder)
+        import logging
+        logging.getLogger("agent").warning("a line that must not land in the notes")
+    finally:
+        logs.stop()
+    assert path is None
+    assert target.read_text() == "my notes\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert f"cannot write the log {folder / logs.FILE_NAME}" in capsys.readouterr().err
+
+
+def test_a_fallback_folder_that_is_a_symbolic_link_is_refused(fallback, tmp_path):
+    """/tmp/upright-<uid> as a link, even to a private folder of one's own: refused, not followed
+    (a link in /tmp may be swapped under the agent at any time)."""
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    fallback.symlink_to(real)
+    with pytest.raises(control.FolderProblem, match="is a symbolic link"):
+        control.runtime_dir()
+    result, _ = upright("status", env=env_without_runtime(TMPDIR=str(fallback.parent)))
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not list(real.iterdir())
 
 
 def test_a_lock_that_is_a_symbolic_link_is_not_followed(tmp_path, monkeypatch):
@@ -204,38 +238,8 @@ def test_an_unreadable_settings_folder_gets_a_message(tmp_path, monkeypatch):
 
 def _config_show_as(user, home: Path, out: Path) -> tuple[int, str]:
     """`upright config show` with XDG_CONFIG_HOME=home, as `user` (uid, gid) or as ourselves."""
-    from agent.cli.command import main
-
-    if user is None:
-        result, _ = upright("config", "show", env={"XDG_CONFIG_HOME": str(home)})
-        return result.returncode, result.stdout + result.stderr
-    with open(os.devnull, "w") as quiet:  # load every module it needs while we can read them all
-        stdout, stderr, sys.stdout, sys.stderr = sys.stdout, sys.stderr, quiet, quiet
-        try:
-            main(["config", "show"])
-        finally:
-            sys.stdout, sys.stderr = stdout, stderr
-    pid = os.fork()
-    if pid == 0:
-        status = 70
-        try:
-            fd = os.open(out, os.O_WRONLY)
-            os.dup2(fd, 1), os.dup2(fd, 2)
-            as_user(*user)()
-            os.environ["XDG_CONFIG_HOME"] = str(home)
-            os.environ["XDG_CONFIG_DIRS"] = str(home.parent / "system")
-            sys.stdout = open(1, "w", closefd=False)
-            sys.stderr = open(2, "w", closefd=False)
-            try:
-                status = main(["config", "show"])
-            except BaseException:
-                import traceback
-                traceback.print_exc()
-            sys.stdout.flush(), sys.stderr.flush()
-        finally:
-            os._exit(status if isinstance(status, int) else 70)
-    _, wait = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(wait), out.read_text()
+    return upright_as(user, ["config", "show"], {"XDG_CONFIG_HOME": str(home),
+                                                 "XDG_CONFIG_DIRS": str(home.parent / "system")}, out)
 
 
 def test_a_folder_named_in_upright_runtime_dir_may_be_readable_but_not_writable_by_others(tmp_path, monkeypatch):

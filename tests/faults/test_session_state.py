@@ -1,6 +1,8 @@
 """A pause, standing and today's totals survive kill -9 (issue 17, cases 7 and 9).
 
-Before: the agent came back `working`, sitting, with today's totals at zero;
+Before: the agent came back `working`, sitting, with today's totals at zero
+(later: today's totals from the session file, beside the history that held
+them too);
 crash leftovers (`.checklists.json.*.tmp`) stayed for ever; a state file of
 any size was read whole.
 """
@@ -9,9 +11,15 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from agent.content.checklist_state import MAX_BYTES, StateStore
+from agent.history import reader
+from agent.history.days import DayRow
+from agent.history.journal import Journal, Pending
+from agent.history.store import HistoryStore
 from tests.faults.agent_session import DISPLAY, Agent, needs_xvfb, running_xvfb
 
 
@@ -25,11 +33,13 @@ def test_a_pause_and_standing_survive_kill_9(tmp_path):
     agent = Agent(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
-    leftovers = [data / f".checklists.json.{n}abc.tmp" for n in range(3)] + [data / ".session.json.x.tmp"]
+    leftovers = [data / f".checklists.json.{n}abc.tmp" for n in range(3)] + [data / ".session.json.x.tmp",
+                                                                            data / ".history-pending.json.y.tmp"]
     for leftover in leftovers:
         leftover.write_text("{half a save")
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             assert agent.command("standing").returncode == 0
             assert agent.command("pause", "60").returncode == 0
@@ -55,9 +65,11 @@ def test_pause_until_tomorrow_survives_a_restart(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "session.json").write_text(json.dumps({
         "version": 1, "day": now.date().isoformat(), "paused_until": midnight.isoformat(timespec="seconds"),
-        "standing": False, "today": {"sitting_s": 3600.0, "breaks_taken": 2}}))
+        "standing": False}))
+    HistoryStore(tmp_path / "data").write("earlier", [DayRow(now.date().isoformat(), sitting_s=3600.0, taken=2)], [])
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             status = agent.status()
             agent.stop()
@@ -106,8 +118,12 @@ def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(
         "version": 1, "day": (now - timedelta(days=1)).date().isoformat(),
         "paused_until": until.isoformat(timespec="seconds"), "standing": True,
         "today": {"sitting_s": 3600.0, "breaks_taken": 2}}))
+    yesterday = (now - timedelta(days=1)).date().isoformat()  # the history holds yesterday's rows
+    HistoryStore(tmp_path / "data").write("yesterday", [DayRow(yesterday, sitting_s=3600.0, taken=2)], [])
+    Journal(tmp_path / "data").save(Pending({"late": [DayRow(yesterday, sitting_s=600.0, taken=1)]}))
     try:
-        with running_xvfb(DISPLAY):
+        with running_xvfb(DISPLAY) as display:
+            agent.on(display)
             agent.start()
             status = agent.status()
             agent.stop()
@@ -115,3 +131,59 @@ def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(
         agent.kill()
     assert status["state"] == "paused" and close_to(status["paused_until"], until)
     assert status["standing"] is False and status["today"]["breaks_taken"] == 0
+
+
+@needs_xvfb
+def test_todays_totals_after_kill_9_come_from_the_history_without_counting_twice(tmp_path):
+    """Two earlier runs of today left rows (one in the history file, one killed before SQLite loaded,
+    in the pending file) and a session file of an older Upright with other totals: the agent
+    starts from the history's, ended-early breaks included; killed twice more, it neither loses
+    them nor counts them again, and the history adds up to what `status` says."""
+    today = datetime.now().date()
+    data = tmp_path / "data"
+    data.mkdir()
+    HistoryStore(data).write("earlier", [DayRow(today.isoformat(), sitting_s=3600.0, longest_bout_s=1500.0,
+                                                 prompts=4, taken=2, postponed=1, ended_early=1)], [])
+    Journal(data).save(Pending({"killed": [DayRow(today.isoformat(), sitting_s=600.0, prompts=1, skipped=1)]}))
+    (data / "session.json").write_text(json.dumps({
+        "version": 1, "day": today.isoformat(), "paused_until": None, "standing": False,
+        "today": {"sitting_s": 99999.0, "breaks_taken": 9, "ended_early": 7}}))  # ignored: not the history
+    with running_xvfb(None) as display:
+        agent = Agent(tmp_path, display)
+        try:
+            agent.start()
+            first = agent.status()["today"]
+            assert not sqlite_loaded(agent.process.pid)  # the history file was read by a child
+            started = time.monotonic()
+            assert agent.command("standing").returncode == 0
+            time.sleep(2)
+            assert agent.command("sitting").returncode == 0  # a change: the day so far is written at once
+            counted = agent.status()["today"]
+            for _ in range(2):
+                agent.kill()
+                agent.start()
+                again = agent.status()["today"]
+                assert not sqlite_loaded(agent.process.pid)
+                elapsed = time.monotonic() - started
+                assert {k: again[k] for k in COUNTS} == {k: counted[k] for k in COUNTS}, again
+                assert counted["standing_s"] - 0.5 <= again["standing_s"] <= counted["standing_s"] + 0.5
+                assert counted["sitting_s"] - 1 <= again["sitting_s"] <= 4200 + elapsed + 1, again
+            agent.stop()
+        finally:
+            agent.kill()
+    assert {k: first[k] for k in COUNTS} == {"prompts": 5, "breaks_taken": 2, "postponed": 1, "skipped": 1,
+                                              "ended_early": 1, "natural_breaks": 0}
+    assert 4200 <= first["sitting_s"] < 4200 + 60 and first["longest_bout_s"] >= 1500
+    assert counted["standing_s"] >= 1.5
+    [day] = reader.read(data, today, today).days  # every run's rows, each once
+    assert (day.prompts, day.taken, day.postponed, day.skipped, day.ended_early) == (5, 2, 1, 1, 1)
+    assert counted["standing_s"] - 0.5 <= day.standing_s <= counted["standing_s"] + 0.5
+    assert 4200 <= day.sitting_s <= 4200 + (time.monotonic() - started) + 1
+
+
+def sqlite_loaded(pid: int) -> bool:
+    """SQLite's library is mapped into the process: 1.5 MiB the agent keeps for the rest of the day."""
+    return "sqlite3" in Path(f"/proc/{pid}/maps").read_text()
+
+
+COUNTS = ("prompts", "breaks_taken", "postponed", "skipped", "ended_early", "natural_breaks")
