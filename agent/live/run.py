@@ -127,7 +127,8 @@ def _run_with(server: control.Server, live) -> int:
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
     rotation = Rotation.from_settings(settings, rules.break_s)
-    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory)
+    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory,
+                            every_window=lambda: {"text_size": live.values["display"]["text_size"]})
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library,

@@ -84,7 +84,7 @@ class BreakWindow(OwnWindow):
         geometry: Rect,
         postpone_min: float = 5.0,
         postponed: int = 0,
-        font_scale: float = 1.0,
+        font_scale: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
         dim: Sequence[Rect] = (),
@@ -344,7 +344,7 @@ class BreakWindow(OwnWindow):
         """(text column width, picture size) for the window width this monitor allows."""
         f = self.fonts
         width = self._window_width()
-        picture = round(min(250 * min(f.scale, 1.3), self.monitor[3] * 0.35))
+        picture = min(f.picture(250, 1.3), round(self.monitor[3] * 0.35))
         text_w = width - 2 * f.pad(2) - picture - f.pad(1.5)
         return text_w, picture
 

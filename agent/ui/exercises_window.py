@@ -34,7 +34,7 @@ POSITIONS = {"seated": strings.POSITION_SEATED, "standing": strings.POSITION_STA
 class ExercisesWindow(InfoWindow):
     """Every exercise in the library, with its marks."""
 
-    def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float | None = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None,
                  red_flags: Optional[texts.RedFlags] = None) -> None:
         super().__init__(root, strings.EXERCISES_TITLE, geometry, font_scale=font_scale, focus=focus,
@@ -84,7 +84,7 @@ class ExercisesWindow(InfoWindow):
         f = self.fonts
         row = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         row.pack(fill="x", pady=(f.pad(1) if n else 0, 0))
-        size = round(84 * min(f.scale, 1.5))
+        size = f.picture(84, 1.5)
         image = photo(draw_exercise(exercise, size, 1.0, ghost=0.0), theme.BACKGROUND, row)
         self._images.append(image)
         tk.Label(row, image=image, bg=theme.BACKGROUND, bd=0).pack(side="left", anchor="n")

@@ -34,7 +34,7 @@ class InfoWindow(OwnWindow):
     #: Window width at font scale 1.0, in pixels (it grows with the text).
     WIDTH = 720
 
-    def __init__(self, root: tk.Misc, title: str, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, title: str, geometry: Rect, *, font_scale: float | None = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None,
                  parent: Optional[tk.Toplevel] = None) -> None:
         self.root = root

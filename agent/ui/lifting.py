@@ -26,7 +26,7 @@ class LiftingCard(InfoWindow):
 
     WIDTH = 600
 
-    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float | None = None,
                  card: Optional[texts.TipCard] = None, red_flags: Optional[texts.RedFlags] = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.LIFTING_TITLE, geometry, font_scale=font_scale, focus=focus,

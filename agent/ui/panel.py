@@ -97,7 +97,7 @@ class Panel(OwnWindow):
         standing: bool,
         can_postpone: bool,
         postpone_min: float = 5.0,
-        font_scale: float = 1.0,
+        font_scale: float | None = None,
         status: str = "",
     ) -> None:
         self._on_action = on_action

@@ -388,7 +388,7 @@ class SettingsWindow(InfoWindow):
     WIDTH = 760
 
     def __init__(self, root: tk.Misc, load: Callable[[], layers.Effective], on_saved: Callable[[], None],
-                 geometry: Rect, *, font_scale: float = 1.0, focus: bool = True,
+                 geometry: Rect, *, font_scale: float | None = None, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None, autostart_places=None) -> None:
         super().__init__(root, TITLE, geometry, font_scale=font_scale, focus=focus, on_close=on_close)
         self._load, self._on_saved = load, on_saved
