@@ -55,9 +55,10 @@ from agent.ui.dimmer import Dimmer
 from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.geometry import Rect, centered, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 from agent.ui.red_flags import RedFlagsOpener, red_flags_button
+from agent.ui.scrolled import ScrolledFrame
 
 log = logging.getLogger("agent.ui")
 
@@ -114,6 +115,7 @@ class BreakWindow(OwnWindow):
         self._animation = Animation()
         self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
         self.spasm_note: Optional[tk.Frame] = None
+        self._fitted = 0  # the scrolling part's content height when last placed
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -216,7 +218,11 @@ class BreakWindow(OwnWindow):
 
     def _build_exercise_view(self, postpone_min: float) -> None:
         f, view = self.fonts, self.exercise_view
-        body = tk.Frame(view, bg=theme.BACKGROUND)
+        # The picture and the steps scroll when the text is too large for the screen;
+        # the heading and the buttons stay in view.
+        self.scroller = ScrolledFrame(view, theme.BACKGROUND, scale=f.scale)
+        self.scroller.pack(fill="x")
+        body = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         body.pack(fill="x")
         left = tk.Frame(body, bg=theme.BACKGROUND)
         left.pack(side="left", anchor="n")
@@ -345,7 +351,7 @@ class BreakWindow(OwnWindow):
         f = self.fonts
         width = self._window_width()
         picture = min(f.picture(250, 1.3), round(self.monitor[3] * 0.35))
-        text_w = width - 2 * f.pad(2) - picture - f.pad(1.5)
+        text_w = width - 2 * f.pad(2) - picture - f.pad(1.5) - self.scroller.gutter
         return text_w, picture
 
     def _window_width(self) -> int:
@@ -386,7 +392,8 @@ class BreakWindow(OwnWindow):
         self._animate_id = None
 
     def _place(self) -> None:
-        """Size the window to its content (within the monitor) and centre it."""
+        """Size the window to its content (within :func:`geometry.tallest`) and centre it:
+        what does not fit scrolls, under the heading and over the buttons."""
         inner = self._window_width() - 2 * self.fonts.pad(2)
         theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
         _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
@@ -394,6 +401,12 @@ class BreakWindow(OwnWindow):
             theme.flow(self.caution_buttons, self._caution_row, inner - 2 * self.fonts.pad(1.5),
                        self.fonts.pad(0.75))
         self.top.update_idletasks()
+        if not self.in_caution:
+            others = self.top.winfo_reqheight() - self.scroller.winfo_reqheight()
+            room = max(self.fonts.pad(4), tallest(self.monitor) - others)
+            self.scroller.fit(inner - self.scroller.gutter, room)
+            self._fitted = self.scroller.interior.winfo_reqheight()
+            self.top.update_idletasks()
         width = max(self._window_width(), self.top.winfo_reqwidth())
         height = self.top.winfo_reqheight()
         mx, my, mw, mh = self.monitor
@@ -507,7 +520,8 @@ class BreakWindow(OwnWindow):
             grew = _set_text(self.countdown, clock)
         if self.started:
             self._draw_progress(max(0.0, left) / self.break_s if self.break_s > 0 else 0.0)
-        if grew:
+        # A label in the scrolling part gets its room at once: the part itself must grow.
+        if grew or (not self.in_caution and self.scroller.interior.winfo_reqheight() != self._fitted):
             self._place()
 
     def _draw_progress(self, share_left: float) -> None:

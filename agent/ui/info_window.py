@@ -18,7 +18,7 @@ from PIL import Image, ImageTk
 
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.geometry import Rect, centered, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 from agent.ui.scrolled import ScrolledFrame
 
@@ -95,8 +95,8 @@ class InfoWindow(OwnWindow):
 
     @property
     def max_height(self) -> int:
-        """The tallest the window may be on its monitor."""
-        return self.monitor[3] - 2 * MARGIN
+        """The tallest the window may be on its monitor (:func:`geometry.tallest`)."""
+        return min(self.monitor[3] - 2 * MARGIN, tallest(self.monitor))
 
     def first_focus(self) -> tk.Widget:
         """The widget that gets the keyboard when the window does."""

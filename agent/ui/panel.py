@@ -24,7 +24,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 from agent.actions import MENU_ACTIONS
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, tk_geometry
+from agent.ui.geometry import Rect, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 
 log = logging.getLogger("agent.ui")
@@ -111,11 +111,7 @@ class Panel(OwnWindow):
         self.top.resizable(False, False)
         self.fonts = theme.make_fonts(self.top, font_scale)
         groups = entries(paused=paused, standing=standing, can_postpone=can_postpone, postpone_min=postpone_min)
-        self.buttons = self._build(groups, columns=1)
-        self.top.update_idletasks()
-        if self.top.winfo_reqheight() > geometry[3] - 2 * MARGIN:  # large text: two columns
-            self.buttons = self._build(groups, columns=2)
-            self.top.update_idletasks()
+        self.buttons = self._fit_columns(groups, geometry)
         self.top.geometry(tk_geometry(_near_pointer(root, geometry, self.top.winfo_reqwidth(),
                                                     self.top.winfo_reqheight())))
         self.top.protocol("WM_DELETE_WINDOW", self.close)
@@ -129,6 +125,20 @@ class Panel(OwnWindow):
         return self.buttons[action]
 
     # -- building ----------------------------------------------------------
+
+    def _fit_columns(self, groups: Sequence[Sequence[Entry]], monitor: Rect) -> dict:
+        """As many columns (up to 3) as large text needs to keep the panel within
+        :func:`geometry.tallest`, but never wider than the monitor: there, one fewer."""
+        for columns in (1, 2, 3):
+            buttons = self._build(groups, columns=columns)
+            self.top.update_idletasks()
+            if columns > 1 and self.top.winfo_reqwidth() > monitor[2] - 2 * MARGIN:
+                buttons = self._build(groups, columns=columns - 1)
+                self.top.update_idletasks()
+                break
+            if self.top.winfo_reqheight() <= min(monitor[3] - 2 * MARGIN, tallest(monitor)):
+                break
+        return buttons
 
     def _build(self, groups: Sequence[Sequence[Entry]], columns: int) -> dict:
         """The header and the entries, the groups split over ``columns`` columns."""
