@@ -109,7 +109,8 @@ def test_the_agent_sends_the_text_size_with_every_window():
     sent = []
     process = WindowProcess(None, lambda func: func(), every_window=lambda: {"text_size": "larger"})
     process._ensure_started = lambda: None  # no child: record what would be written
-    process.send = lambda kind, **fields: sent.append(fields)
+    process.send = lambda message_type, /, **fields: sent.append(protocol.decode(
+        protocol.encode(message_type, **fields)))  # checked as the window process checks it
     process.open("lifting", {})
     process.open("notice", {"text": "hello", "seconds": 3})
     assert [fields["args"].get("text_size") for fields in sent] == ["larger", "larger"]
@@ -169,6 +170,7 @@ def host(root, monkeypatch):
             window.destroy()
         except Exception:  # noqa: BLE001 - closed by the test already
             pass
+    scale.use_text_size(root, "normal")  # the root is shared: the next tests' windows are at 100 %
     pump(root, 0.05)
 
 
@@ -190,9 +192,10 @@ def body_px(window) -> int:
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("dpi, text_size", [(96, None), (144, "normal"), (192, "normal"), (96, "largest"),
-                                            (144, "larger")])
-def test_every_window_fits_the_screen_at_each_scale(root, host, xft_dpi, kind, dpi, text_size):
+@pytest.mark.parametrize("dpi, text_size", [(96, None), (96, "large"), (96, "largest"), (120, "normal")])
+def test_every_window_fits_a_laptop_screen_at_each_text_size(root, host, xft_dpi, kind, dpi, text_size):
+    """1280x800 at 100 % (and 125 %): up to twice the text, nothing is cut off and no window
+    is taller than 85 % of the screen; what does not fit scrolls."""
     xft_dpi(dpi)
     window = open_kind(root, host, kind, text_size)
     factor = dpi / 96 * scale.text_factor(text_size or "normal")
@@ -201,15 +204,48 @@ def test_every_window_fits_the_screen_at_each_scale(root, host, xft_dpi, kind, d
     top = window.top
     assert clipped(top) == []
     assert top.winfo_height() <= tallest(MONITOR), f"{top.winfo_height()} px tall on a {SCREEN_H} px screen"
-    if dpi in (96, 192) and text_size in (None, "normal"):
-        screenshot(f"hidpi_{kind}_{dpi}dpi", screen_rect(top))
+    if text_size is None:
+        screenshot(f"hidpi_100_{kind}_normal", screen_rect(top))
+
+
+#: HiDPI screens, each a server of its own: its size, how it says its dpi, the text sizes tried.
+HIDPI = {
+    # a 13-inch 2560x1600 laptop at 200 %: the X server's own dpi, no Xft.dpi
+    "200": ("2560x1600x24", ("-dpi", "192"), None, ["normal", "larger", "largest"]),
+    # a 1920x1200 screen at 150 %: Xft.dpi, as GNOME and KDE set it
+    "150": ("1920x1200x24", (), 144, ["normal", "large"]),
+}
+
+
+@pytest.mark.parametrize("name", list(HIDPI))
+def test_every_window_scales_with_a_hidpi_desktop(name):
+    screen, server_args, xft, text_sizes = HIDPI[name]
+    with running_xvfb(None, extra_args=server_args, screen=screen) as display:
+        env = {**_env(), "DISPLAY": display}
+        if xft is not None:
+            subprocess.run(["xrdb", "-nocpp", "-merge"], input=f"Xft.dpi: {xft}\n", text=True, env=env, check=True)
+        out = subprocess.run([sys.executable, "-m", "tests.hidpi_probe", name, *text_sizes], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    found = json.loads(out.stdout.splitlines()[-1])
+    assert len(found) == len(KINDS) * len(text_sizes)
+    desktop = int(name) / 100
+    for what, seen in found.items():
+        factor = desktop * scale.text_factor(what.split()[1])
+        assert seen["scale"] == pytest.approx(factor), what
+        assert seen["body_px"] == round(16 * factor), what
+        assert seen["problems"] == [], what
+        assert seen["height"] <= tallest(seen["monitor"]), f"{what}: {seen['height']} px on {seen['monitor']}"
+        if what.split()[0] in ("walkthrough", "checklist", "exercises", "spasm_guide", "break"):
+            # no longer 720 px wide whatever the scale: these grow with it, to the screen's width
+            assert seen["width"] >= min(700 * desktop, seen["monitor"][2] - 48) - 1, what
 
 
 @pytest.mark.parametrize("kind", ["break", "walkthrough", "panel", "lifting"])
 def test_text_grows_at_each_step_of_the_desktop_scale_and_the_text_size(root, host, xft_dpi, kind):
     sizes, widths = [], []
-    for dpi, text_size in [(96, "small"), (96, "normal"), (96, "large"), (120, "large"), (144, "large"),
-                           (144, "larger"), (192, "larger"), (192, "largest")]:
+    for dpi, text_size in [(96, "small"), (96, "normal"), (96, "large"), (120, "large"), (120, "larger"),
+                           (144, "larger"), (120, "largest")]:
         xft_dpi(dpi)
         window = open_kind(root, host, kind, text_size)
         sizes.append((body_px(window), window.fonts.body.metrics("linespace")))
@@ -237,21 +273,31 @@ def _border(window) -> int:
 
 
 def test_the_break_window_scrolls_its_steps_at_the_largest_text(root, host, xft_dpi):
-    """At 192 dpi and the largest text (400 %), the steps cannot fit: they scroll, under the heading
-    and over the buttons, and the window stays within 85 % of the screen."""
-    xft_dpi(192)
+    """At 120 dpi and the largest text (250 %) on a 1280x800 screen, the steps cannot fit: they scroll,
+    under the heading and over the buttons, and the window stays within 85 % of the screen."""
+    xft_dpi(120)
     window = open_kind(root, host, "break", "largest")
     assert window.scroller.scrolls
     assert clipped(window.top) == []
     assert window.top.winfo_height() <= tallest(MONITOR)
     bottom = window.top.winfo_rooty() + window.top.winfo_height()
     assert window.primary.winfo_rooty() + window.primary.winfo_height() <= bottom, "Start is out of view"
-    screenshot("hidpi_break_192dpi_largest", screen_rect(window.top))
+    screenshot("hidpi_break_250_percent_on_1280x800", screen_rect(window.top))
 
 
-def test_the_panel_takes_a_third_column_rather_than_grow_past_85_percent(root, host, xft_dpi):
-    xft_dpi(144)
-    panel = open_kind(root, host, "panel", "larger")  # 225 %
-    columns = {button.winfo_parent() for button in panel.buttons.values()}
-    assert len(columns) == 3
-    assert panel.top.winfo_height() <= tallest(MONITOR) and clipped(panel.top) == []
+def test_the_panel_takes_a_third_column_rather_than_grow_past_85_percent(root, shown):
+    """On a wide, low monitor (1280x600 here) 150 % text needs three columns to stay within 85 %;
+    where three would be wider than the monitor (1280x800 at 250 %), it keeps two."""
+    from agent.ui.panel import Panel
+
+    low = (0, 0, SCREEN_W, 600)
+    panel = shown(Panel(root, lambda _action: None, low, paused=False, standing=False, can_postpone=True,
+                        font_scale=1.5, status="Sitting 18 min · next break in 12 min"), "the panel")
+    assert len({button.winfo_parent() for button in panel.buttons.values()}) == 3
+    assert panel.top.winfo_height() <= tallest(low) and clipped(panel.top) == []
+    screenshot("hidpi_panel_three_columns", screen_rect(panel.top))
+    panel.close()
+    wide = shown(Panel(root, lambda _action: None, MONITOR, paused=False, standing=False, can_postpone=True,
+                       font_scale=2.5, status="Sitting 18 min · next break in 12 min"), "the panel")
+    assert len({button.winfo_parent() for button in wide.buttons.values()}) == 2
+    assert wide.top.winfo_width() <= SCREEN_W and clipped(wide.top) == []

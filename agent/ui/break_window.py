@@ -181,8 +181,8 @@ class BreakWindow(OwnWindow):
 
         self.rule = tk.Frame(self.frame, bg=theme.BORDER, height=1)
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
-        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
-            anchor="w", pady=(f.pad(0.5), 0))
+        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT,
+                    wraplength=self._window_width() - 2 * f.pad(2)).pack(anchor="w", pady=(f.pad(0.5), 0))
 
     def _build_spasm_note(self, parent: tk.Frame) -> None:
         """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
@@ -395,6 +395,7 @@ class BreakWindow(OwnWindow):
         """Size the window to its content (within :func:`geometry.tallest`) and centre it:
         what does not fit scrolls, under the heading and over the buttons."""
         inner = self._window_width() - 2 * self.fonts.pad(2)
+        self.heading.configure(wraplength=inner)  # a long heading wraps at the largest sizes
         theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
         _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
         if self.in_caution:

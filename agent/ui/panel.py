@@ -162,15 +162,16 @@ class Panel(OwnWindow):
                 if n:
                     tk.Frame(column, bg=theme.BORDER, height=1).pack(fill="x", padx=f.pad(0.5), pady=f.pad(0.375))
                 for action, text in group:
-                    buttons[action] = self._entry(column, action, text)
+                    buttons[action] = self._entry(column, action, text, tight=columns > 1)
         return buttons
 
-    def _entry(self, parent: tk.Frame, action: str, text: str) -> tk.Button:
+    def _entry(self, parent: tk.Frame, action: str, text: str, tight: bool = False) -> tk.Button:
+        """One entry; ``tight``: less room above and below, where large text needs columns."""
         f = self.fonts
         ink = theme.WARN if action == "red_flags" else theme.INK  # the red flags are easy to find
         entry = tk.Button(
             parent, text=text, command=lambda: self._choose(action), font=f.body, anchor="w",
-            relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.375), cursor="hand2",
+            relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.25 if tight else 0.375), cursor="hand2",
             fg=ink, bg=theme.SURFACE, activeforeground=ink, activebackground=theme.ACCENT_TINT,
             highlightthickness=max(2, round(2 * f.scale)), highlightbackground=theme.SURFACE,
             highlightcolor=theme.ACCENT,
