@@ -116,6 +116,7 @@ class BreakWindow(OwnWindow):
         self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
         self.spasm_note: Optional[tk.Frame] = None
         self._fitted = 0  # the scrolling part's content height when last placed
+        self._picture_cap: Optional[int] = None  # once the window scrolls: the picture's size that fits it
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -224,7 +225,7 @@ class BreakWindow(OwnWindow):
         self.scroller.pack(fill="x")
         body = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         body.pack(fill="x")
-        left = tk.Frame(body, bg=theme.BACKGROUND)
+        self.left = left = tk.Frame(body, bg=theme.BACKGROUND)
         left.pack(side="left", anchor="n")
         self.picture = tk.Label(left, bg=theme.BACKGROUND, bd=0)
         self.picture.pack()
@@ -350,7 +351,7 @@ class BreakWindow(OwnWindow):
         """(text column width, picture size) for the window width this monitor allows."""
         f = self.fonts
         width = self._window_width()
-        picture = min(f.picture(250, 1.3), round(self.monitor[3] * 0.35))
+        picture = min(f.picture(250, 1.3), round(self.monitor[3] * 0.35), self._picture_cap or 1 << 16)
         text_w = width - 2 * f.pad(2) - picture - f.pad(1.5) - self.scroller.gutter
         return text_w, picture
 
@@ -407,12 +408,29 @@ class BreakWindow(OwnWindow):
             room = max(self.fonts.pad(4), tallest(self.monitor) - others)
             self.scroller.fit(inner - self.scroller.gutter, room)
             self._fitted = self.scroller.interior.winfo_reqheight()
+            if self.scroller.scrolls and self._picture_cap is None and self._shrink_picture(room):
+                return  # placed again, with the smaller picture
             self.top.update_idletasks()
         width = max(self._window_width(), self.top.winfo_reqwidth())
         height = self.top.winfo_reqheight()
         mx, my, mw, mh = self.monitor
         rect = centered((mx + MARGIN, my + MARGIN, mw - 2 * MARGIN, mh - 2 * MARGIN), width, height)
         self.top.geometry(tk_geometry(rect))
+
+    def _shrink_picture(self, room: int) -> bool:
+        """The steps scroll: first shrink the picture so that it and its timers show whole,
+        rather than cut off at the bottom; but to 40 % at most, and never narrower than
+        its timers' text on one line (Tk would break "Break" into "Brea" and "k").
+        True if it was redrawn."""
+        f, picture = self.fonts, self._column_widths()[1]
+        fits = room - (self.left.winfo_reqheight() - picture)
+        words = max(f.title.measure(text) for text in (strings.BREAK_LEFT.format(clock="10:00"),
+                                                       strings.HOLD.format(seconds=30), strings.HOLD_OVER))
+        self._picture_cap = max(round(picture * 0.4), words, min(picture, fits))
+        if self._picture_cap >= picture:
+            return False
+        self._show_exercise()
+        return True
 
     # -- behaviour ---------------------------------------------------------
 
