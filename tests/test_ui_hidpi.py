@@ -301,3 +301,21 @@ def test_the_panel_takes_a_third_column_rather_than_grow_past_85_percent(root, s
                        font_scale=2.5, status="Sitting 18 min · next break in 12 min"), "the panel")
     assert len({button.winfo_parent() for button in wide.buttons.values()}) == 2
     assert wide.top.winfo_width() <= SCREEN_W and clipped(wide.top) == []
+
+
+def test_the_text_size_is_a_choice_in_the_settings_window(root, shown):
+    """Chosen there, it is saved in the user's file like every other setting, and in force."""
+    from agent.settings import layers
+    from agent.ui.settings_window import SettingsWindow
+    from tests.ui_desktop import click
+
+    window = shown(SettingsWindow(root, layers.load, lambda: None, MONITOR), "the settings window")
+    row = window.row("display.text_size")
+    assert [control.cget("value") for control in row.controls] == list(scale.TEXT_SIZES)
+    assert row.var.get() == "normal"
+    window.scroller.see(row.controls[3])
+    pump(root, 0.1)
+    click(root, row.controls[3])
+    assert wait_until(root, lambda: layers.user_file().exists()
+                      and 'text_size = "larger"' in layers.user_file().read_text())
+    assert layers.load().values["display"]["text_size"] == "larger"

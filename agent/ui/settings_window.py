@@ -105,6 +105,13 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("features.aggregate_export", _("Add an anonymous daily summary to my organisation's roll-up")),
         Setting("exercises.floor_at_desk", _("Offer floor exercises at the desk (on a mat)")),
     )),
+    (_("Display"), (
+        # On top of the desktop's own scale, which Upright follows (agent.ui.scale); from the next window.
+        Setting("display.text_size", _("Text size in Upright's windows"), options=(
+            ("small", _("Small")), ("normal", _("Normal: as the desktop sets it")), ("large", _("Large")),
+            ("larger", _("Larger")), ("largest", _("Largest: twice normal")),
+        )),
+    )),
 )
 
 
