@@ -319,3 +319,25 @@ def test_the_text_size_is_a_choice_in_the_settings_window(root, shown):
     assert wait_until(root, lambda: layers.user_file().exists()
                       and 'text_size = "larger"' in layers.user_file().read_text())
     assert layers.load().values["display"]["text_size"] == "larger"
+
+
+def test_the_windows_the_agent_still_draws_itself_get_the_text_size_too():
+    """Settings and This week are drawn by the agent's own Tk: the text size reaches them as well
+    (in a process of its own on a server of its own, as the agent runs)."""
+    probe = textwrap.dedent("""
+        from agent.live.loop import Loop
+        from agent.live.remote_windows import AT_POINTER
+        from agent.live.run import _on_first_use
+        from agent.settings import layers
+        loop = Loop()
+        window = _on_first_use("SettingsWindow", loop, lambda: "largest")(loop, layers.load, lambda: None,
+                                                                          AT_POINTER)
+        print(window.fonts.scale, -int(window.fonts.body.cget("size")))
+        window.close()
+        loop.destroy()
+    """)
+    with running_xvfb(None) as display:
+        out = subprocess.run([sys.executable, "-c", probe], env={**_env(), "DISPLAY": display}, cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2.0", "32"]

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from typing import Callable
 
 from agent import __version__
 from agent.clock import SystemClock
@@ -127,14 +128,17 @@ def _run_with(server: control.Server, live) -> int:
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
     rotation = Rotation.from_settings(settings, rules.break_s)
+    def text_size() -> str:
+        return live.values["display"]["text_size"]
+
     process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory,
-                            every_window=lambda: {"text_size": live.values["display"]["text_size"]})
+                            every_window=lambda: {"text_size": text_size()})
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library,
-                      settings=_on_first_use("SettingsWindow", root),  # still drawn by the agent
+                      settings=_on_first_use("SettingsWindow", root, text_size),  # still drawn by the agent
                       other_monitors=remote.other_monitors, keep_ready=process.keep_ready,
-                      week=_on_first_use("WeekWindow", root))  # still drawn by the agent (it reads the history)
+                      week=_on_first_use("WeekWindow", root, text_size))  # drawn by the agent (it reads the history)
     from agent.live.guides import Guides
 
     guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
@@ -195,7 +199,7 @@ def _value(values: dict, dotted: str):
     return values[section][name]
 
 
-def _on_first_use(name: str, loop):
+def _on_first_use(name: str, loop, text_size: Callable[[], str] = lambda: "normal"):
     """A window factory that imports its module (Tk, Tk images, Pillow) only when first called.
 
     Most of a day no window is open; not loading them keeps the agent small.
@@ -205,8 +209,10 @@ def _on_first_use(name: str, loop):
     def make(_loop, *args, **kwargs):
         from agent import ui
         from agent.live.remote_windows import AT_POINTER
+        from agent.ui import scale
 
         root = loop.tk_root()
+        scale.use_text_size(root, text_size())  # as the window process does for its windows
         args = tuple(ui.monitor_at_pointer(root) if arg is AT_POINTER else arg for arg in args)
         return getattr(ui, name)(root, *args, **kwargs)
 
