@@ -55,6 +55,7 @@ def probe(root: tk.Tk, name: str, kinds: dict, text_sizes: list[str]) -> dict:
             "problems": clipped(top), "height": top.winfo_height(), "width": top.winfo_width(),
             "monitor": list(monitor_at_pointer(root)), "scale": window.fonts.scale,
             "body_px": -int(window.fonts.body.cget("size")),
+            "picture": window.picture.winfo_reqwidth() if kind == "break" else None,
         }
         x, y, w, h = top.winfo_rootx(), top.winfo_rooty(), top.winfo_width(), top.winfo_height()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -242,6 +242,8 @@ def test_every_window_scales_with_a_hidpi_desktop(name):
         assert seen["body_px"] == round(16 * factor), what
         assert seen["problems"] == [], what
         assert seen["height"] <= tallest(seen["monitor"]), f"{what}: {seen['height']} px on {seen['monitor']}"
+        if what == "break normal":  # 250 px at 100 %: the picture grows with the screen, not to 1.3x at most
+            assert seen["picture"] >= round(250 * desktop), seen
         if what.split()[0] in ("walkthrough", "checklist", "exercises", "spasm_guide", "break"):
             # no longer 720 px wide whatever the scale: these grow with it, to the screen's width
             assert seen["width"] >= min(700 * desktop, seen["monitor"][2] - 48) - 1, what
