@@ -73,7 +73,7 @@ def current(widget: tk.Misc) -> tuple[float, float]:
 def desktop_scale_of(root: tk.Misc) -> float:
     """The desktop's scale, asked of the system ``root`` draws on."""
     if sys.platform == "win32":
-        return min(HIGHEST, max(LOWEST, _windows_dpi(root) / BASE_DPI))  # NOT RUN ON WINDOWS here
+        return min(HIGHEST, max(LOWEST, _windows_dpi(root) / BASE_DPI))  # run under Wine only
     return desktop_scale(xft_dpi(root), server_dpi(root), os.environ)
 
 
@@ -121,7 +121,7 @@ def make_dpi_aware() -> None:
     the monitor's scale instead of stretched. Elsewhere, nothing to do."""
     if sys.platform != "win32":
         return
-    import ctypes  # NOT RUN ON WINDOWS here: "faked only" in the README
+    import ctypes  # run under Wine (tests/windows/test_wine_dpi.py), never on Windows itself
 
     try:
         ctypes.windll.shcore.SetProcessDpiAwareness(2)  # PROCESS_PER_MONITOR_DPI_AWARE
@@ -131,7 +131,7 @@ def make_dpi_aware() -> None:
 
 def _windows_dpi(root: tk.Misc) -> float:
     """The effective dpi of the monitor with the pointer, or the system dpi."""
-    import ctypes  # NOT RUN ON WINDOWS here: "faked only" in the README
+    import ctypes  # run under Wine, which has one DPI for every monitor
     from ctypes import wintypes
 
     x, y = root.winfo_pointerxy()
