@@ -109,6 +109,13 @@ def thread_switches(pid: int) -> dict[str, int]:
     return counts
 
 
+def thread_name(pid: int, tid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+    except OSError:
+        return "ended"
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS"):
@@ -250,6 +257,7 @@ def main() -> None:
           f"agent {window['agent_per_event']:.4f} context switches per event ({window['agent_per_s']:.2f}/s, "
           f"CPU {window['agent_cpu']:.3f}%); window process {window['child_per_event']:.2f} per event "
           f"(CPU {window['child_cpu']:.2f}%)")
+    print(f"  the agent's switches in that storm, by thread: {window['agent_threads']}")
     print(f"RSS after a break window opened and closed: upright {_mib(window['rss_after'])} "
           f"(window process ended: {window['child_ended']}; Tk loaded in the agent: {window['tk']})")
     if status:
@@ -284,12 +292,15 @@ def break_window_phases(agent: int, env: dict, log: Path, seconds: float, rate: 
     area = [box.get("X", "100"), box.get("Y", "200"), box.get("WIDTH", "600"), box.get("HEIGHT", "300")]
     pids = {"agent": agent, "child": child}
     before = {name: (cpu_seconds(pid), switches(pid)) for name, pid in pids.items()}
+    threads_before = thread_switches(agent)
     start = time.monotonic()
     storm = subprocess.run([sys.executable, "-c", STORM, str(rate), str(seconds), *area], env=env,
                            capture_output=True, text=True)
     elapsed = time.monotonic() - start
     events = int(storm.stdout.strip() or 0) or 1
     after = {name: (cpu_seconds(pid), switches(pid)) for name, pid in pids.items()}
+    by_thread = {f"{thread_name(agent, tid)} ({tid})": count - threads_before.get(tid, 0)
+                 for tid, count in thread_switches(agent).items() if count - threads_before.get(tid, 0)}
     upright("pause", "1")  # closes the window
     upright("resume")
     end = time.monotonic() + 10
@@ -301,6 +312,7 @@ def break_window_phases(agent: int, env: dict, log: Path, seconds: float, rate: 
         "mapped": mapped, "events": events, "child_ended": "yes" if child_ended else "no",
         "agent_per_event": (after["agent"][1] - before["agent"][1]) / events,
         "agent_per_s": (after["agent"][1] - before["agent"][1]) / elapsed,
+        "agent_threads": ", ".join(f"{name}: {count}" for name, count in sorted(by_thread.items())) or "none",
         "agent_cpu": 100 * (after["agent"][0] - before["agent"][0]) / elapsed,
         "child_per_event": (after["child"][1] - before["child"][1]) / events,
         "child_cpu": 100 * (after["child"][0] - before["child"][0]) / elapsed,

@@ -32,6 +32,7 @@ def _pump(root: tk.Misc, seconds: float) -> None:
 
 
 def probe(root: tk.Tk, name: str, kinds: dict, text_sizes: list[str]) -> dict:
+    """``kinds``: kind -> its ``open`` args."""
     from tests import ui_desktop
     from tests.reading_windows import clipped
     from tests.ui_desktop import ARTIFACTS
@@ -49,8 +50,13 @@ def probe(root: tk.Tk, name: str, kinds: dict, text_sizes: list[str]) -> dict:
         deadline = time.monotonic() + 20
         while not window.top.winfo_viewable() and time.monotonic() < deadline:
             _pump(root, 0.02)
-        _pump(root, 0.2)
         top = window.top
+        # Tk lays a window out in steps (a scroll area is fitted once its content is measured):
+        # judge it once it has settled, within a generous limit on a loaded machine.
+        deadline = time.monotonic() + 10
+        while clipped(top) and time.monotonic() < deadline:
+            _pump(root, 0.1)
+        _pump(root, 0.1)
         found[f"{kind} {text_size}"] = {
             "problems": clipped(top), "height": top.winfo_height(), "width": top.winfo_width(),
             "monitor": list(monitor_at_pointer(root)), "scale": window.fonts.scale,
@@ -67,12 +73,12 @@ def probe(root: tk.Tk, name: str, kinds: dict, text_sizes: list[str]) -> dict:
 
 
 def main() -> int:
-    from tests.test_ui_hidpi import KINDS
+    from tests.test_ui_hidpi import ALL_KINDS, args_of
 
     name, *text_sizes = sys.argv[1:]
     root = tk.Tk()
     root.withdraw()
-    print(json.dumps(probe(root, name, KINDS, text_sizes)))
+    print(json.dumps(probe(root, name, {kind: args_of(kind) for kind in ALL_KINDS}, text_sizes)))
     return 0
 
 

@@ -308,6 +308,52 @@ def test_windows_open_in_a_child_process_and_tk_never_loads_in_the_agent(session
     assert session.status()["today"]["ended_early"] == 1  # Done reached the engine too
 
 
+#: Each panel entry that opens a window, and the kind of window the agent logs as mapped (the
+#: walk-through opens by itself at first run: its entry would raise that one).
+WINDOW_ENTRIES = {"posture": "checklist", "exercises": "exercises", "spasm_guide": "spasm_guide",
+                  "lifting": "lifting", "red_flags": "red_flags", "today": "notice",
+                  "this_week": "week", "settings": "settings", "break_now": "break"}
+
+
+def test_every_kind_of_window_opens_in_the_child_and_the_agent_never_loads_tk(desktop, tmp_path):
+    """Each window the agent can show, opened as a person would (the tray's panel, then an entry), is drawn
+    by the window process: Tk and its libraries are never mapped into the agent, on X11, all day."""
+    from agent.ui import panel
+    from agent.ui.protocol import KINDS
+
+    assert set(WINDOW_ENTRIES.values()) | {"panel", "walkthrough"} == set(KINDS)
+    (tmp_path / "every.toml").write_text("[breaks]\nsitting_limit_min = 30\n[logging]\nlevel = \"info\"\n")
+    session = Session(desktop, tmp_path / "run", tmp_path / "every.toml")
+    session.runtime.mkdir(mode=0o700)
+    session.start_agent()
+    log = session.runtime / "logs" / "upright.log"
+
+    def mapped(kind: str) -> int:
+        return log.read_text().count(f"{kind} window mapped") if log.exists() else 0
+
+    try:
+        wait_for(lambda: mapped("walkthrough"), 10, "the first-run walk-through", session)
+        session.wiggle(1)
+        entries = [key for group in panel.entries(paused=False, standing=False, can_postpone=False)
+                   for key, _text in group]
+        for entry, kind in WINDOW_ENTRIES.items():
+            before, panels = mapped(kind), mapped("panel")
+            session.click(tray_icon_centre(session))
+            wait_for(lambda: mapped("panel") > panels, 5, "the panel", session)
+            [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
+            for _ in range(entries.index(entry)):
+                session.xdotool("key", "--window", window, "Down")
+            session.xdotool("key", "--window", window, "Return")
+            session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next window
+            wait_for(lambda: mapped(kind) > before, 10, f"the {kind} window ({entry})", session)
+        session.screenshot("e2e_every_window.png")
+        maps = Path(f"/proc/{session.agent.pid}/maps").read_text()
+        assert "_tkinter" not in maps and "libtk" not in maps and "libtcl" not in maps
+        assert window_process(session) is not None and "Traceback" not in log.read_text()
+    finally:
+        session.stop()
+
+
 def window_process(session) -> int | None:
     """The pid of the agent's window process (`python -m agent.ui.host`), if one runs."""
     for proc in Path("/proc").iterdir():

@@ -104,7 +104,11 @@ def test_write_review_at_2x(tmp_path):
     written = write_review([exercise], tmp_path, scale=2)
     names = {p.name for p in written}
     assert names == {"standing_back_extension_start.png", "standing_back_extension_end.png",
-                     "standing_back_extension.gif", "contact_sheet.png", "index.md"}
+                     "standing_back_extension_pair.png", "standing_back_extension.gif", "contact_sheet.png",
+                     "index.md"}
+    with Image.open(tmp_path / "standing_back_extension_pair.png") as png:
+        assert png.height == 2 * SIZE and png.width > 4 * SIZE, "start, arrow and end side by side"
+        assert png.info["Description"] == exercise.alt_text
     for name in ("standing_back_extension_start.png", "standing_back_extension_end.png"):
         with Image.open(tmp_path / name) as png:
             assert png.size == (2 * SIZE, 2 * SIZE)
@@ -123,6 +127,10 @@ def test_the_render_command_writes_every_exercise(tmp_path, capsys):
         for name in (f"{exercise.id}_start.png", f"{exercise.id}_end.png"):
             with Image.open(out / name) as png:
                 assert png.size == (SIZE, SIZE)
+        with Image.open(out / f"{exercise.id}_pair.png") as pair, Image.open(out / f"{exercise.id}_end.png") as end:
+            assert pair.height == SIZE
+            right = pair.convert("RGB").crop((pair.width - SIZE, 0, pair.width, SIZE))
+            assert changed_share(right, end.convert("RGB"), 8) < 0.001, "the pair ends with the end pose"
         with Image.open(out / f"{exercise.id}.gif") as gif:
             frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(gif)]
             assert len(frames) > 10 and changed_share(frames[0], frames[len(frames) // 2]) > 0.005

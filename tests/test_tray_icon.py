@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,45 @@ def test_contact_sheet_for_review():
     for p in range(len(panels)):  # the states read apart: no two rows show the same picture
         icons = [saved.crop(placed[r, p, 22]) for r in range(len(rows))]
         assert all(_differs(a, b, 4) for n, a in enumerate(icons) for b in icons[n + 1:])
+
+
+# --- figures people recognise (issue 19) ----------------------------------------------
+
+def _figure_pixels(image: Image.Image) -> Image.Image:
+    """A mask of the little person's ink in the icon's white centre."""
+    from agent.tray.icon_image import FIGURE
+
+    rgb = _on(image, (255, 255, 255))
+    return ImageChops.difference(rgb, Image.new("RGB", rgb.size, FIGURE)).convert("L").point(
+        lambda v: 255 if v < 30 else 0)
+
+
+@pytest.mark.parametrize("size", (16, 22, 48, 64))
+def test_break_due_is_a_calm_amber_ring_not_an_alarm(size):
+    image = _on(draw_icon(size, 1.0, "break_due"), (255, 255, 255))
+    c, r = size / 2, size / 2 - max(1.0, size / 32) - max(2.5, size * 0.15) / 2  # the ring's middle
+    for n in range(12):
+        angle = 2 * math.pi * n / 12
+        red, green, blue = image.getpixel((int(c + r * math.cos(angle)), int(c + r * math.sin(angle))))
+        assert red > green > blue and 0.55 < green / red < 0.8, ("not amber", n, (red, green, blue))
+    red, green, _ = image.split()
+    alarm = ImageChops.multiply(red.point(lambda v: 255 if v > 180 else 0), green.point(lambda v: 255 if v < 110 else 0))
+    assert alarm.getbbox() is None, "no alarm red in a break-due icon"
+
+
+@pytest.mark.parametrize("size", (16, 22, 48))
+def test_break_due_shows_a_person_standing_and_working_one_seated(size):
+    standing = _figure_pixels(draw_icon(size, 1.0, "break_due"))
+    box = standing.getbbox()
+    assert box is not None, "no figure in the break-due icon"
+    width, height = box[2] - box[0], box[3] - box[1]
+    assert height >= size * 0.4 and height > width, f"a standing person is tall and narrow: {width}x{height}"
+    mirrored = ImageChops.difference(standing, standing.transpose(Image.FLIP_LEFT_RIGHT))
+    assert sum(mirrored.histogram()[128:]) <= max(2, size // 8), "seen from the front: left and right alike"
+    if size < 20:
+        return  # no figure in a 16 px working icon: the centre is too small to read
+    seated = _figure_pixels(draw_icon(size, 0.3, "working"))
+    box = seated.getbbox()
+    assert box is not None and box[3] - box[1] >= size * 0.3, "a seated person in the working icon"
+    mirrored = ImageChops.difference(seated, seated.transpose(Image.FLIP_LEFT_RIGHT))
+    assert sum(mirrored.histogram()[128:]) >= size, "seen from the side: the knees point one way"

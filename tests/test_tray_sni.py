@@ -103,8 +103,8 @@ def test_the_tooltip_and_icon_are_the_trays(desk, bus, tray):
     (tooltip,) = unwrap_msg(bus.send_and_get_reply(Properties(item).get("ToolTip"), timeout=2))
     assert tooltip[1][3] == "Sitting 15 min · break in 15 min"
     (pixmaps,) = unwrap_msg(bus.send_and_get_reply(Properties(item).get("IconPixmap"), timeout=2))
-    width, height, data = pixmaps[1][0]
-    assert (width, height, len(data)) == (22, 22, 22 * 22 * 4)
+    sizes = [(width, height, len(data)) for width, height, data in pixmaps[1]]
+    assert sizes == [(n, n, n * n * 4) for n in (16, 22, 24, 32, 48, 64)], "each drawn at a panel's size"
 
 
 def test_clicking_the_icon_in_waybar_opens_the_panel(desk, tray):
@@ -151,3 +151,17 @@ def test_doctor_finds_waybar_as_the_tray_host(desk, bus, tmp_path):
                           text=True, timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)))
     rows = {row["check"]: row for row in json.loads(done.stdout)}
     assert rows["tray host"]["status"] == "OK" and "StatusNotifier" in rows["tray host"]["detail"]
+
+
+def test_the_icon_is_drawn_again_only_when_it_can_look_different(tray):
+    """Six sizes cost about 15 ms to draw: a tick that changes only the tooltip
+    (or progress by less than the icon can show) keeps the pictures it has."""
+    tray.update(0.5, "working", "Sitting 15 min")
+    first = tray._pixmaps
+    tray.update(0.5001, "working", "Sitting 15 min · next break in 15 min")
+    assert tray._pixmaps is first
+    tray.update(0.6, "working", "Sitting 18 min")
+    assert tray._pixmaps is not first and tray._pixmaps != first
+    tray.update(0.6, "break_due", "Break due")
+    assert [w for w, _, _ in tray._pixmaps] == [16, 22, 24, 32, 48, 64]
+    tray.update(float("nan"), "working", "Sitting 0 min")  # never raises

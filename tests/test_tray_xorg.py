@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import ImageChops
 
 from tests.xvfb import display_env, running_xvfb
 
@@ -33,11 +34,13 @@ DISPLAY = os.environ.get("UPRIGHT_TRAY_TEST_DISPLAY") or None  # None: Xvfb pick
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPO = Path(__file__).resolve().parent.parent
 SCREEN_W, SCREEN_H = 1024, 600
-TRAYER = [
-    "trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-    "--height", "24", "--transparent", "false", "--tint", "0xffffff",
-    "--SetDockType", "true", "--expand", "true",
-]
+def trayer_command(height: int = 24) -> list[str]:
+    return ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+            "--height", str(height), "--transparent", "false", "--tint", "0xffffff",
+            "--SetDockType", "true", "--expand", "true"]
+
+
+TRAYER = trayer_command()
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.02):
@@ -68,8 +71,8 @@ def xconn(xserver):
 class Trayer:
     """A trayer process we can kill and restart."""
 
-    def __init__(self, conn) -> None:
-        self.conn = conn
+    def __init__(self, conn, height: int = 24) -> None:
+        self.conn, self.height = conn, height
         self.proc: subprocess.Popen | None = None
         self.selection = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
 
@@ -79,7 +82,7 @@ class Trayer:
 
     def start(self) -> None:
         assert self.proc is None
-        self.proc = subprocess.Popen(TRAYER, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(trayer_command(self.height), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      stdin=subprocess.DEVNULL)
         assert wait_for(self.owner, 10), "trayer did not take the system tray selection"
 
@@ -217,6 +220,56 @@ def test_docks_into_trayer_and_draws(xserver, xconn, trayer, make_tray):
         sheet.paste(shot, (140, y))
         y += shot.height + 6
     sheet.save(ARTIFACTS / "tray_docked.png")
+
+
+TRAY_STATES = [(0.3, "working"), (1.0, "break_due"), (0.4, "paused"), (0.5, "standing"), (0.0, "away")]
+
+
+@pytest.mark.parametrize("panel", [24, 48, 200])
+def test_the_icon_is_as_large_as_the_panel(xserver, xconn, make_tray, panel):
+    """pystray asks for 24x24, which a 48 px trayer showed as a 24 px icon in a
+    24x46 socket. The icon asks for a square as thick as the panel, up to 64 px,
+    and is drawn at that size: 46 px in a 48 px trayer, 22 in a 24 px one, 64 in
+    a 200 px one. Writes tests/artifacts/tray_panel_<panel>.png (every state, at
+    100 % and x2)."""
+    from PIL import Image, ImageGrab
+
+    host = Trayer(xconn, height=panel)
+    host.start()
+    try:
+        tray = make_tray()
+        assert tray.start() is True and tray.wait_docked(5)
+        expected = min(panel - 2, 64)  # trayer's socket is the panel less its 1 px border
+
+        def fits() -> bool:  # the short side is the icon's; the long one at most the panel
+            width, height = geometry(xconn, tray.window_id)
+            return min(width, height) == expected and max(width, height) <= max(panel - 2, 24)
+
+        assert wait_for(fits, 5), f"socket {geometry(xconn, tray.window_id)} in a {panel} px panel"
+        width, height = geometry(xconn, tray.window_id)
+        window = xconn.create_resource_object("window", tray.window_id)
+        pos = window.translate_coords(xconn.screen().root, 0, 0)
+        left, top = -pos.x + (width - expected) // 2, -pos.y + (height - expected) // 2  # the icon, centred
+        shots = []
+        for progress, state in TRAY_STATES:
+            tray.update(progress, state, state)
+            time.sleep(0.2)
+            shot = ImageGrab.grab(bbox=(left, top, left + expected, top + expected), xdisplay=xserver)
+            # The ring reaches the icon's edges: drawn at its size, not a small icon in a big socket.
+            ink = ImageChops.difference(shot.convert("RGB"), Image.new("RGB", shot.size, shot.getpixel((0, 0))))
+            box = ink.convert("L").point(lambda v: 255 if v > 40 else 0).getbbox()
+            assert box is not None and box[2] - box[0] >= expected - 4 and box[3] - box[1] >= expected - 4, (
+                state, box)
+            shots.append(shot)
+        ARTIFACTS.mkdir(exist_ok=True)
+        sheet = Image.new("RGB", (len(shots) * (expected + 8) * 3, expected * 2 + 8), "white")
+        for n, shot in enumerate(shots):
+            sheet.paste(shot, (n * (expected + 8), 4))
+            sheet.paste(shot.resize((expected * 2, expected * 2), Image.NEAREST),
+                        (len(shots) * (expected + 8) + n * (expected * 2 + 8), 4))
+        sheet.save(ARTIFACTS / f"tray_panel_{panel}.png")
+    finally:
+        host.kill()
 
 
 def test_rapid_updates_do_not_collapse_the_icon(xconn, trayer, make_tray):

@@ -366,6 +366,27 @@ def test_the_picture_plays_the_movement_and_stops_with_the_window(root, open_win
     assert root.tk.splitlist(root.tk.call("after", "info")) == (), "the animation outlived the window"
 
 
+def test_the_window_is_on_screen_before_its_figure_is_drawn(root, open_window, monkeypatch):
+    """The figure is the slowest part of the window (100-150 ms): the prompt maps first, then draws it,
+    in the place a blank of the same size kept, so that the window does not change size."""
+    from agent.ui import break_window
+
+    mapped_when_drawn, draw = [], break_window.draw_exercise
+
+    def drawing(*args, **kwargs):  # called maybe before open_window returns: find the window in Tk's tree
+        tops = [w for w in root.winfo_children() if w.winfo_class() == "Toplevel"]
+        mapped_when_drawn.append(any(top.winfo_ismapped() for top in tops))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(break_window, "draw_exercise", drawing)
+    window = open_window()
+    size = (window.picture.winfo_reqwidth(), window.picture.winfo_reqheight())
+    assert wait_until(root, lambda: mapped_when_drawn), "the figure was never drawn"
+    assert mapped_when_drawn[0] is True, "the figure was drawn before the window was on screen"
+    pump(root, 0.1)
+    assert (window.picture.winfo_reqwidth(), window.picture.winfo_reqheight()) == size
+
+
 def test_the_other_monitors_are_dimmed_while_the_window_is_open(root, open_window):
     from PIL import Image
 

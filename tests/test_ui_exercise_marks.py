@@ -265,3 +265,46 @@ def test_the_windows_show_the_exercises_words_translated(root, shouting, open_br
     assert f"Adapted for the desk from “{exercise.adapted_from_name.upper()}”" in texts
     texts = shown_texts(open_library().top)
     assert all(e.name.upper() in texts and e.why.upper() in texts for e in LIBRARY)
+
+
+# --- the pictures: start -> end pairs that move when pointed at ---------------------------
+
+
+def test_each_exercise_shows_its_start_and_end_96_px_high(root, open_library):
+    from agent.ui.exercises_window import PAIR_PX
+
+    window = open_library()
+    assert set(window.pictures) == set(window.rows)
+    for picture in window.pictures.values():
+        assert picture.label.winfo_reqheight() == PAIR_PX == 96
+        assert picture.label.winfo_reqwidth() > 2 * PAIR_PX, "two poses and an arrow side by side"
+    assert clipped(window.top) == []
+
+
+def test_the_picture_moves_while_pointed_at_or_focused_and_rests_after(root, open_library):
+    from tests.ui_desktop import move_pointer
+
+    window = open_library()
+    first, second = list(window.rows)[:2]
+    focused, other = window.pictures[first], window.pictures[second]
+    # The first Favourite toggle has the keyboard: its picture moves, the next one rests.
+    seen = set()
+    assert wait_until(root, lambda: seen.add(focused.shown_phase) or len(seen - {None}) >= 3), (
+        "the focused exercise's end pose does not move")
+    assert not other.moving and other.shown_phase is None
+    press(root, wrapper_id(window.top), "Down")
+    assert wait_until(root, lambda: other.moving and not focused.moving)
+    assert focused.shown_phase is None, "back to the still pair"
+    window.scroller.canvas.yview_moveto(0)
+    pump(root, 0.2)
+    screenshot("exercises_pairs_100", screen_rect(window.top))  # the first row still, the second moving
+    # The real pointer on a picture moves it; off it, it rests (the keyboard is elsewhere).
+    window.scroller.canvas.yview_moveto(0)
+    pump(root, 0.2)
+    x, y, w, h = screen_rect(focused.label)
+    move_pointer(x + w // 2, y + h // 2)
+    assert wait_until(root, lambda: focused.moving)
+    move_pointer(x + w // 2, y + h + 400)
+    assert wait_until(root, lambda: not focused.moving and focused.shown_phase is None)
+    window.close()
+    assert not other.moving, "closing the window stops the animation"

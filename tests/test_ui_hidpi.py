@@ -52,6 +52,26 @@ KINDS = {
     "lifting": {},
     "red_flags": {},
 }
+#: Kinds whose args are read when the window opens (the settings in force, the history).
+LATE_KINDS = ("settings", "week")
+ALL_KINDS = (*KINDS, *LATE_KINDS)
+
+
+def args_of(kind: str) -> dict:
+    """An ``open`` message's args for ``kind``, as the agent sends them."""
+    if kind == "settings":
+        from agent.it import autostart
+        from agent.live.remote_windows import settings_state
+        from agent.settings import layers
+
+        return settings_state(layers.load(), autostart.for_platform())
+    if kind == "week":
+        from datetime import date
+
+        from agent.history import summary
+
+        return {span: summary.to_plain(summary.build(span, date.today(), [])) for span in ("week", "month")}
+    return dict(KINDS[kind])
 
 
 # -- the desktop's scale, read -----------------------------------------------------
@@ -100,7 +120,8 @@ def test_a_bad_text_size_in_a_settings_file_names_the_file_and_line(tmp_path):
 
 
 def test_text_size_is_an_optional_arg_of_every_window_kind():
-    for kind, args in KINDS.items():
+    for kind in ALL_KINDS:
+        args = args_of(kind)
         protocol.decode(protocol.encode("open", id=1, kind=kind, args=args))  # without it
         message = protocol.decode(protocol.encode("open", id=1, kind=kind, args={**args, "text_size": "large"}))
         assert protocol.unknown_args(message) == []
@@ -182,7 +203,7 @@ def host(root, monkeypatch):
 
 def open_kind(root, host: Host, kind: str, text_size: str | None = None):
     """Open a window of ``kind`` as the agent does; wait until it is on screen."""
-    args = dict(KINDS[kind])
+    args = args_of(kind)
     if text_size is not None:
         args["text_size"] = text_size
     number = len(host.windows) + 100
@@ -197,7 +218,7 @@ def body_px(window) -> int:
     return -int(window.fonts.body.cget("size"))
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", ALL_KINDS)
 @pytest.mark.parametrize("dpi, text_size", [(96, None), (96, "large"), (96, "largest"), (120, "normal")])
 def test_every_window_fits_a_laptop_screen_at_each_text_size(root, host, xft_dpi, kind, dpi, text_size):
     """1280x800 at 100 % (and 125 %): up to twice the text, nothing is cut off and no window
@@ -208,6 +229,7 @@ def test_every_window_fits_a_laptop_screen_at_each_text_size(root, host, xft_dpi
     assert window.fonts.scale == pytest.approx(factor)
     assert body_px(window) == round(16 * factor)
     top = window.top
+    wait_until(root, lambda: clipped(top) == [], timeout=10)  # laid out in steps: once it has settled
     assert clipped(top) == []
     assert top.winfo_height() <= tallest(MONITOR), f"{top.winfo_height()} px tall on a {SCREEN_H} px screen"
     if text_size is None:
@@ -234,7 +256,7 @@ def test_every_window_scales_with_a_hidpi_desktop(name):
                              capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     found = json.loads(out.stdout.splitlines()[-1])
-    assert len(found) == len(KINDS) * len(text_sizes)
+    assert len(found) == len(ALL_KINDS) * len(text_sizes)
     desktop = int(name) / 100
     for what, seen in found.items():
         factor = desktop * scale.text_factor(what.split()[1])
@@ -328,24 +350,3 @@ def test_the_text_size_is_a_choice_in_the_settings_window(root, shown):
                       and 'text_size = "larger"' in layers.user_file().read_text())
     assert layers.load().values["display"]["text_size"] == "larger"
 
-
-def test_the_windows_the_agent_still_draws_itself_get_the_text_size_too():
-    """Settings and This week are drawn by the agent's own Tk: the text size reaches them as well
-    (in a process of its own on a server of its own, as the agent runs)."""
-    probe = textwrap.dedent("""
-        from agent.live.loop import Loop
-        from agent.live.remote_windows import AT_POINTER
-        from agent.live.run import _on_first_use
-        from agent.settings import layers
-        loop = Loop()
-        window = _on_first_use("SettingsWindow", loop, lambda: "largest")(loop, layers.load, lambda: None,
-                                                                          AT_POINTER)
-        print(window.fonts.scale, -int(window.fonts.body.cget("size")))
-        window.close()
-        loop.destroy()
-    """)
-    with running_xvfb(None) as display:
-        out = subprocess.run([sys.executable, "-c", probe], env={**_env(), "DISPLAY": display}, cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["2.0", "32"]

@@ -49,6 +49,14 @@ def test_every_message_survives_encoding():
     (b'{"v": 1, "type": "link", "id": 1}', "field 'link' missing"),
     (b'{"v": 1, "type": "save", "id": 1, "what": "settings", "data": {}}', "unknown record 'settings'"),
     (b"\xff\xfe", "not JSON"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "reset": false}', "field 'value' missing"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "value": null, "reset": false}',
+     "setting: no value, and not a reset"),
+    (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "value": [1], "reset": false}',
+     "field 'value' missing or not"),
+    (b'{"v": 1, "type": "autostart", "id": 1, "on": "yes"}', "field 'on' missing or not bool"),
+    (b'{"v": 1, "type": "update", "id": 1}', "field 'args' missing"),
+    (b'{"v": 1, "type": "open", "id": 1, "kind": "week", "args": {"week": {}}}', "field 'month' missing"),
 ])
 def test_bad_lines_are_refused_with_a_reason(line, why):
     with pytest.raises(protocol.BadMessage, match=why.replace("(", r"\(")):
@@ -286,7 +294,14 @@ def test_the_agent_lets_the_walkthrough_wait_ten_minutes():
 
 
 def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
+    from datetime import date
+
     from agent.content.checklist_state import ChecklistState
+    from agent.history import summary
+    from agent.history.summary import to_plain
+    from agent.it import autostart
+    from agent.live.remote_windows import settings_state
+    from agent.settings import layers
 
     state = ChecklistState().to_json()
     options = {"folder": "", "floor_at_desk": False}
@@ -300,6 +315,8 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
         "exercises": {"exercise_options": options, "marks": {"favourites": [], "hidden": []}, "break_s": 120},
         "lifting": {},
         "red_flags": {},
+        "settings": settings_state(layers.load(), autostart.for_platform()),
+        "week": {span: to_plain(summary.build(span, date.today(), [])) for span in ("week", "month")},
     }
     assert set(kinds) == set(protocol.KINDS)
     host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
@@ -346,25 +363,6 @@ def test_the_same_fault_twice_is_logged_once(caplog):
 def test_an_open_messages_args_are_checked_too(kind, args, why):
     with pytest.raises(protocol.BadMessage, match=why):
         protocol.decode(json.dumps({"v": 1, "type": "open", "id": 1, "kind": kind, "args": args}))
-
-
-def test_the_settings_window_still_drawn_in_the_agent_gets_the_monitor_at_the_pointer(xvfb_display):
-    """Settings is not drawn by the window process yet: the agent's own Tk draws it, placed by the pointer.
-    In a process of its own, as the agent does: Tk left in pytest's process would outlive this X server."""
-    script = """
-from agent.live.loop import Loop
-from agent.live.remote_windows import AT_POINTER
-from agent.live.run import _on_first_use
-from agent.settings import layers
-loop = Loop()
-window = _on_first_use("SettingsWindow", loop)(loop, layers.load, lambda: None, AT_POINTER)
-assert window.is_open and loop.has_tk
-print(window.top.winfo_ismapped() or window.top.winfo_exists())
-window.close()
-loop.destroy()
-"""
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
-    assert result.returncode == 0 and result.stdout.strip() == "1", result.stderr
 
 
 # --- the factories App calls: messages in, the same callbacks out -----------------------------------

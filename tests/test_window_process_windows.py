@@ -99,3 +99,162 @@ def test_an_argument_the_window_does_not_take_is_dropped_and_logged(root, host, 
     caplog.set_level(logging.WARNING, "agent.ui.host")
     host.open_window("red_flags", {"colour": "pink"})
     assert any("a red_flags window takes no colour; dropped" in r.getMessage() for r in caplog.records)
+
+
+# --- Settings and This week: drawn by the window process, written and read by the agent -------------
+
+class Loopback:
+    """The agent's `WindowProcess`, wired to a `Host` in this process: each message is encoded, decoded
+    and delivered on the next turn of Tk's loop, as over the pipe, in both directions."""
+
+    def __init__(self, root) -> None:
+        self.root, self.windows, self.to_agent, self.to_host = root, {}, [], []
+        self.host = Host(root, lambda data: root.after_idle(self._arrived, data))
+
+    def clock(self) -> float:
+        return 0.0
+
+    def open(self, kind: str, args: dict, **handlers):
+        from agent.live.window_process import RemoteWindow
+
+        window = RemoteWindow(self, len(self.windows) + 1, kind, handlers)
+        self.windows[window.id] = window
+        self.send("open", id=window.id, kind=kind, args=args)
+        return window
+
+    def send(self, message_type: str, /, **fields) -> None:
+        line = protocol.encode(message_type, **fields)
+        self.to_host.append(protocol.decode(line))
+        self.root.after_idle(self.host.handle_line, line)
+
+    def _arrived(self, data: bytes) -> None:
+        message = protocol.decode(data)
+        self.to_agent.append(message)
+        handler = self.windows[message["id"]].handlers.get(message["type"]) if "id" in message else None
+        if handler is not None:
+            handler(message)
+
+
+@pytest.fixture
+def agent(root, shown):
+    """The agent's factories (`RemoteWindows`) over a Loopback; `agent.opened(kind)` is the host's window."""
+    from agent.live.remote_windows import RemoteWindows
+
+    loop = Loopback(root)
+    made = RemoteWindows(loop, None, lambda: {"exercises": OPTIONS})
+    made.loop, made.saved = loop, []
+
+    def opened(number: int, what: str):
+        assert wait_until(root, lambda: number in loop.host.windows), f"{what} did not open: {loop.to_agent}"
+        return shown(loop.host.windows[number], what)
+
+    made.opened = opened
+    yield made
+    for window in list(loop.host.windows.values()):
+        window.destroy()
+
+
+def test_a_setting_changed_in_the_window_process_is_written_by_the_agent(root, agent):
+    from agent.settings import layers
+    from tests.test_ui_settings_window import POLICY, in_force, retype
+    from tests.test_layers import system_policy
+
+    system_policy(POLICY)
+    asked = agent.settings(None, layers.load, lambda: agent.saved.append(1), None)
+    window = agent.opened(asked.id, "the settings window")
+    assert window.row("breaks.break_min").entry.cget("state") == "disabled"  # enforced: 3
+    retype(root, window, "breaks.sitting_limit_min", "45")
+    assert wait_until(root, lambda: agent.saved == [1])
+    assert in_force("breaks.sitting_limit_min") == (45, "user")
+    assert [m["key"] for m in agent.loop.to_agent if m["type"] == "setting"] == ["breaks.sitting_limit_min"]
+    row = window.row("breaks.sitting_limit_min")
+    assert wait_until(root, lambda: row.reset_button.winfo_ismapped()), "the agent's answer shows: Reset"
+    assert window.row("breaks.sitting_limit_min").entry.get() == "45"
+    screenshot("window_process_settings", screen_rect(window.top))
+    window.scroller.see(row.reset_button)
+    click(root, row.reset_button)
+    assert wait_until(root, lambda: in_force("breaks.sitting_limit_min") == (40, "recommended")), agent.loop.to_agent
+    assert wait_until(root, lambda: row.entry.get() == "40" and not row.reset_button.winfo_ismapped())
+
+
+def test_the_agent_refuses_what_the_policy_locks_whatever_the_window_process_asks(root, agent):
+    from agent.settings import layers
+    from tests.test_ui_settings_window import POLICY, in_force
+    from tests.test_layers import system_policy
+
+    system_policy(POLICY)
+    asked = agent.settings(None, layers.load, lambda: agent.saved.append(1), None)
+    window = agent.opened(asked.id, "the settings window")
+    agent.loop.host.send("setting", id=asked.id, key="breaks.break_min", value=10, reset=False)  # a rogue window
+    agent.loop.host.send("setting", id=asked.id, key="breaks.sitting_limit_min", value=-5, reset=False)
+    refused = {}
+
+    def answered() -> bool:
+        for message in agent.loop.to_host:
+            if message["type"] == "update":
+                refused.update(message["args"]["refused"])
+        return len(refused) == 2
+
+    assert wait_until(root, answered)
+    assert refused["breaks.break_min"].startswith("Managed by your organization")
+    assert "breaks.sitting_limit_min" in refused
+    limit = window.row("breaks.sitting_limit_min")
+    assert wait_until(root, lambda: limit.error.cget("text") == refused["breaks.sitting_limit_min"])
+    assert in_force("breaks.break_min") == (3, "enforced") and agent.saved == []
+    assert not layers.user_file().exists(), "nothing written"
+
+
+def test_start_at_login_in_the_window_process_is_switched_by_the_agent(root, agent):
+    import os
+    from pathlib import Path
+
+    from agent.settings import layers
+
+    mine = Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / "upright.desktop"
+    asked = agent.settings(None, layers.load, lambda: None, None)
+    window = agent.opened(asked.id, "the settings window")
+    tick = window.autostart_row
+    assert tick.var.get() is False
+    window.scroller.see(tick.box)
+    click(root, tick.box)
+    assert wait_until(root, lambda: mine.exists()), "the agent wrote the entry"
+    assert tick.var.get() is True and [m["on"] for m in agent.loop.to_agent if m["type"] == "autostart"] == [True]
+    click(root, tick.box)
+    assert wait_until(root, lambda: not mine.exists())
+    assert wait_until(root, lambda: tick.var.get() is False)
+
+
+def test_this_week_in_the_window_process_shows_what_the_agent_read(root, agent):
+    from datetime import date
+
+    from agent.history import summary
+    from agent.history.days import DayRow
+
+    today = date.today()
+    rows = [DayRow(today.isoformat(), sitting_s=5400, longest_bout_s=2700, prompts=4, taken=3,
+                   sitting_limit_s=1800)]
+    spans = []
+
+    def load(span):
+        spans.append(span)
+        return summary.build(span, today, rows)
+
+    asked = agent.week(None, load, None)
+    window = agent.opened(asked.id, "the week window")
+    assert sorted(spans) == ["month", "week"], "the agent read both spans; the window process reads no file"
+    assert window.report.sentence == summary.build("week", today, rows).sentence
+    assert window.report.days[-1] == rows[0]
+    click(root, window.month_button)
+    assert wait_until(root, lambda: window.report.span == "month") and len(window.report.days) == 30
+    screenshot("window_process_week", screen_rect(window.top))
+
+
+def test_an_update_that_does_not_fit_the_window_is_logged_and_ignored(root, agent, caplog):
+    from agent.settings import layers
+
+    caplog.set_level(logging.WARNING, "agent.ui.host")
+    asked = agent.settings(None, layers.load, lambda: None, None)
+    window = agent.opened(asked.id, "the settings window")
+    agent.loop.send("update", id=asked.id, args={"effective": "everything", "autostart": {}})
+    assert wait_until(root, lambda: "ignored an update" in caplog.text)
+    assert "field 'effective' missing or not dict" in caplog.text and window.is_open

@@ -103,8 +103,8 @@ def _exercises_parser(commands) -> None:
     actions = exercises.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="check every exercise file and list the exercises")
     render = actions.add_parser("render", help="draw every exercise into a folder for review",
-                                description="Write each exercise's start and end pose (PNG), its movement "
-                                            "(GIF), a contact sheet of all of them and an index with alt text.")
+                                description="Write each exercise's start and end pose (PNG), the two side "
+                                            "by side with an arrow (PNG), its movement (GIF), a contact sheet of all of them and an index with alt text.")
     render.add_argument("--out", required=True, metavar="DIR", help="folder to write the pictures into")
     render.add_argument("--scale", type=int, choices=(1, 2), default=1, help="1: 240 px pictures; 2: 480 px")
     for action in (listing, render):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import plistlib
 import shutil
 import subprocess
 import sys
@@ -231,6 +230,16 @@ class _Entries:
             raise AutostartError(f"cannot change {self.where(all_users)}: {error.strerror or error}") from None
 
 
+def switch(places: _Entries, on: bool) -> str:
+    """Turn this user's entry on or off, as the Settings window's "Start Upright when I log in" does.
+
+    Returns what still needs saying (an all-users entry that starts Upright
+    anyway), else ""; raises AutostartError or OSError.
+    """
+    said = places.enable(False, command_line()) if on else places.disable(False)
+    return said.split("\n", 1)[1] if "\n" in said else ""
+
+
 def _scope(all_users: bool) -> str:
     return "for all users" if all_users else "for this user"
 
@@ -309,6 +318,8 @@ class LaunchAgents(_Entries):
         return self.files[all_users].exists()
 
     def _write(self, all_users: bool, argv: list[str]) -> bool:
+        import plistlib  # an XML writer, 0.6 MiB: loaded only by the one who writes a plist
+
         return _write_atomically(self.files[all_users], plistlib.dumps(launch_agent(argv)))
 
     def _delete(self, all_users: bool) -> str:

@@ -32,10 +32,11 @@ DIM_OTHERS = ["the other monitors"]
 
 
 class RemoteWindows:
-    """The factories for `app.Windows`: break window, notice and panel in the window process."""
+    """The factories for `app.Windows`, all drawn in the window process."""
 
-    def __init__(self, process: WindowProcess, rotation, settings: Callable[[], dict]) -> None:
-        self.process, self.rotation, self.settings = process, rotation, settings
+    def __init__(self, process: WindowProcess, rotation, values: Callable[[], dict]) -> None:
+        """`values()`: the settings in force."""
+        self.process, self.rotation, self.values = process, rotation, values
 
     def geometry(self, _root) -> _AtPointer:
         return AT_POINTER
@@ -50,7 +51,7 @@ class RemoteWindows:
         """`spasm_guide`, `end_spasm`: the spasm note's links, called here when the window sends ``link``."""
         args = {"exercises": [exercise.id for exercise in exercises], "can_postpone": can_postpone,
                 "can_skip": can_skip, "break_s": break_s, "postpone_min": postpone_min, "dim": bool(dim),
-                "exercise_options": dict(self.settings()["exercises"]),
+                "exercise_options": dict(self.values()["exercises"]),
                 "marks": _marks_state(marks) if marks is not None else None, "postponed": int(postponed),
                 "spasm_guide": spasm_guide is not None, "end_spasm": end_spasm is not None}
         window: RemoteWindow | None = None
@@ -72,7 +73,7 @@ class RemoteWindows:
 
     def library(self, _root, marks, _geometry) -> RemoteWindow:
         """The exercises window: favourites and hidden ones come back as ``mark`` messages."""
-        args = {"exercise_options": dict(self.settings()["exercises"]), "marks": _marks_state(marks),
+        args = {"exercise_options": dict(self.values()["exercises"]), "marks": _marks_state(marks),
                 "break_s": marks.break_s}
         return self.process.open("exercises", args, mark=_marks_to(marks))
 
@@ -84,6 +85,78 @@ class RemoteWindows:
         return self.process.open("panel", {"paused": paused, "standing": standing, "can_postpone": can_postpone,
                                            "postpone_min": postpone_min, "status": status},
                                  action=lambda message: on_action(message["action"]))
+
+    def settings(self, _root, load: Callable[[], object], on_saved: Callable[[], None], _geometry) -> RemoteWindow:
+        """The Settings window. It only asks: each change comes here as a ``setting`` message, and the
+        agent writes it through the same validator as `upright config set`, refusing a setting the
+        organisation enforces; the answer goes back as ``update`` (the settings in force, what was refused)."""
+        from agent.it import autostart
+
+        places = autostart.for_platform()
+        window: RemoteWindow | None = None
+
+        def setting(message: dict) -> None:
+            refused = {}
+            why = _write_setting(load(), message["key"], message["value"], message["reset"])
+            if why:
+                log.info("settings: %s not saved: %s", message["key"], why)
+                refused[message["key"]] = why
+            else:
+                log.info("settings: %s changed", message["key"])
+                on_saved()  # App re-reads the files, and refreshes this window (an update)
+            window.update(settings_state(load(), places, refused=refused))
+
+        def switch(message: dict) -> None:
+            note, error = "", ""
+            try:
+                note = autostart.switch(places, message["on"])
+                log.info("settings: autostart %s", "on" if message["on"] else "off")
+            except (autostart.AutostartError, OSError) as problem:
+                log.info("settings: autostart not changed: %s", problem)
+                error = str(problem)
+            window.update(settings_state(load(), places, note=note, error=error))
+
+        window = self.process.open("settings", settings_state(load(), places), setting=setting, autostart=switch)
+        window.refresh = lambda: window.update(settings_state(load(), places))  # a policy changed (App)
+        return window
+
+    def week(self, _root, load: Callable[[str], object], _geometry) -> RemoteWindow:
+        """The "This week" window: the agent reads the history (both spans), the window process draws it."""
+        from agent.history.summary import to_plain
+
+        return self.process.open("week", {"week": to_plain(load("week")), "month": to_plain(load("month"))})
+
+
+def settings_state(effective, places, *, refused: dict | None = None, note: str = "", error: str = "") -> dict:
+    """A ``settings`` window's args: the settings in force, the autostart tick, a refusal."""
+    from agent.it.autostart import AutostartError
+
+    tick: dict = {"note": note, "error": error}
+    try:
+        tick["on"] = bool(places.status()[0].on)
+    except (AutostartError, OSError) as problem:
+        tick["error"] = error or str(problem)
+    problems = [{"path": p.path, "line": p.line, "key": p.key, "message": p.message} for p in effective.problems]
+    return {"effective": {"values": effective.values, "origins": effective.origins, "problems": problems},
+            "autostart": tick, "refused": refused or {}}
+
+
+def _write_setting(effective, dotted: str, value, reset: bool) -> str:
+    """Write one change the Settings window asked for; "" when written, else why not."""
+    from agent.settings import user_settings
+
+    if dotted not in effective.origins:
+        return f"unknown setting {dotted!r}"
+    if effective.locked(dotted):
+        return "Managed by your organization: this setting cannot be changed here."
+    try:
+        if reset:
+            user_settings.reset(dotted)
+        else:
+            user_settings.set_value(dotted, value)
+    except (user_settings.InvalidValue, user_settings.SettingsFileError) as refused:
+        return str(refused)
+    return ""
 
 
 class RemoteGuideWindows:

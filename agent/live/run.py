@@ -12,7 +12,6 @@ import logging
 import os
 import signal
 import sys
-from typing import Callable
 
 from agent import __version__
 from agent.clock import SystemClock
@@ -135,10 +134,8 @@ def _run_with(server: control.Server, live) -> int:
                             every_window=lambda: {"text_size": text_size()})
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
-                      library=remote.library,
-                      settings=_on_first_use("SettingsWindow", root, text_size),  # still drawn by the agent
-                      other_monitors=remote.other_monitors, keep_ready=process.keep_ready,
-                      week=_on_first_use("WeekWindow", root, text_size))  # drawn by the agent (it reads the history)
+                      library=remote.library, settings=remote.settings, other_monitors=remote.other_monitors,
+                      keep_ready=process.keep_ready, week=remote.week)
     from agent.live.guides import Guides
 
     guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
@@ -148,7 +145,7 @@ def _run_with(server: control.Server, live) -> int:
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
               history=_history(root, clock, live), session=SessionStore())
     process.on_fault = app.window_fault
-    # The agent's own X connection (sensing, or Tk for Settings and This week) ends the session;
+    # The agent's own X connection (sensing; Tk too on Windows, where the doorbell needs it) ends the session;
     # the window process losing its display is only a window fault (process.on_fault).
     app.on_session_end = root.on_display_lost = lambda reason: _end_session(app, server, reason)
     outcome = [0]
@@ -181,7 +178,7 @@ def _run_with(server: control.Server, live) -> int:
 
 
 def _history(root, clock, live):
-    """The history recorder: SQLite loads only once Tk has (or something else loaded it)."""
+    """The history recorder: SQLite loads only once something else loaded it (This week reads the history)."""
     from agent.content.checklist_state import data_dir
     from agent.live.history_recorder import HistoryRecorder
 
@@ -197,24 +194,4 @@ def _history(root, clock, live):
 def _value(values: dict, dotted: str):
     section, name = dotted.split(".", 1)
     return values[section][name]
-
-
-def _on_first_use(name: str, loop, text_size: Callable[[], str] = lambda: "normal"):
-    """A window factory that imports its module (Tk, Tk images, Pillow) only when first called.
-
-    Most of a day no window is open; not loading them keeps the agent small.
-    App hands over its `loop` as the root; the window gets the real Tk root,
-    which the loop creates for the first window.
-    """
-    def make(_loop, *args, **kwargs):
-        from agent import ui
-        from agent.live.remote_windows import AT_POINTER
-        from agent.ui import scale
-
-        root = loop.tk_root()
-        scale.use_text_size(root, text_size())  # as the window process does for its windows
-        args = tuple(ui.monitor_at_pointer(root) if arg is AT_POINTER else arg for arg in args)
-        return getattr(ui, name)(root, *args, **kwargs)
-
-    return make
 

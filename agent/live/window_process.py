@@ -58,6 +58,11 @@ class RemoteWindow:
 
     focus = offer_focus
 
+    def update(self, args: dict) -> None:
+        """New state for the window (the Settings window after a change), in its ``open`` args' fields."""
+        if self.is_open:
+            self.process.send("update", id=self.id, args=args)
+
     def destroy(self) -> None:
         """Close it, no choice reported; again, or after the process died, is fine."""
         if self.is_open:
@@ -106,7 +111,8 @@ class WindowProcess:
         return self._proc.pid if self._proc is not None else None
 
     def open(self, kind: str, args: dict, **handlers: Callable[[dict], None]) -> RemoteWindow:
-        """Ask for a window; `handlers` by message type ("choice", "action", "link", "mark", "save")."""
+        """Ask for a window; `handlers` by message type ("choice", "action", "link", "mark", "save",
+        "setting", "autostart")."""
         self._ensure_started()
         window = RemoteWindow(self, self._next_id, kind, handlers)
         self._next_id += 1
@@ -324,5 +330,5 @@ class WindowProcess:
         handler = window.handlers.get(kind)
         if handler is not None:
             handler(message)
-        elif kind in ("choice", "action", "link", "mark", "save"):
+        elif kind in ("choice", "action", "link", "mark", "save", "setting", "autostart"):
             log.warning("window process: a %s window sent %s, which it does not send", window.kind, kind)

@@ -57,6 +57,11 @@ Plus robustness fixes found on the way:
   display a second time; ours only closes it, once.
 * The window title is ``WM_NAME`` (Latin-1); we also set ``_NET_WM_NAME``
   and never let an unencodable character raise.
+* pystray asks for at least 24x24, so a 48 px trayer gave a 24x46 socket and
+  a 24 px icon. Once docked, ours asks for a square as thick as the panel.
+
+On Windows pystray saves the 64 px picture and Windows shrinks it to the
+tray's 16 px; :func:`_win32_icon_class` draws it at the tray's size instead.
 """
 
 from __future__ import annotations
@@ -73,6 +78,10 @@ from agent.tray._base import ActionCallback, BaseTray, TrayUnavailable
 from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
 
 log = logging.getLogger("agent.tray")
+
+#: The largest square the X11 icon asks a tray host for, as the StatusNotifier item's largest
+#: picture: a side panel 200 px thick (trayer --edge left --height 200) gets 64, not 198.
+MAX_ICON_SIDE = 64
 
 #: How long a call into the X thread may take before we give up on it.
 DISPATCH_TIMEOUT_S = 1.0
@@ -115,9 +124,60 @@ def _xorg_icon_class():
     return _XORG_CLASS
 
 
+_WIN32_CLASS = None
+
+
+def _win32_icon_class():
+    """pystray's win32 ``Icon``, drawing at the tray's own size (built once, on demand)."""
+    global _WIN32_CLASS
+    if _WIN32_CLASS is None:
+        from pystray import _win32
+
+        _WIN32_CLASS = _build_win32_class(_win32)
+    return _WIN32_CLASS
+
+
+def _build_win32_class(backend):
+    import ctypes
+    import os
+    import tempfile
+
+    from pystray._util import win32
+
+    class UprightWin32Icon(backend.Icon):
+        """pystray saves the 64 px picture as an ICO and lets Windows shrink it to
+        the tray's 16 px (20 or 24 at a higher DPI): the ring blurs and the little
+        figure becomes a smudge. Ours draws the picture at the tray's size
+        (``SM_CXSMICON``), as the X11 icon does."""
+
+        def __init__(self, *args, renderer: Callable[[int], Image.Image], **kwargs):
+            self._renderer = renderer
+            super().__init__(*args, **kwargs)
+
+        def _assert_icon_handle(self):
+            if self._icon_handle:
+                return
+            side = ctypes.windll.user32.GetSystemMetrics(SM_CXSMICON) or 16
+            fd, path = tempfile.mkstemp(".ico")
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    self._renderer(side).save(file, format="ICO", sizes=[(side, side)])
+                self._icon_handle = win32.LoadImage(None, path, win32.IMAGE_ICON, side, side,
+                                                    win32.LR_LOADFROMFILE)
+            finally:
+                os.unlink(path)
+
+    return UprightWin32Icon
+
+
+#: GetSystemMetrics: the width of a small icon, the size the notification area shows.
+SM_CXSMICON = 49
+
+
 def _build_xorg_class(xorg):
     import Xlib.error
     import Xlib.X as X
+    import Xlib.Xutil as Xutil
 
     class _Call:
         """One method call handed to the X thread, and its outcome."""
@@ -146,6 +206,7 @@ def _build_xorg_class(xorg):
             self._stopping = False
             self._in_socket = False
             self._mapped = False
+            self._asked_side = 0  # the square we last asked the tray host for (0: pystray's 24)
             self._loop_thread: Optional[threading.Thread] = None
             self._calls: dict = {}
             self._call_serial = 0
@@ -386,6 +447,26 @@ def _build_xorg_class(xorg):
             self._icon_data = None
             self._draw()
 
+        # -- fix 8: as large as the panel ----------------------------------------
+        def _on_expose(self, event):
+            if event.type == X.ConfigureNotify and event.window.id == self._window.id:
+                self._fit_to_socket(event.width, event.height)
+            super()._on_expose(event)
+
+        def _fit_to_socket(self, width: int, height: int) -> None:
+            """pystray asks for at least 24x24, so a 48 px trayer gives a 24x46 socket
+            and the icon was drawn 24 px in a 48 px panel. Once docked, ask for a
+            square as large as the socket's long side (the panel's thickness):
+            the host resizes the socket, and the next ConfigureNotify draws at that size."""
+            side = min(MAX_ICON_SIDE, max(width, height))
+            if not self._in_socket or side <= max(self._asked_side, min(width, height)):
+                return
+            self._asked_side = side
+            with xorg.display_manager(self._display):
+                self._window.set_wm_normal_hints(flags=Xutil.PSize | Xutil.PMinSize, width=side, height=side,
+                                                 min_width=side, min_height=side)
+                self._window.configure(width=side, height=side)
+
         def _on_unmap_notify(self, event):
             if event.window.id == self._window.id:
                 self._mapped = False
@@ -473,6 +554,7 @@ def _build_xorg_class(xorg):
         def _recreate_window(self):
             log.warning("tray: the icon window was destroyed; recreating it.")
             self._in_socket = self._mapped = False
+            self._asked_side = 0
             self._set_docked(False)
             self._systray_manager = None
             self._requested_manager = None
@@ -592,6 +674,8 @@ class PystrayTray(BaseTray):
                         self._name, image, self._title, menu,
                         renderer=self._render, background=self._background,
                     )
+                elif self.backend == "win32":
+                    icon = _win32_icon_class()(self._name, image, self._title, menu, renderer=self._render)
                 else:
                     icon = pystray.Icon(self._name, image, self._title, menu)
             except Exception as exc:  # noqa: BLE001 - e.g. the X server went away

@@ -36,7 +36,7 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 WATCHER_PATH = "/StatusNotifierWatcher"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
-ICON_SIZES = (22, 44)  # panel size and its double for high-DPI panels
+ICON_SIZES = (16, 22, 24, 32, 48, 64)  # the host picks the nearest to its panel: drawn, never scaled
 CALL_TIMEOUT_S = 2.0
 JOIN_TIMEOUT_S = 1.0
 CLICKS = ("Activate", "SecondaryActivate", "ContextMenu")
@@ -119,6 +119,7 @@ class SniTray(BaseTray):
         self._title = title
         self._tooltip = ""
         self._pixmaps: list[tuple[int, int, bytes]] = []
+        self._drawn_key: tuple = ()
         self._calls: deque = deque()
         self._signals: deque = deque()  # a watcher or host appearing: register (again)
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
@@ -166,7 +167,14 @@ class SniTray(BaseTray):
     def update(self, progress: float, state: str, tooltip: str) -> None:
         from agent.tray.icon_image import draw_icon
 
-        pixmaps = [argb_pixmap(draw_icon(size, progress, state)) for size in ICON_SIZES]
+        # Six sizes take about 15 ms to draw: only when the picture can have changed
+        # (the same steps of progress as the X11 icon), not on every tick.
+        key = (state, _step(progress))
+        if key != self._drawn_key:
+            self._drawn_key = key
+            pixmaps = [argb_pixmap(draw_icon(size, progress, state)) for size in ICON_SIZES]
+        else:
+            pixmaps = self._pixmaps
         changed = (pixmaps != self._pixmaps, tooltip != self._tooltip)
         self._pixmaps, self._tooltip = pixmaps, tooltip
         if self._thread is not None and any(changed):
@@ -291,3 +299,12 @@ class SniTray(BaseTray):
             "ToolTip": ("(sa(iiay)ss)", ("", [], self._title, self._tooltip)),
             "ItemIsMenu": ("b", False),
         }
+
+
+def _step(progress) -> int:
+    """``progress`` in 1/240 steps, as the icon can show it; anything not a number counts as 0."""
+    try:
+        value = float(progress)
+    except (TypeError, ValueError):
+        return 0
+    return 0 if value != value else round(min(1.0, max(0.0, value)) * 240)

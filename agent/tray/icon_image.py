@@ -5,8 +5,10 @@ time approaches the limit, so the time left shows at a glance. Each state has
 its own look, chosen to stay distinct at 16 px and for colour-blind users
 (every state differs in shape, not only in colour):
 
-* ``working``   teal arc on a light track, empty white centre;
-* ``break_due`` the whole badge turns warm coral with a white "!";
+* ``working``   teal arc on a light track, a small seated figure in the
+  white centre from 20 px (Upright's own mark; below that it is a smudge);
+* ``break_due`` a calm full amber ring round a small standing figure: time to
+  get up (not an error: no red, no "!");
 * ``paused``    grey track with two pause bars in the centre;
 * ``standing``  blue arc with an upward arrow in the centre;
 * ``away``      a pale, faded empty ring with a small crescent moon.
@@ -82,7 +84,8 @@ RGB = Tuple[int, int, int]
 
 #: The calm palette. Warm colour only for "break due".
 TEAL = (42, 157, 143)
-CORAL = (231, 111, 81)
+AMBER = (232, 160, 40)  # "break due": warm and calm, not an alarm
+FIGURE = (44, 62, 72)  # the little person in the centre
 BLUE = (61, 126, 166)
 GREY = (138, 148, 156)
 GREY_DARK = (84, 96, 106)
@@ -159,17 +162,21 @@ def draw_icon(
 
     accent = {
         "working": TEAL,
-        "break_due": CORAL,
+        "break_due": AMBER,
         "paused": GREY,
         "standing": BLUE,
         "away": GREY,
     }[state]
 
     if state == "break_due":
-        # The whole badge in the warm colour: unmistakable even at 16 px.
-        draw.ellipse(box(outer), fill=_shade(CORAL, 0.72))
-        draw.ellipse(box(outer - outline), fill=CORAL)
-        _exclamation(draw, c, inner, scale)
+        # A full warm ring, thicker than the working one, round a person standing
+        # up: "time to stand" reads at a glance, and in shape as well as colour.
+        due_inner = outer - max(2.5, size * 0.15)
+        draw.ellipse(box(outer), fill=_shade(AMBER, 0.62))
+        draw.ellipse(box(outer - outline), fill=AMBER)
+        draw.ellipse(box(due_inner), fill=_shade(AMBER, 0.62))
+        draw.ellipse(box(due_inner - outline * 0.75), fill=CENTRE)
+        _standing_figure(draw, c, due_inner, scale)
     elif state == "away":
         # Nobody is sitting and the clock is reset: a pale, empty ring with a
         # small crescent moon, and the whole icon slightly faded.
@@ -195,6 +202,8 @@ def draw_icon(
             _pause_bars(draw, c, inner, scale)
         elif state == "standing":
             _up_arrow(draw, c, inner, scale)
+        elif size >= 20:  # working; below 20 px the centre is too small for a figure to read
+            _seated_figure(draw, c, inner, scale)
 
     small = layer.resize((size, size), Image.LANCZOS)
     if opaque:
@@ -222,17 +231,42 @@ def _arc(draw: ImageDraw.ImageDraw, bbox, progress: float, colour: RGB) -> None:
     draw.pieslice(bbox, start=-90, end=-90 + 360 * progress, fill=colour)
 
 
-def _exclamation(draw: ImageDraw.ImageDraw, c: float, inner: float, scale: int) -> None:
-    h = inner * 2.3 * scale  # taller than the centre: the badge is solid here
-    w = max(2.0, inner * 0.62) * scale
-    top = c - h / 2
-    stem_bottom = top + h * 0.62
-    draw.rounded_rectangle(
-        (c - w / 2, top, c + w / 2, stem_bottom), radius=w * 0.35, fill=CENTRE
-    )
-    dot = w * 0.56
-    dot_c = top + h - dot
-    draw.ellipse((c - dot, dot_c - dot, c + dot, dot_c + dot), fill=CENTRE)
+def _stroke(draw: ImageDraw.ImageDraw, points, width: float, colour: RGB) -> None:
+    """A line with round ends and joints through ``points`` (supersampled px)."""
+    draw.line(points, fill=colour, width=max(1, round(width)), joint="curve")
+    for x, y in points:
+        draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=colour)
+
+
+def _standing_figure(draw: ImageDraw.ImageDraw, c: float, inner: float, scale: int) -> None:
+    """A person standing, arms a little out, seen from the front: head, body, arms and legs."""
+    r = inner * scale
+    limb = max(1.1 * scale, r * 0.2)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (c + x * r, c + y * r)
+
+    _stroke(draw, [at(-0.26, 0.78), at(0, 0.12), at(0.26, 0.78)], limb * 1.05, FIGURE)
+    _stroke(draw, [at(0, 0.16), at(0, -0.3)], limb * 1.35, FIGURE)
+    _stroke(draw, [at(-0.42, 0.18), at(0, -0.3), at(0.42, 0.18)], limb * 0.9, FIGURE)
+    head = max(1.3 * scale, r * 0.23)
+    hx, hy = at(0, -0.6)
+    draw.ellipse((hx - head, hy - head, hx + head, hy + head), fill=FIGURE)
+
+
+def _seated_figure(draw: ImageDraw.ImageDraw, c: float, inner: float, scale: int) -> None:
+    """A person seated, seen from the side, facing right: head, back, thigh and shin."""
+    r = inner * scale
+    limb = max(1.0 * scale, r * 0.2)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (c + x * r, c + y * r)
+
+    _stroke(draw, [at(-0.22, -0.28), at(-0.26, 0.22), at(0.32, 0.22), at(0.32, 0.74)], limb, FIGURE)
+    _stroke(draw, [at(-0.2, -0.16), at(0.02, 0.06), at(0.3, 0.04)], limb * 0.8, FIGURE)
+    head = max(1.2 * scale, r * 0.22)
+    hx, hy = at(-0.14, -0.58)
+    draw.ellipse((hx - head, hy - head, hx + head, hy + head), fill=FIGURE)
 
 
 def _pause_bars(draw: ImageDraw.ImageDraw, c: float, inner: float, scale: int) -> None:

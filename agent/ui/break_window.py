@@ -126,6 +126,8 @@ class BreakWindow(OwnWindow):
         self.top.resizable(False, False)
         self.top.protocol("WM_DELETE_WINDOW", self._on_close)
         self.fonts = theme.make_fonts(self.top, font_scale)
+        self._when_shown: list[Callable[[], None]] = []  # to run once the window is mapped
+        self.top.bind("<Map>", self._mapped, add="+")
 
         self._build(postpone_min)
         self._show_exercise()
@@ -359,8 +361,27 @@ class BreakWindow(OwnWindow):
         return min(round(820 * self.fonts.scale), self.monitor[2] - 2 * MARGIN)
 
     def _set_picture(self, size: int) -> None:
-        """The end pose over a faint start pose: the whole movement in one picture."""
-        figure = draw_exercise(self.exercise, size, 1.0, ghost=0.0)
+        """The end pose over a faint start pose: the whole movement in one picture.
+
+        Drawing it takes longer than the rest of the window (100-150 ms), so
+        the first time, before the window is on screen, a blank of its size
+        holds its place and the figure follows once the window is mapped and
+        painted: the prompt appears at once, its picture a moment later.
+        """
+        self._stop_animating()
+        self._animation = animation = Animation(size)
+        if self.top.winfo_ismapped():
+            self._draw_picture(animation)
+            return
+        blank = tk.PhotoImage(master=self.top, width=size, height=size)
+        self._images = [blank]
+        self.picture.configure(image=blank)
+        self._when_shown.append(lambda: self.top.after(PAINT_MS, self._draw_picture, animation))
+
+    def _draw_picture(self, animation: "Animation") -> None:
+        if not self.is_open or animation is not self._animation:  # closed, or another exercise since
+            return
+        figure = draw_exercise(self.exercise, animation.size, 1.0, ghost=0.0)
         # Flattened onto the window colour here, so the edges blend exactly as
         # drawn, whatever the Tk build does with partial transparency.
         image = Image.new("RGBA", figure.size, theme.BACKGROUND)
@@ -368,9 +389,14 @@ class BreakWindow(OwnWindow):
         photo = ImageTk.PhotoImage(image.convert("RGB"), master=self.top)
         self._images = [photo]
         self.picture.configure(image=photo)
-        self._stop_animating()
-        self._animation = Animation(size)
         self._animate_id = self.top.after(ANIMATION_MS * 4, self._animate)
+
+    def _mapped(self, event) -> None:
+        """The window is on screen: run what waited for that (the first picture)."""
+        if event.widget is self.top:
+            waiting, self._when_shown = self._when_shown, []
+            for func in waiting:
+                func()
 
     def _animate(self) -> None:
         """Show the next frame of the movement: start pose, to end pose, hold, back."""
@@ -598,6 +624,7 @@ def _set_text(label: tk.Label, text: str) -> bool:
 
 
 ANIMATION_MS = 120  # about 8 frames a second: smooth enough for a slow, gentle movement
+PAINT_MS = 30  # after the window is mapped: time for the X server's expose and Tk's painting, then the figure
 _STEPS = 10  # distinct poses from start to end
 
 

@@ -16,9 +16,9 @@ from PIL import Image
 from agent.content.exercises import Exercise
 from agent.content.pose import movement
 from agent.i18n import gettext as _
-from agent.ui.figure import draw_figure
+from agent.ui.figure import draw_figure, draw_pair
 
-__all__ = ["Exercise", "STAND_AND_REACH", "draw_exercise", "translated"]
+__all__ = ["Exercise", "STAND_AND_REACH", "draw_exercise", "draw_exercise_pair", "translated"]
 
 #: Drawn for an exercise that has no pose of its own (one built in code):
 #: stand up and reach up.
@@ -38,6 +38,12 @@ def draw_exercise(exercise: Exercise, size: int, phase: float, *, ghost: Optiona
     Pillow and touches no display.
     """
     return draw_figure(exercise.movement or STAND_AND_REACH, size, phase, ghost)
+
+
+def draw_exercise_pair(exercise: Exercise, size: int) -> Image.Image:
+    """The start pose, an arrow and the end pose side by side, ``size`` px high
+    (about 2.3 times as wide): the movement at a glance, in a list or a still picture."""
+    return draw_pair(exercise.movement or STAND_AND_REACH, size)
 
 
 def translated(exercise: Exercise) -> Exercise:

@@ -2,8 +2,8 @@
 
 ``upright exercises render`` calls this so that anyone (a reviewer, IT
 checking their own exercises, a translator) can see every illustration
-without opening the agent: each exercise's start and end pose as PNGs, an
-animated GIF of the movement, a contact sheet of them all, and an index
+without opening the agent: each exercise's start and end pose as PNGs, the
+two side by side with an arrow between (``<id>_pair.png``), an animated GIF of the movement, a contact sheet of them all, and an index
 giving each its alt text. Plain Pillow: no display needed.
 """
 
@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from agent.content.exercises import Exercise
 from agent.content.pose import timeline
-from agent.ui.exercise import draw_exercise
+from agent.ui.exercise import draw_exercise, draw_exercise_pair
 from agent.ui.theme import BACKGROUND, INK, INK_SOFT
 
 SIZE = 240  # px at scale 1: the size the break window shows at 100 %
@@ -34,6 +34,9 @@ def write_review(exercises: Sequence[Exercise], out: str | Path, scale: int = 1)
             path = out / f"{exercise.id}_{name}.png"
             _save_png(flat(draw_exercise(exercise, size, phase)), path, exercise.alt_text)
             written.append(path)
+        pair = out / f"{exercise.id}_pair.png"
+        _save_png(flat(draw_exercise_pair(exercise, size)), pair, exercise.alt_text)
+        written.append(pair)
         written.append(_save_gif(exercise, size, out / f"{exercise.id}.gif"))
     sheet = out / "contact_sheet.png"
     _save_png(contact_sheet(exercises, scale), sheet, "Every exercise, end pose over a faint start pose.")

@@ -1,7 +1,9 @@
 """The exercise library in a window: favourite, hide, and show again what was hidden.
 
 Opened from the tray's "Exercises" entry. Each exercise shows its picture
-(the end pose over a faint start pose), its name, where it is done, why it
+(the start pose, an arrow, the end pose, 96 px high at 100 %; the end pose
+moves while the pointer is on the picture or the exercise's Favourite
+toggle has the keyboard), its name, where it is done, why it
 helps, its steps, its caution, the articles it comes from (by title), and
 its marks (:class:`~agent.ui.exercise_marks.MarkRow`): hiding in a break
 window, or "This hurts", is undone here. A floor exercise says so when the
@@ -19,9 +21,12 @@ from __future__ import annotations
 import tkinter as tk
 from typing import Callable, Optional
 
+from PIL import Image
+
 from agent.content import texts
+from agent.content.pose import timeline
 from agent.ui import strings, theme
-from agent.ui.exercise import Exercise, draw_exercise, translated
+from agent.ui.exercise import STAND_AND_REACH, Exercise, draw_exercise, draw_exercise_pair, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow, photo
@@ -47,6 +52,7 @@ class ExercisesWindow(InfoWindow):
         f, width = self.fonts, self.content_width
         self._list_heading(strings.EXERCISES_HEADING, strings.EXERCISES_INTRO)
         self.rows: dict[str, MarkRow] = {}
+        self.pictures: dict[str, PairPicture] = {}
         for n, exercise in enumerate(self.library):
             self._row(n, translated(exercise), width - self.scroller.gutter)
         self._link_rows()
@@ -67,6 +73,8 @@ class ExercisesWindow(InfoWindow):
     def close(self) -> None:
         if self.is_open:
             self.open_red_flags.close()
+            for picture in self.pictures.values():
+                picture.stop()
         if self.refresh in self.marks.listeners:
             self.marks.listeners.remove(self.refresh)
         super().close()
@@ -84,13 +92,12 @@ class ExercisesWindow(InfoWindow):
         f = self.fonts
         row = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         row.pack(fill="x", pady=(f.pad(1) if n else 0, 0))
-        size = f.picture(84, 1.5)
-        image = photo(draw_exercise(exercise, size, 1.0, ghost=0.0), theme.BACKGROUND, row)
-        self._images.append(image)
-        tk.Label(row, image=image, bg=theme.BACKGROUND, bd=0).pack(side="left", anchor="n")
+        picture = PairPicture(row, exercise, f.picture(PAIR_PX, 1.5))
+        self.pictures[exercise.id] = picture
+        picture.label.pack(side="left", anchor="n")
         text = tk.Frame(row, bg=theme.BACKGROUND)
         text.pack(side="left", anchor="n", fill="x", expand=True, padx=(f.pad(1), 0))
-        text_w = width - size - f.pad(1) - f.pad(0.5)
+        text_w = width - picture.width - f.pad(1) - f.pad(0.5)
         theme.label(text, exercise.name, f.button, wraplength=text_w).pack(anchor="w")
         where = POSITIONS.get(exercise.position, exercise.position)
         if exercise.adapted_from:
@@ -108,6 +115,7 @@ class ExercisesWindow(InfoWindow):
         marks = MarkRow(text, f, self.marks, exercise.id, text_w, on_change=self._changed)
         marks.pack(anchor="w", pady=(f.pad(0.25), 0))
         self.rows[exercise.id] = marks
+        picture.follow(marks.favourite)
 
     def _steps(self, parent: tk.Misc, steps, width: int) -> None:
         """The steps, numbered, with a hanging indent so wrapped lines align with the text."""
@@ -151,3 +159,78 @@ class ExercisesWindow(InfoWindow):
         others = self.top.winfo_reqheight() - self.scroller.winfo_reqheight()
         self._room = self.max_height - others
         self.scroller.fit(self.content_width - self.scroller.gutter, self._room)
+
+
+PAIR_PX = 96  # the pictures' height at 100 %: a thumbnail people can read
+
+
+class PairPicture:
+    """An exercise's start -> end picture in a label; its end pose moves (start,
+    to the end, a pause, back) while the pointer is on it or ``follow``'s widget
+    has the keyboard, and rests as the still pair otherwise. Frames are drawn on
+    first use, so the window opens at once, and dropped when it rests. Tk thread only."""
+
+    def __init__(self, parent: tk.Misc, exercise: Exercise, size: int) -> None:
+        self.exercise, self.size = exercise, size
+        self.pair = draw_exercise_pair(exercise, size)
+        self.width = self.pair.width
+        self.still = photo(self.pair, theme.BACKGROUND, parent)
+        self.label = tk.Label(parent, image=self.still, bg=theme.BACKGROUND, bd=0)
+        self.steps = timeline(exercise.movement or STAND_AND_REACH)
+        self.frames: dict[float, object] = {}
+        self.shown_phase: Optional[float] = None  # None: the still pair
+        self._reasons: set[str] = set()
+        self._after: Optional[str] = None
+        self._step = 0
+        self.label.bind("<Enter>", lambda _e: self.want("pointer", True), add="+")
+        self.label.bind("<Leave>", lambda _e: self.want("pointer", False), add="+")
+
+    def follow(self, widget: tk.Widget) -> None:
+        """Move while ``widget`` (the row's first control) has the keyboard."""
+        widget.bind("<FocusIn>", lambda _e: self.want("focus", True), add="+")
+        widget.bind("<FocusOut>", lambda _e: self.want("focus", False), add="+")
+
+    @property
+    def moving(self) -> bool:
+        return self._after is not None
+
+    def want(self, reason: str, on: bool) -> None:
+        (self._reasons.add if on else self._reasons.discard)(reason)
+        if self._reasons and not self.moving:
+            # Begin at the end pose, where the still picture is: no jump, then back and forth.
+            self._step = next(n for n, (phase, _) in enumerate(self.steps) if phase == 1.0)
+            self._next()
+        elif not self._reasons:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._after is not None:
+            try:
+                self.label.after_cancel(self._after)
+            except tk.TclError:
+                pass
+            self._after = None
+        self._reasons.clear()
+        self.shown_phase = None
+        self.frames.clear()  # about 1.2 MiB of frames per exercise: kept only while it moves
+        try:
+            self.label.configure(image=self.still)
+        except tk.TclError:
+            pass  # the window is already gone
+
+    def _next(self) -> None:
+        phase, ms = self.steps[self._step % len(self.steps)]
+        self._step += 1
+        if phase not in self.frames:
+            self.frames[phase] = photo(self._frame(phase), theme.BACKGROUND, self.label)
+        self.label.configure(image=self.frames[phase])
+        self.shown_phase = phase
+        self._after = self.label.after(ms, self._next)
+
+    def _frame(self, phase: float) -> Image.Image:
+        """The pair with its right-hand pose at ``phase``: the start stays, the end moves."""
+        frame = self.pair.copy()
+        right = self.width - self.size
+        frame.paste((0, 0, 0, 0), (right, 0, self.width, self.size))
+        frame.alpha_composite(draw_exercise(self.exercise, self.size, phase), (right, 0))
+        return frame

@@ -6,9 +6,13 @@ skeleton says where every joint is at a moment of it
 the floor or mat, the chair or desk, the figure, and a soft glow on the
 muscles an exercise tightens without moving much.
 
-Limbs are thick lines with round ends, drawn four times larger and
-scaled down with a Lanczos filter, so edges are smooth and crisp at 1x and
-2x. Far-side limbs are paler, which reads as depth without any shading.
+Limbs are thick lines with round ends and the trunk a tapered shape that
+bends with the spine, drawn four times larger and scaled down with a
+Lanczos filter, so edges are smooth and crisp at 1x and 2x. Far-side limbs
+are paler, which reads as depth without any shading; the near arm and leg
+have a thin gap round them, so an arm hanging beside the trunk still reads
+as an arm. :func:`draw_pair` puts the start pose, an arrow and the end pose
+side by side, for a list or a still picture.
 Every exercise is scaled the same way as long as it fits, so figures are
 the same size from one exercise to the next. Nothing here touches the
 display; it is safe from any thread.
@@ -47,8 +51,16 @@ FURNITURE_FAR = (196, 212, 209, 255)
 MAT = (190, 214, 208, 255)
 MAT_EDGE = (160, 190, 184, 255)
 GLOW = (240, 176, 64)  # warm: "tighten here"
+ARROW = (30, 111, 102, 255)  # theme.ACCENT: "from this pose to that one"
+ARROW_GAP = 0.3  # the arrow's room between the two poses, as a share of their size
 
 SUPERSAMPLE = 4
+NECK_W = LIMB_W * 0.95  # the neck, between the trunk and the head
+#: Half the trunk's depth at each point: chest deeper than the waist, a trunk and not a tube.
+TRUNK_R = {"hip": TORSO_W * 0.55, "waist": TORSO_W * 0.48, "chest": TORSO_W * 0.62, "shoulders": TORSO_W * 0.5}
+ARM_W = LIMB_W * 0.86  # arms a little slimmer than legs
+HAND_R = LIMB_W * 0.58  # a hand: a round end a little wider than the forearm
+OUTLINE_W = LIMB_W * 0.22  # the gap drawn round the near limbs
 UNIT = 0.66  # a figure unit (about its standing height) as a fraction of the picture, when it fits
 FIT_W, FIT_H = 0.86, 0.78  # the most of the picture the drawing may fill
 SAMPLES = (0.0, 0.25, 0.5, 0.75, 1.0)  # phases that together bound the movement
@@ -75,14 +87,41 @@ def draw_figure(movement: Movement, size: int, phase: float, ghost: Optional[flo
     return _downscale(scene.image, size)
 
 
-def _downscale(big: Image.Image, size: int) -> Image.Image:
+def draw_pair(movement: Movement, size: int) -> Image.Image:
+    """The start pose, an arrow, then the end pose: one RGBA picture ``size`` px
+    high, so the movement reads at a glance, from left to right, without
+    animation. Both poses share one scale and place, so what moves is what changed."""
+    size = int(size)
+    gap = max(12, round(size * ARROW_GAP))
+    image = Image.new("RGBA", (2 * size + gap, size), (0, 0, 0, 0))
+    image.alpha_composite(draw_figure(movement, size, 0.0), (0, 0))
+    image.alpha_composite(_arrow(gap, size), (size, 0))
+    image.alpha_composite(draw_figure(movement, size, 1.0), (size + gap, 0))
+    return image
+
+
+def _arrow(width: int, height: int) -> Image.Image:
+    """A short arrow pointing right, centred where the figures' backdrops are."""
+    big = Image.new("RGBA", (width * SUPERSAMPLE, height * SUPERSAMPLE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(big)
+    w, h = big.size
+    y, stroke = h * 0.49, max(2 * SUPERSAMPLE, h * 0.022)
+    left, tip, head = w * 0.14, w * 0.86, min(w * 0.36, h * 0.09)
+    draw.line([(left, y), (tip - head * 0.6, y)], fill=ARROW, width=round(stroke))
+    draw.polygon([(tip, y), (tip - head, y - head * 0.8), (tip - head, y + head * 0.8)], fill=ARROW)
+    return _downscale(big, (width, height))
+
+
+def _downscale(big: Image.Image, size) -> Image.Image:
     """Lanczos keeps lines crisp, but it rings where the backdrop meets transparency
     (a bright halo). So the colours are scaled over the window's colour, and the
-    picture's outline (its alpha) with a box filter, which cannot ring."""
+    picture's outline (its alpha) with a box filter, which cannot ring.
+    ``size``: a side in px, or (width, height)."""
+    box = (size, size) if isinstance(size, int) else tuple(size)
     ground = Image.new("RGBA", big.size, SURROUND)
     ground.alpha_composite(big)
-    image = ground.convert("RGB").resize((size, size), Image.Resampling.LANCZOS).convert("RGBA")
-    image.putalpha(big.getchannel("A").resize((size, size), Image.Resampling.BOX))
+    image = ground.convert("RGB").resize(box, Image.Resampling.LANCZOS).convert("RGBA")
+    image.putalpha(big.getchannel("A").resize(box, Image.Resampling.BOX))
     return image
 
 
@@ -96,6 +135,7 @@ class Scene:
         self.image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
         self.draw = ImageDraw.Draw(self.image)
         self.moments = [self.skeleton.joints(p) for p in SAMPLES]
+        self.outline = True  # the gap round the near limbs; not on the faint ghost
         self._fit()
 
     # -- placing -----------------------------------------------------------------
@@ -184,10 +224,11 @@ class Scene:
         layer = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
         canvas, self.draw = self.draw, ImageDraw.Draw(layer)
         solid = GHOST[:3] + (255,)
+        self.outline = False
         try:
             self.figure(self.skeleton.joints(phase), solid, solid)
         finally:
-            self.draw = canvas
+            self.draw, self.outline = canvas, True
         layer.putalpha(layer.getchannel("A").point(lambda a: a * GHOST[3] // 255))
         self.image.alpha_composite(layer)
 
@@ -204,10 +245,10 @@ class Scene:
             behind.append(pair[0])
             front.append(pair[1])
         for points in sorted(behind, key=self._mean_depth):
-            self._limb(points, LIMB_W, far)
-        self._limb([joints[n] for n in ("hip", "waist", "shoulders", "neck")], TORSO_W, near)
-        self._dot(joints["belly"], TORSO_W / 2, near)
-        self._dot(joints["chest"], TORSO_W / 2, near)
+            self._limb(points, _width(points), far, hand=_hand(points))
+        # A neck thinner than the trunk, so the head sits on shoulders, not on a post.
+        self._limb([joints["shoulders"], joints["neck"], joints["head"]], NECK_W, near)
+        self._trunk(joints, near)
         # Shoulder and hip girdles: hidden in the trunk from the side, they show
         # the body's width, and which way the shoulders turn, from the front.
         self._limb([joints["shoulder_l"], joints["shoulder_r"]], TORSO_W * 0.9, near)
@@ -216,7 +257,12 @@ class Scene:
         if self.camera.depth(joints["nose"]) > self.camera.depth(joints["head"]) - HEAD_R * 0.3:
             self._dot(joints["nose"], HEAD_R * 0.36, near)  # shows which way the figure faces
         for points in sorted(front, key=self._mean_depth):
-            self._limb(points, LIMB_W, near)
+            # A thin gap in the backdrop's colour around the near arm and leg: an
+            # arm hanging beside the trunk, or a thigh across it, still reads as a limb.
+            if self.outline:
+                self._limb(points, _width(points) + 2 * OUTLINE_W, BACKDROP, hand=_hand(points),
+                           hand_extra=OUTLINE_W)
+            self._limb(points, _width(points), near, hand=_hand(points))
 
     def glow(self, joints: Joints, phase: float) -> None:
         """A warm glow on the muscles the exercise tightens, strongest at the end pose."""
@@ -245,11 +291,39 @@ class Scene:
         r = radius * self.unit
         self.draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
 
-    def _limb(self, points: Sequence[Vec], width: float, colour) -> None:
-        """A thick line through ``points`` with round ends and joints."""
+    def _trunk(self, joints: Joints, colour) -> None:
+        """Hips, waist, chest and shoulders as one smooth tapered shape (each
+        stretch the hull of two circles), so the trunk bends with the spine."""
+        rings = [(joints[name], TRUNK_R[name]) for name in ("hip", "waist", "chest", "shoulders")]
+        for (p, r), (q, t) in zip(rings, rings[1:]):
+            self._taper(p, r, q, t, colour)
+        self._dot(joints["belly"], TRUNK_R["waist"], colour)
+
+    def _taper(self, p: Vec, r: float, q: Vec, t: float, colour) -> None:
+        """The convex hull of a circle of radius ``r`` at ``p`` and one of ``t`` at ``q``."""
+        outline = []
+        for centre, radius in ((self.px(p), r * self.unit), (self.px(q), t * self.unit)):
+            outline += [(centre[0] + radius * math.cos(a), centre[1] + radius * math.sin(a)) for a in _angles(48)]
+        self.draw.polygon(_hull(outline), fill=colour)
+
+    def _limb(self, points: Sequence[Vec], width: float, colour, hand: Optional[Vec] = None,
+              hand_extra: float = 0.0) -> None:
+        """A thick line through ``points`` with round ends and joints; ``hand``
+        gets a rounder end, a little wider than the wrist, so a hand reads as one."""
         self.draw.line([self.px(p) for p in points], fill=colour, width=round(width * self.unit), joint="curve")
         for p in points:
             self._dot(p, width / 2, colour)
+        if hand is not None:
+            self._dot(hand, HAND_R + hand_extra, colour)
+
+
+def _width(points: Sequence[Vec]) -> float:
+    """Arms (three points) a little slimmer than legs (five)."""
+    return ARM_W if len(points) == 3 else LIMB_W
+
+
+def _hand(points: Sequence[Vec]) -> Optional[Vec]:
+    return points[-1] if len(points) == 3 else None
 
 
 def _arm(side: str) -> tuple[str, ...]:
@@ -263,3 +337,20 @@ def _leg(side: str) -> tuple[str, ...]:
 def _angles(count: int) -> list[float]:
     return [2 * math.pi * n / count for n in range(count)]
 
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The convex hull of ``points``, anticlockwise (Andrew's monotone chain)."""
+    points = sorted(set(points))
+
+    def turn(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    upper: list[tuple[float, float]] = []
+    for chain, ordered in ((lower, points), (upper, reversed(points))):
+        for point in ordered:
+            while len(chain) >= 2 and turn(chain[-2], chain[-1], point) <= 0:
+                chain.pop()
+            chain.append(point)
+    return lower[:-1] + upper[:-1]

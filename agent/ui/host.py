@@ -26,8 +26,6 @@ from agent.ui import protocol
 
 log = logging.getLogger("agent.ui.host")
 
-MAP_POLL_MS = 5  # how often to look whether a new window is mapped yet (only until it is)
-
 
 class Host:
     """The windows of one window process, keyed by the agent's window id."""
@@ -35,6 +33,8 @@ class Host:
     def __init__(self, root, write: Callable[[bytes], None]) -> None:
         self.root, self._write = root, write
         self.windows: dict[int, Any] = {}
+        self.kinds: dict[int, str] = {}
+        self.updates: dict[int, Callable[[dict], None]] = {}  # window id -> what takes its ``update``
         self._buffer = b""
 
     # --- the pipe -----------------------------------------------------------
@@ -89,6 +89,8 @@ class Host:
             window = self.windows.get(message["id"])
             if window is not None:
                 (getattr(window, "offer_focus", None) or getattr(window, "focus", None) or (lambda: None))()
+        elif kind == "update":
+            self.update(message["id"], message["args"])
         elif kind == "ping":
             self.send("pong", seq=message["seq"])
         elif kind == "quit":
@@ -104,24 +106,48 @@ class Host:
         scale.use_text_size(self.root, args.get("text_size", "normal"))
         monitor = monitor_at_pointer(self.root)
         window = OPENERS[kind](self, window_id, args, monitor)
-        self.windows[window_id] = window
+        self.windows[window_id], self.kinds[window_id] = window, kind
         top = window.top
         # The windows close first and report the choice next: say "closed" after that.
         top.bind("<Destroy>", lambda event: event.widget is top and self.root.after_idle(self._closed, window_id),
                  add="+")
         self._when_mapped(window_id, top, arrived)
 
+    def update(self, window_id: int, args: dict) -> None:
+        """New state from the agent for an open window (checked as its ``open`` args are)."""
+        take = self.updates.get(window_id)
+        if take is None:
+            log.debug("window process: an update for window %d, which takes none or is closed", window_id)
+            return
+        try:
+            protocol.check_args(self.kinds[window_id], args)
+        except protocol.BadMessage as error:
+            log.warning("window process: ignored an update: %s", error)
+            return
+        take(args)
+
     def _when_mapped(self, window_id: int, top, arrived: float) -> None:
+        """Say ``opened`` once the window is mapped: at once if it is, else on its <Map> event (before
+        anything the window left for later, such as the break window's figure)."""
+        said = []
+
+        def opened(event=None) -> None:
+            if not said and (event is None or event.widget is top):
+                said.append(True)
+                self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
+
         try:
             mapped = bool(top.winfo_ismapped())
         except Exception:  # noqa: BLE001 - closed before it was mapped
             return
         if mapped:
-            self.send("opened", id=window_id, ms=round((time.monotonic() - arrived) * 1000, 1))
+            opened()
         else:
-            self.root.after(MAP_POLL_MS, self._when_mapped, window_id, top, arrived)
+            top.bind("<Map>", opened, add="+")
 
     def _closed(self, window_id: int) -> None:
+        self.updates.pop(window_id, None)
+        self.kinds.pop(window_id, None)
         if self.windows.pop(window_id, None) is not None:
             self.send("closed", id=window_id)
 
@@ -272,6 +298,74 @@ def _red_flags(host: Host, window_id: int, args: dict, monitor) -> Any:
     return RedFlagsCard(host.root, monitor)
 
 
+def _settings(host: Host, window_id: int, args: dict, monitor) -> Any:
+    """The Settings window, asking the agent for each change: the agent checks and writes it (a setting the
+    organisation enforces is refused there too) and answers with ``update``, the settings now in force."""
+    from agent.ui.settings_window import SettingsWindow
+
+    state = {"args": args}
+    places = _AskedAutostart(host, window_id, args["autostart"])
+
+    def ask(dotted: str, value: Any, reset: bool) -> None:
+        host.send("setting", id=window_id, key=dotted, value=None if reset else value, reset=reset)
+
+    window = SettingsWindow(host.root, lambda: _effective(state["args"]["effective"]), lambda: None, monitor,
+                            autostart_places=places, ask=ask)
+
+    def take(new: dict) -> None:
+        state["args"] = new
+        places.state = new["autostart"]
+        window.answered({str(k): str(v) for k, v in new["refused"].items()})
+        window.autostart_row.show(note=str(places.state.get("note", "")), error=str(places.state.get("error", "")))
+
+    host.updates[window_id] = take
+    return window
+
+
+class _AskedAutostart:
+    """The autostart entries as the Settings window's tick sees them, kept by the agent: the tick asks
+    with an ``autostart`` message (and shows the change at once); the agent's ``update`` says how it went."""
+
+    def __init__(self, host: Host, window_id: int, state: dict) -> None:
+        self.host, self.id, self.state = host, window_id, state
+
+    def status(self) -> list:
+        from agent.it.autostart import AutostartError
+
+        if self.state.get("error") and "on" not in self.state:
+            raise AutostartError(str(self.state["error"]))
+        return [SimpleNamespace(on=bool(self.state.get("on")))]
+
+    def enable(self, _all_users: bool, _argv: list[str]) -> str:
+        return self._ask(True)
+
+    def disable(self, _all_users: bool) -> str:
+        return self._ask(False)
+
+    def _ask(self, on: bool) -> str:
+        self.state = {**self.state, "on": on}
+        self.host.send("autostart", id=self.id, on=on)
+        return ""
+
+
+def _effective(data: dict):
+    """The settings in force as the agent sent them (`agent.live.remote_windows.settings_state`)."""
+    from agent.files.tomlfile import Problem
+    from agent.settings.layers import Effective
+
+    problems = [Problem(str(p["path"]), p.get("line"), str(p.get("key", "")), str(p["message"]))
+                for p in data.get("problems", [])]
+    return Effective(data["values"], data["origins"], problems)
+
+
+def _week(host: Host, window_id: int, args: dict, monitor) -> Any:
+    """The history chart; the agent read the last 7 and 30 days and sent both."""
+    from agent.history.summary import from_plain
+    from agent.ui.week_window import WeekWindow
+
+    return WeekWindow(host.root, lambda span: from_plain(args[span]), monitor)
+
+
 def _checklist_state(data: dict):
     """The ticks as the agent sent them (its file's format): a bad record shows as a fresh one."""
     import json
@@ -312,6 +406,7 @@ OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
     "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
     "lifting": _lifting, "red_flags": _red_flags,
+    "settings": _settings, "week": _week,
 }
 
 

@@ -16,6 +16,8 @@ Agent -> window process:
 * ``close`` {id}: close it, no choice reported (e.g. a natural break);
 * ``focus`` {id}: give it the keyboard (the person paused typing) or raise it;
 * ``ping``  {seq}: answer with ``pong`` (the agent's hang check);
+* ``update`` {id, args}: new state for open window `id`, checked like its ``open`` args (so far only the
+  Settings window takes one: after a change it asked for, or a new policy);
 * ``quit``  {}: close everything and exit.
 
 Window process -> agent:
@@ -33,7 +35,11 @@ Window process -> agent:
 * ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
 * ``expired`` {id}: window `id` closed itself, left untouched for its ``ignore_s`` (the walk-through);
 * ``failed`` {id, error}: window `id` could not open, and why;
-* ``pong``   {seq}.
+* ``pong``   {seq};
+* ``setting`` {id, key, value, reset}: the Settings window asks to set setting `key` ("breaks.break_min")
+  to `value`, or with `reset` to take it out of the user's file; the agent checks it (the validator, the
+  policy's locks), writes it and answers with ``update`` (its `refused` names why it did not);
+* ``autostart`` {id, on}: the Settings window's "Start Upright when I log in"; answered with ``update``.
 
 The window process gets no input data (no keys, no pointer history) and
 writes no file: whatever must be kept goes back to the agent in a message.
@@ -48,6 +54,7 @@ VERSION = 1
 
 KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises", "lifting",
          "red_flags")
+KINDS += ("settings", "week")  # the Settings and "This week" windows
 
 #: type -> {field: the Python types its value may have}
 MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
@@ -70,6 +77,11 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
     "failed": {"id": (int,), "error": (str,)},
     "pong": {"seq": (int,)},
 }
+MESSAGES.update({  # the Settings window's: it asks, the agent writes and answers
+    "update": {"id": (int,), "args": (dict,)},
+    "setting": {"id": (int,), "key": (str,), "value": (bool, int, float, str, type(None)), "reset": (bool,)},
+    "autostart": {"id": (int,), "on": (bool,)},
+})
 
 NUMBER = (int, float)
 NONE = type(None)
@@ -92,6 +104,13 @@ ARGS: dict[str, dict[str, tuple[type, ...]]] = {
     "lifting": {},
     "red_flags": {},
 }
+ARGS.update({
+    # effective: the settings in force (values, origins, problems); autostart: {on, note, error};
+    # refused: {setting: why} for the change just asked for, if the agent did not write it
+    "settings": {"effective": (dict,), "autostart": (dict,), "refused": (dict,)},
+    # the reports of the last 7 and 30 days, read by the agent (`agent.history.summary.to_plain`)
+    "week": {"week": (dict,), "month": (dict,)},
+})
 
 #: Args any window kind may have, checked where present: an agent that leaves them out is understood.
 OPTIONAL_ARGS: dict[str, tuple[type, ...]] = {"text_size": (str,)}
@@ -141,9 +160,7 @@ def check(message: Any) -> None:
     if kind == "open" and message["kind"] not in KINDS:
         raise BadMessage(f"open: unknown window kind {message['kind']!r}")
     if kind == "open":
-        _check_fields(f"open {message['kind']}", message["args"], ARGS[message["kind"]])
-        _check_fields(f"open {message['kind']}", message["args"],
-                      {name: types for name, types in OPTIONAL_ARGS.items() if name in message["args"]})
+        check_args(message["kind"], message["args"])
     if kind == "choice" and message["choice"] not in CHOICES:
         raise BadMessage(f"choice: unknown choice {message['choice']!r}")
     if kind == "mark" and message["mark"] not in MARKS:
@@ -152,6 +169,14 @@ def check(message: Any) -> None:
         raise BadMessage(f"link: unknown link {message['link']!r}")
     if kind == "save" and message["what"] not in SAVES:
         raise BadMessage(f"save: unknown record {message['what']!r}")
+    if kind == "setting" and not message["reset"] and message["value"] is None:
+        raise BadMessage("setting: no value, and not a reset")
+
+
+def check_args(kind: str, args: dict) -> None:
+    """Raise BadMessage unless `args` has the fields a `kind` window takes (an ``open``'s, an ``update``'s)."""
+    _check_fields(f"open {kind}", args, ARGS[kind])
+    _check_fields(f"open {kind}", args, {name: types for name, types in OPTIONAL_ARGS.items() if name in args})
 
 
 def unknown_args(message: dict) -> list[str]:

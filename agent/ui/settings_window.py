@@ -318,10 +318,10 @@ class SettingRow:
         return CHOOSE_BETWEEN.format(low=shown_number(key.low or 0), high=shown_number(key.high))
 
     def save(self, value: Any) -> bool:
-        return self.window.change(self, lambda: user_settings.set_value(self.key.dotted, value))
+        return self.window.save(self, value)
 
     def reset(self) -> None:
-        self.window.change(self, lambda: user_settings.reset(self.key.dotted))
+        self.window.save(self, None, reset=True)
 
 
 def mark(window: SettingsWindow, parent: tk.Misc, text: str, images: list, kind, **options) -> tk.Widget:
@@ -376,16 +376,12 @@ class AutostartRow:
 
     def toggle(self) -> None:
         try:
-            if self.var.get():
-                said = self.places.enable(False, autostart.command_line())
-            else:
-                said = self.places.disable(False)
+            still = autostart.switch(self.places, self.var.get())  # an all-users entry still starts it
         except (autostart.AutostartError, OSError) as problem:
             log.info("settings: autostart not changed: %s", problem)
             self.show(error=str(problem))
             return
         log.info("settings: autostart %s", "on" if self.var.get() else "off")
-        still = said.split("\n", 1)[1] if "\n" in said else ""  # an all-users entry still starts it
         self.show(note=still)
 
 
@@ -396,9 +392,13 @@ class SettingsWindow(InfoWindow):
 
     def __init__(self, root: tk.Misc, load: Callable[[], layers.Effective], on_saved: Callable[[], None],
                  geometry: Rect, *, font_scale: float | None = None, focus: bool = True,
-                 on_close: Optional[Callable[[], None]] = None, autostart_places=None) -> None:
+                 on_close: Optional[Callable[[], None]] = None, autostart_places=None,
+                 ask: Optional[Callable[[str, Any, bool], None]] = None) -> None:
+        """`ask(setting, value, reset)`: in the window process, a change goes to the agent, which writes
+        it and answers (`answered`); without it the window writes the user's file itself."""
         super().__init__(root, TITLE, geometry, font_scale=font_scale, focus=focus, on_close=on_close)
-        self._load, self._on_saved = load, on_saved
+        self._load, self._on_saved, self._ask = load, on_saved, ask
+        self._asked: Optional[SettingRow] = None  # the row whose change the agent has not answered yet
         self.effective = load()
         f, width = self.fonts, self.content_width
         size = max(16, round(f.body.metrics("linespace") * 0.95))
@@ -470,6 +470,29 @@ class SettingsWindow(InfoWindow):
         self.banner.pack_forget()
         if problems:
             self.banner.pack(in_=self.banner_slot, fill="x")
+
+    def save(self, row: SettingRow, value: Any, reset: bool = False) -> bool:
+        """Set `row`'s setting to `value` (or `reset` it): here, or asked of the agent."""
+        dotted = row.key.dotted
+        if self._ask is not None:
+            self._asked = row
+            self._ask(dotted, value, reset)
+            return True
+        return self.change(row, (lambda: user_settings.reset(dotted)) if reset
+                           else (lambda: user_settings.set_value(dotted, value)))
+
+    def answered(self, refused: dict[str, str]) -> None:
+        """The agent's answer to `ask`: `load` now gives the settings in force; `refused` says which
+        change it did not write, and why (a tick or a choice goes back to the value in force)."""
+        row, self._asked = self._asked, None
+        for dotted, why in refused.items():
+            if dotted in self.rows:
+                self.rows[dotted].error.configure(text=why)
+        if row is not None and row.key.dotted not in refused:
+            row.error.configure(text="")
+            self.refresh(saved=row)
+        else:
+            self.refresh()
 
     def change(self, row: SettingRow, write: Callable[[], Any]) -> bool:
         """Write one change (``write``), tell the agent, show the result; False if refused."""

@@ -258,6 +258,51 @@ def tray_icon(wine):
     return ImageGrab.grab(xdisplay=wine.env["DISPLAY"]).crop(tray_icon_box(wine)).convert("RGB")
 
 
+# Builds Upright's win32 tray icon in the Windows python, loads its picture as the tray
+# would, and prints the sizes it was drawn at and the loaded icon's real width.
+ICON_PROBE = """
+import ctypes
+import json
+from ctypes import wintypes
+from agent.tray._pystray import SM_CXSMICON, _win32_icon_class
+from agent.tray.icon_image import draw_icon
+
+class ICONINFO(ctypes.Structure):
+    _fields_ = [("fIcon", wintypes.BOOL), ("xHotspot", wintypes.DWORD), ("yHotspot", wintypes.DWORD),
+                ("hbmMask", wintypes.HBITMAP), ("hbmColor", wintypes.HBITMAP)]
+
+class BITMAP(ctypes.Structure):
+    _fields_ = [("bmType", wintypes.LONG), ("bmWidth", wintypes.LONG), ("bmHeight", wintypes.LONG),
+                ("bmWidthBytes", wintypes.LONG), ("bmPlanes", wintypes.WORD), ("bmBitsPixel", wintypes.WORD),
+                ("bmBits", ctypes.c_void_p)]
+
+drawn = []
+def render(side):
+    drawn.append(side)
+    return draw_icon(side, 1.0, "break_due")
+
+icon = _win32_icon_class()("probe", draw_icon(64, 1.0, "break_due"), "probe", renderer=render)
+icon._assert_icon_handle()
+info, bitmap = ICONINFO(), BITMAP()
+ctypes.windll.user32.GetIconInfo(ctypes.c_void_p(icon._icon_handle), ctypes.byref(info))
+ctypes.windll.gdi32.GetObjectW(ctypes.c_void_p(info.hbmColor), ctypes.sizeof(bitmap), ctypes.byref(bitmap))
+print(json.dumps({"small": ctypes.windll.user32.GetSystemMetrics(SM_CXSMICON), "drawn": drawn,
+                  "loaded": [bitmap.bmWidth, bitmap.bmHeight]}))
+"""
+
+
+def test_the_tray_icon_is_drawn_at_the_trays_size(wine):
+    """pystray hands Windows the 64 px picture to shrink (LR_DEFAULTSIZE loads it at 32);
+    Upright draws it at the small icon size the notification area shows."""
+    result = wine.python("-c", ICON_PROBE, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    small = probe["small"]
+    assert small >= 16
+    assert probe["drawn"] == [small], f"drawn at {probe['drawn']}, the tray's small icon is {small} px"
+    assert probe["loaded"] == [small, small], "the loaded icon is the one drawn"
+
+
 def test_tray_icon_appears_and_a_click_opens_the_panel(wine, agent):
     icon = tray_icon(wine)
     assert len(icon.getcolors(maxcolors=4096) or ()) > 3, "the tray shows no drawn icon"
