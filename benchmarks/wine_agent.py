@@ -1,14 +1,16 @@
-"""The MSI's agent under Wine: memory before the first window, CPU while nobody is there.
+"""The MSI's agent under Wine: memory before and with a window, CPU and wake-ups while nobody is there.
 
     .venv/bin/python -m benchmarks.wine_agent [--idle 60]
 
 Builds the MSI (deploy/windows/build-msi.sh), installs it silently into a fresh
 Wine prefix on Xvfb, starts the installed `upright.exe run` with the first-run
 walkthrough off (so no window opens), and reads from Linux's /proc the Windows
-python.exe that runs the agent: its RSS once the agent answers `status`, then
-its CPU over `--idle` seconds without input. The launcher (`upright.exe`, a
-stub that waits for python.exe) and Wine's shared wineserver are reported
-apart, and a bare python.exe for scale (Wine's own DLLs count in RSS).
+python.exe that runs the agent: its RSS once the agent answers `status` (and how long that took), then
+its CPU and wake-ups (context switches of all its threads) over `--idle`
+seconds without input, then the RSS of it and of the window process while
+`upright break`'s window is open. The launcher (`upright.exe`, a stub that
+waits for python.exe) and Wine's shared wineserver are reported apart, and a
+bare python.exe for scale (Wine's own DLLs count in RSS).
 A benchmark, not a test: figures go in the README by hand.
 """
 
@@ -20,32 +22,34 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.agent import cpu_seconds, rss_mib
-from tests.windows.wine import DISPLAY, ROOT, Background, wait_for, wine_prefix, winpath
+from benchmarks.agent import measure, rss_mib
+from tests.windows.wine import DISPLAY, ROOT, Background, Wine, wait_for, wine_prefix, winpath
 from tests.xvfb import running_xvfb
 
 BARE = "import time; print('ready', flush=True); time.sleep(600)"
 CONFIG = "[checklists]\nfirst_run_walkthrough = false\n"
 
 
-def wine_pid(prefix: Path, image: str) -> int:
-    """The Linux pid of the process of this prefix whose command line starts with `image`."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
-            environ = (proc / "environ").read_bytes()
-        except OSError:
-            continue
-        if cmdline.lower().endswith(image.lower()) and f"WINEPREFIX={prefix}".encode() in environ:
-            return int(proc.name)
-    raise LookupError(f"no {image} in {prefix}")
+def wine_pid(wine: Wine, image: str, *among: str) -> int:
+    """The Linux pid of the process of this prefix whose command line starts with `image`
+    (and has the words `among` in its arguments)."""
+    for pid, args in wine.processes().items():
+        if args[0].lower().endswith(image.lower()) and all(word in args for word in among):
+            return pid
+    raise LookupError(f"no {image} {' '.join(among)} in {wine.prefix}")
+
+
+def _pid_or_none(wine: Wine, image: str, *among: str) -> int | None:
+    try:
+        return wine_pid(wine, image, *among)
+    except LookupError:
+        return None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--idle", type=float, default=60.0, help="seconds without input to measure CPU over")
+    parser.add_argument("--idle", type=float, default=60.0,
+                        help="seconds without input to measure CPU and wake-ups over")
     idle = parser.parse_args().idle
     with tempfile.TemporaryDirectory(prefix="upright-wine-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -63,15 +67,19 @@ def main() -> None:
                 wait_for(lambda: wine.run(str(upright), "status", "--json").returncode == 0, 90, "the agent", agent)
                 print(f"answers `status` {time.monotonic() - start:.1f} s after start")
                 time.sleep(3)  # past start-up
-                python = wine_pid(wine.prefix, "python.exe")
-                launcher = wine_pid(wine.prefix, "upright.exe")
+                python = wine_pid(wine, "python.exe", "run")
+                launcher = wine_pid(wine, "upright.exe")
                 print(f"RSS before the first window: python.exe {rss_mib(python):.1f} MiB "
                       f"(launcher upright.exe {rss_mib(launcher):.1f} MiB)")
-                cpu0, t0 = cpu_seconds(python), time.monotonic()
-                time.sleep(idle)
-                cpu = (cpu_seconds(python) - cpu0) / (time.monotonic() - t0) * 100
-                print(f"CPU while nobody is there, over {idle:.0f} s: {cpu:.3f} % of a core; "
-                      f"RSS after: {rss_mib(python):.1f} MiB")
+                cpu, wakes = measure({"agent": python}, idle)["agent"]
+                print(f"while nobody is there, over {idle:.0f} s: CPU {cpu:.3f} % of a core, "
+                      f"{wakes:.1f} wake-ups a minute; RSS after: {rss_mib(python):.1f} MiB")
+                wine.run(str(upright), "break")
+                windows = wait_for(lambda: _pid_or_none(wine, "python.exe", "agent.ui.host"), 60,
+                                   "the window process")
+                time.sleep(10)  # the window drawn
+                print(f"RSS with the break window open: agent {rss_mib(python):.1f} MiB, "
+                      f"window process {rss_mib(windows):.1f} MiB")
                 wine.run(str(upright), "quit")
                 agent.wait(30)
             finally:
@@ -80,7 +88,7 @@ def main() -> None:
             try:
                 wait_for(lambda: "ready" in bare.text(), 30, "the bare python")
                 print(f"for scale, a bare Windows python.exe under Wine: "
-                      f"{rss_mib(wine_pid(wine.prefix, 'python.exe')):.1f} MiB")
+                      f"{rss_mib(wine_pid(wine, 'python.exe')):.1f} MiB")
             finally:
                 bare.kill()
 

@@ -42,9 +42,9 @@ def test_a_summary_is_coarse_valid_and_unlinkable():
         VALIDATOR.validate({**one, "sitting_min": 307})  # durations are coarse
 
 
-def day_agent(tmp_path, folder, export=True):
+def day_agent(tmp_path, folder, export=True, sqlite=True):
     recording = Recording(tmp_path / "data")
-    recording.sqlite = True
+    recording.sqlite = sqlite  # False: as the agent is now, which never loads Tk (issue 14)
     agent = Agent(history=recording, features__aggregate_export=export, aggregate__folder=str(folder))
     return agent, recording
 
@@ -79,6 +79,25 @@ def test_yesterday_is_written_once_at_the_first_write_of_today(tmp_path):
     agent.work(30 * MIN)
     join(recording)
     assert len(list(folder.iterdir())) == 1  # once a day
+
+
+def test_the_export_needs_no_window_to_have_loaded_sqlite(tmp_path):
+    """The agent draws no window itself (issue 14), so nothing else loads SQLite all day: an organisation
+    that turned the aggregate on still gets yesterday's file at the first write of today."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    agent, recording = day_agent(tmp_path, folder, sqlite=False)
+    agent.work(40 * MIN)
+    next_day(agent)
+    join(recording)
+    assert [json.loads(f.read_text())["day"] for f in folder.iterdir()] == ["2026-11-23"]
+
+
+def test_without_the_aggregate_the_agent_stays_without_sqlite(tmp_path):
+    agent, recording = day_agent(tmp_path, tmp_path / "share", export=False, sqlite=False)
+    agent.work(40 * MIN)
+    next_day(agent)
+    assert not (tmp_path / "data" / "history.sqlite3").exists()  # the pending file holds it until the end
 
 
 def test_a_share_that_is_away_is_tried_again_the_next_day(tmp_path, caplog):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from agent.history import reader
 from agent.history.store import HistoryStore
 from agent.live.history_recorder import HistoryRecorder
 from agent.live.session_state import SessionStore
@@ -190,13 +191,15 @@ def test_this_week_opens_the_window_with_the_day_so_far(tmp_path):
     recording = Recording(tmp_path)  # SQLite not yet allowed: the day so far is only in the pending file
     agent = Agent(history=recording)
     opened = []
-    agent.app.windows.week = lambda root, load, geometry: opened.append(load("week")) or object()
+    agent.app.windows.week = lambda root, folder, today, geometry: opened.append(
+        reader.report(folder, "week", today, read_only=True)) or object()
     agent.work(10 * MIN)
     agent.app.act("this_week")
     [report] = opened
     assert report.span == "week" and report.last.isoformat() == "2026-11-23"
     assert report.days[-1].sitting_s == pytest.approx(10 * MIN, abs=2)  # written just before, not 2 min ago
-    assert HistoryStore(tmp_path).path.exists()  # the window loads Tk anyway: into the history file
+    # Into the pending file, which the window process reads too: the agent stays without SQLite.
+    assert not HistoryStore(tmp_path).path.exists()
 
 
 def test_this_week_with_statistics_off_says_so(tmp_path):
@@ -221,7 +224,8 @@ def test_this_week_with_an_unreadable_history_shows_an_empty_week(tmp_path, capl
     agent = Agent(history=recording)
     (tmp_path / "history.sqlite3").mkdir()  # cannot be opened
     opened = []
-    agent.app.windows.week = lambda root, load, geometry: opened.append(load("week")) or object()
+    agent.app.windows.week = lambda root, folder, today, geometry: opened.append(
+        reader.report(folder, "week", today, read_only=True)) or object()
     with caplog.at_level(logging.WARNING, logger="agent"):
         agent.app.act("this_week")
     assert opened[0].sentence == "No sitting recorded this week."

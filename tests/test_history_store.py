@@ -131,3 +131,28 @@ def test_combine_keeps_the_longest_bout_and_adds_the_rest():
                     a_day("2026-11-30")])
     assert [(d.day, d.sitting_s, d.longest_bout_s) for d in days] == [
         ("2026-11-30", 3600.0, 1800.0), ("2026-12-01", 3.0, 5.0)]
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: p.write_bytes(b"this is not a database at all, just some text" * 100),
+    lambda p: sqlite3.connect(p).execute("CREATE TABLE invoices (n)"),
+    lambda p: sqlite3.connect(p).executescript(f"PRAGMA application_id = {APP_ID}; PRAGMA user_version = 2;"
+                                               "CREATE TABLE days (day)"),
+])
+def test_a_read_only_reader_neither_sets_aside_nor_migrates(tmp_path, make):
+    """The window process reads the history: a file it cannot read as it is stays exactly as it was."""
+    path = tmp_path / "history.sqlite3"
+    make(path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir()))
+    with pytest.raises(store_module.Unusable):
+        HistoryStore(tmp_path, read_only=True).days()
+    assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in tmp_path.iterdir())) == before
+
+
+def test_a_read_only_reader_reads_a_current_file(tmp_path):
+    HistoryStore(tmp_path).write("a", [a_day(taken=2)], [BreakRow("2026-12-01T10:00:00", "taken", 120)])
+    reader = HistoryStore(tmp_path, read_only=True)
+    assert [(d.day, d.taken) for d in reader.days()] == [("2026-12-01", 2)]
+    assert [b.outcome for b in reader.breaks()] == ["taken"]
+    assert HistoryStore(tmp_path / "none", read_only=True).days() == []  # no file: nothing, and none made
+    assert not (tmp_path / "none").exists()

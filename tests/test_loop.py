@@ -240,21 +240,32 @@ def test_tk_on_an_unreachable_display_is_a_clear_error_and_the_next_window_retri
 
 
 @in_child
-def test_tk_without_file_handlers_is_woken_through_tcls_own_socket(xvfb_display, monkeypatch):  # noqa: F811
-    """The Windows way, on this system: Tk cannot watch Python's descriptors, Tcl's socket rings instead."""
+def test_tk_without_file_handlers_waits_for_a_window_then_tcls_own_socket_rings(xvfb_display):  # noqa: F811
+    """The Windows way, on this system: select() watches the bell's socket, so no Tk is loaded
+    until a window needs it; Tk cannot watch Python's descriptors, so then Tcl's socket rings."""
     loop = Loop(file_handlers=False)
     box, seen = Mailbox(), []
     box.post("before the bell")
-    box.attach(loop, lambda message: (seen.append(message), message == "wake" and loop.quit()))
-    assert loop.has_tk  # the doorbell needed Tk
-    bell = box._bell
+    box.attach(loop, lambda message: (seen.append(message), message.startswith("wake") and loop.quit()))
+    assert not loop.has_tk  # the doorbell needed no Tk
     loop.after(5000, loop.quit)
     posted = time.monotonic()
-    thread = post_from_a_thread(box, "wake")
+    thread = post_from_a_thread(box, "wake before Tk")
     loop.mainloop()
     thread.join()
-    assert seen == ["before the bell", "wake"] and time.monotonic() - posted < 1.0
-    assert bell._server is None  # our connection is in: the port takes no other
+    assert seen == ["before the bell", "wake before Tk"] and time.monotonic() - posted < 1.0
+    bell = box._bell
+    box._queue.put("queued as Tk starts")  # its ring went to the old socket: the move rings again
+    loop.tk_root()
+    run_for(loop, 0.3)
+    assert seen[2:] == ["queued as Tk starts"]
+    posted = time.monotonic()
+    thread = post_from_a_thread(box, "wake with Tk")
+    loop.after(5000, loop.quit)
+    loop.mainloop()
+    thread.join()
+    assert seen[2:] == ["queued as Tk starts", "wake with Tk"] and time.monotonic() - posted < 1.0
+    assert bell.fileno() != bell.first.fileno() and bell._current._server is None  # Tcl's, and only ours
     box.close(loop)
     loop.destroy()
 

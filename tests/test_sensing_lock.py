@@ -90,6 +90,8 @@ class FakeLogind:
         self.conn.send_and_get_reply(message_bus.RequestName(LOGIND), timeout=DEADLINE_S)
         self.locked_hint = locked_hint
         self.asked_for: list[str] = []  # GetSession's argument, each time
+        self.lock_after_get = False  # announce LockedHint=True right after answering Get
+        self.announced = threading.Event()
         self.calls: list[str] = []  # every method called, in order
         self._send_lock = threading.Lock()
         self._stop = threading.Event()
@@ -110,6 +112,9 @@ class FakeLogind:
                 return
             if msg.header.message_type is MessageType.method_call:
                 self._send(self._answer(msg))
+                if self.lock_after_get and msg.header.fields.get(HeaderFields.member) == "Get":
+                    self.set_locked_hint(True)
+                    self.announced.set()
 
     def _answer(self, msg):
         member = msg.header.fields.get(HeaderFields.member)
@@ -234,6 +239,41 @@ def test_logind_locked_hint_reports_lock_and_unlock(system_bus, changes):
         logind.set_locked_hint(False)
         changes.wait()
         assert watch.locked is False
+
+
+def test_a_lock_announced_with_the_first_answer_is_not_lost(system_bus, changes, monkeypatch):
+    """The signal right behind the reply to Get(LockedHint) can come in the same read from the socket
+    (a busy machine reads late): jeepney then holds it parsed but unhandled, and select() on the socket
+    would not wake for it. Here the watch reads late on purpose."""
+    import agent.sensing.dbus_lock as dbus_lock
+
+    logind = FakeLogind(system_bus)
+    logind.lock_after_get = True
+
+    def late_reader(address):
+        conn = open_dbus_connection(address)
+        receive = conn.receive
+
+        def receive_late(*, timeout=None):
+            logind.announced.wait(DEADLINE_S)
+            time.sleep(QUIET_S)  # the reply and the signal are both in the socket now
+            conn.receive = receive
+            return receive(timeout=timeout)
+
+        send_and_get_reply = conn.send_and_get_reply
+
+        def ask(msg, *, timeout=None):
+            if msg.header.fields.get(HeaderFields.member) == "Get":
+                conn.receive = receive_late
+            return send_and_get_reply(msg, timeout=timeout)
+
+        conn.send_and_get_reply = ask
+        return conn
+
+    monkeypatch.setattr(dbus_lock, "open_dbus_connection", late_reader)
+    with closing(logind), watching(changes, system=system_bus) as watch:
+        changes.wait()
+        assert watch.locked is True
 
 
 def test_another_sessions_lock_is_not_ours(system_bus, changes):

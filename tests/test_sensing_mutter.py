@@ -12,8 +12,9 @@ import time
 import pytest
 
 from agent.sensing import backend, default_name
+from agent.sensing.gnome_dnd import KEY, SCHEMA, gnome_do_not_disturb
 from tests.mutter_input import RemoteInput
-from tests.wayland_session import running_mutter
+from tests.wayland_session import gnome_settings, running_mutter, set_gsetting
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,56 @@ def test_no_inhibitor_no_hold(sensing):
 
 def test_closing_stops_the_watch_thread(gnome_env):
     chosen = backend()
-    thread = chosen._thread
+    thread = chosen._bus_thread.thread
     chosen.close()
     assert not thread.is_alive()
+
+
+# -- GNOME's own Do Not Disturb switch ------------------------------------------------
+
+
+@pytest.fixture
+def dconf(gnome_env):
+    with gnome_settings(gnome_env):
+        yield gnome_env
+        set_gsetting(gnome_env, SCHEMA, KEY, "true")  # the next test starts with the switch off
+
+
+def test_gnomes_do_not_disturb_switch_is_read_from_its_settings(sensing, dconf):
+    set_gsetting(dconf, SCHEMA, KEY, "true")
+    assert gnome_do_not_disturb() is False
+    assert sensing.fullscreen_active() is False
+    set_gsetting(dconf, SCHEMA, KEY, "false")  # what the switch in GNOME's notification list does
+    assert gnome_do_not_disturb() is True
+    assert sensing.fullscreen_active() is True
+    set_gsetting(dconf, SCHEMA, KEY, "true")
+    assert sensing.fullscreen_active() is False
+
+
+def test_do_not_disturb_holds_the_prompt_until_switched_off(sensing, dconf):
+    """The App in fake time, asking the real GNOME backend whether now is a bad moment."""
+    from tests.test_app import MIN, Agent
+
+    agent = Agent()
+    agent.sensing.fullscreen_active = sensing.fullscreen_active
+    set_gsetting(dconf, SCHEMA, KEY, "false")
+    agent.work(31 * MIN)
+    assert agent.windows() == [] and agent.status()["state"] == "break_due"  # held
+    set_gsetting(dconf, SCHEMA, KEY, "true")
+    agent.work(31)
+    assert len(agent.windows()) == 1  # released: the make-up prompt
+
+
+def test_the_fullscreen_setting_off_lets_the_prompt_through_do_not_disturb(sensing, dconf):
+    from tests.test_app import MIN, Agent
+
+    agent = Agent(do_not_disturb__fullscreen=False)
+    agent.sensing.fullscreen_active = sensing.fullscreen_active
+    set_gsetting(dconf, SCHEMA, KEY, "false")
+    agent.work(31 * MIN)
+    assert len(agent.windows()) == 1
+
+
+def test_without_gsettings_the_switch_is_unknown_and_holds_nothing(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert gnome_do_not_disturb() is None

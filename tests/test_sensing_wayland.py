@@ -16,7 +16,7 @@ pytest.importorskip("pywayland", reason="pywayland is not installed (pip install
 
 from agent.sensing import backend, default_name  # noqa: E402
 from tests.wayland_input import Injector  # noqa: E402
-from tests.wayland_session import running_sway  # noqa: E402
+from tests.wayland_session import holding_idle_inhibitor, running_sway  # noqa: E402
 
 RESOLUTION_S = 0.5
 
@@ -112,6 +112,27 @@ def test_arming_again_after_a_notify_works(sensing, hands):
         sensing.arm(heard.put)
         hands.key()
         heard.get(timeout=2)
+
+
+@pytest.fixture
+def video(wayland_env):
+    with holding_idle_inhibitor(wayland_env.env["WAYLAND_DISPLAY"]) as player:
+        yield player
+
+
+def test_while_an_app_holds_an_idle_inhibitor_the_timers_tell_no_quiet_and_no_input(sensing, hands, video):
+    """sway 1.7 and KWin 5.27 offer only inhibitor-bound timers (org_kde_kwin_idle, ext-idle-notify v1):
+    while a video holds an inhibitor the quiet never counts as away, and the first input after `arm` is
+    not reported (the README says so). With ext-idle-notify v2 Upright asks for input-only timers."""
+    hands.key()
+    time.sleep(RESOLUTION_S + 1.0)
+    assert sensing.idle_seconds() <= RESOLUTION_S  # quiet, but the timer is held: still "present"
+    heard: queue.Queue = queue.Queue()
+    sensing.arm(heard.put)
+    hands.nudge()
+    time.sleep(0.5)
+    assert heard.empty()
+    sensing.disarm()
 
 
 def test_closing_stops_the_wayland_thread(wayland_env):

@@ -53,6 +53,7 @@ class Agent:
     def __init__(self, sway, tmp_path: Path) -> None:
         self.sway = sway
         self.env = sway.client_env()
+        self.hands = self._hands()
         self.env.update({"DISPLAY": sway.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path / "run"),
                          "UPRIGHT_DATA_DIR": str(tmp_path / "data"), "UPRIGHT_LOG_DIR": str(tmp_path / "logs")})
         self.env.pop("UPRIGHT_SENSING_BACKEND", None)
@@ -61,12 +62,15 @@ class Agent:
         self.config.write_text(CONFIG)
         self.log = tmp_path / "agent.log"
         self.log_dir = tmp_path / "logs"
-        self.hands = Injector(self.env["WAYLAND_DISPLAY"])
-        output = json.loads(swaymsg(sway, "-t", "get_outputs", "-r"))[0]["rect"]
-        self.size = (output["width"], output["height"])
         self.process = subprocess.Popen([sys.executable, "-m", "agent", "run", "--config", str(self.config)],
                                         env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT)
         wait_for(lambda: self.upright("status", "--json").returncode == 0, 20, "the agent to answer", self)
+
+    def _hands(self):
+        """A virtual keyboard and pointer on sway's seat; the output's size, for the pointer."""
+        output = json.loads(swaymsg(self.sway, "-t", "get_outputs", "-r"))[0]["rect"]
+        self.size = (output["width"], output["height"])
+        return Injector(self.env["WAYLAND_DISPLAY"])
 
     def upright(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "agent", *args], env=self.env, capture_output=True, text=True,
@@ -97,23 +101,9 @@ class Agent:
 
     def primary_button(self, name: str) -> tuple[int, int]:
         """Centre of the break window's filled button, found on a screenshot of the output."""
-        from PIL import Image
-
-        from agent.ui.theme import ACCENT, ACCENT_ACTIVE
-
         self.hands.move_to(2, self.size[1] - 2, *self.size)  # no hover colour
         time.sleep(0.3)
-        fills = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (ACCENT, ACCENT_ACTIVE)}
-        image = Image.open(self.shot(name)).convert("RGB")
-        pixels, centres = image.load(), []
-        for y in range(0, image.height, 2):
-            run = 0
-            for x in range(image.width):
-                run = run + 1 if pixels[x, y] in fills else 0
-                if run == 40:
-                    centres.append((x - 20, y))
-        assert centres, "no primary button on screen"
-        return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
+        return filled_button_centre(self.shot(name))
 
     def click(self, where: tuple[int, int]) -> None:
         self.hands.move_to(where[0] - 1, where[1], *self.size)
@@ -131,6 +121,25 @@ class Agent:
                 self.process.kill()
                 self.process.wait()
         self.hands.close()
+
+
+def filled_button_centre(shot: Path) -> tuple[int, int]:
+    """Centre of the filled (primary) button on a screenshot, in the screenshot's pixels."""
+    from PIL import Image
+
+    from agent.ui.theme import ACCENT, ACCENT_ACTIVE
+
+    fills = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (ACCENT, ACCENT_ACTIVE)}
+    image = Image.open(shot).convert("RGB")
+    pixels, centres = image.load(), []
+    for y in range(0, image.height, 2):
+        run = 0
+        for x in range(image.width):
+            run = run + 1 if pixels[x, y] in fills else 0
+            if run == 40:
+                centres.append((x - 20, y))
+    assert centres, "no primary button on screen"
+    return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
 
 def wait_for(check, timeout: float, what: str, agent: Agent | None = None):
@@ -194,23 +203,32 @@ def test_without_xwayland_run_says_so_and_exits_2(sway, tmp_path):
     assert os.environ.get("DISPLAY") is None or "DISPLAY" not in env
 
 
-def test_doctor_reports_each_wayland_capability(sway, tmp_path):
-    env = sway.client_env()
-    env.update({"DISPLAY": sway.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
-    env.pop("UPRIGHT_SENSING_BACKEND", None)
+def doctor(env: dict) -> tuple[subprocess.CompletedProcess, dict]:
+    """`upright doctor --json` in `env`: what it printed, and its rows by check."""
     done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
                           text=True, timeout=60, cwd=ROOT)
     assert "Traceback" not in done.stderr, done.stderr
-    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    return done, {row["check"]: row for row in json.loads(done.stdout)}
+
+
+def doctor_in(session, tmp_path: Path) -> tuple[dict, dict]:
+    """The session's client environment with XWayland's display, and what the doctor says there."""
+    env = session.client_env()
+    env.update({"DISPLAY": session.extra["DISPLAY"], "UPRIGHT_RUNTIME_DIR": str(tmp_path)})
+    env.pop("UPRIGHT_SENSING_BACKEND", None)
+    _done, rows = doctor(env)
     assert rows["display"]["status"] == "OK" and "XWayland" in rows["display"]["detail"]
     assert rows["input source"]["status"] == "OK"
     assert rows["wayland activity"]["status"] == "OK"
+    return env, rows
+
+
+def test_doctor_reports_each_wayland_capability(sway, tmp_path):
+    env, rows = doctor_in(sway, tmp_path)
     assert "org_kde_kwin_idle" in rows["wayland activity"]["detail"]
     assert rows["wayland full screen"]["status"] == "OK"
     env.pop("DISPLAY")  # XWayland gone: windows cannot show; sensing still could
-    done = subprocess.run([sys.executable, "-m", "agent", "doctor", "--json"], env=env, capture_output=True,
-                          text=True, timeout=60, cwd=ROOT)
-    rows = {row["check"]: row for row in json.loads(done.stdout)}
+    done, rows = doctor(env)
     assert done.returncode == 2
     assert rows["display"]["status"] == "FAIL" and "apt install xwayland" in rows["display"]["fix"]
     assert rows["wayland activity"]["status"] == "OK"

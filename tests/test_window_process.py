@@ -56,7 +56,7 @@ def test_every_message_survives_encoding():
      "field 'value' missing or not"),
     (b'{"v": 1, "type": "autostart", "id": 1, "on": "yes"}', "field 'on' missing or not bool"),
     (b'{"v": 1, "type": "update", "id": 1}', "field 'args' missing"),
-    (b'{"v": 1, "type": "open", "id": 1, "kind": "week", "args": {"week": {}}}', "field 'month' missing"),
+    (b'{"v": 1, "type": "open", "id": 1, "kind": "week", "args": {"directory": "/x"}}', "field 'today' missing"),
 ])
 def test_bad_lines_are_refused_with_a_reason(line, why):
     with pytest.raises(protocol.BadMessage, match=why.replace("(", r"\(")):
@@ -293,12 +293,10 @@ def test_the_agent_lets_the_walkthrough_wait_ten_minutes():
     assert sent[0][0] == "walkthrough" and sent[0][1]["ignore_s"] == 600
 
 
-def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
+def test_every_kind_of_window_opens_in_the_window_process(xvfb_display, tmp_path):
     from datetime import date
 
     from agent.content.checklist_state import ChecklistState
-    from agent.history import summary
-    from agent.history.summary import to_plain
     from agent.it import autostart
     from agent.live.remote_windows import settings_state
     from agent.settings import layers
@@ -316,7 +314,7 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display):
         "lifting": {},
         "red_flags": {},
         "settings": settings_state(layers.load(), autostart.for_platform()),
-        "week": {span: to_plain(summary.build(span, date.today(), [])) for span in ("week", "month")},
+        "week": {"directory": str(tmp_path), "today": date.today().isoformat()},
     }
     assert set(kinds) == set(protocol.KINDS)
     host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)

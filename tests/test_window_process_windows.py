@@ -224,29 +224,39 @@ def test_start_at_login_in_the_window_process_is_switched_by_the_agent(root, age
     assert wait_until(root, lambda: tick.var.get() is False)
 
 
-def test_this_week_in_the_window_process_shows_what_the_agent_read(root, agent):
+def test_this_week_in_the_window_process_reads_the_history_and_writes_nothing(root, agent, tmp_path):
     from datetime import date
 
     from agent.history import summary
     from agent.history.days import DayRow
+    from agent.history.journal import Journal, Pending
+    from agent.history.store import HistoryStore
 
     today = date.today()
-    rows = [DayRow(today.isoformat(), sitting_s=5400, longest_bout_s=2700, prompts=4, taken=3,
-                   sitting_limit_s=1800)]
-    spans = []
+    earlier = DayRow(today.isoformat(), sitting_s=5400, longest_bout_s=2700, prompts=4, taken=3,
+                     sitting_limit_s=1800)
+    now = DayRow(today.isoformat(), sitting_s=600, longest_bout_s=600, prompts=0, sitting_limit_s=1800)
+    HistoryStore(tmp_path).write("an-earlier-run", [earlier], [])
+    Journal(tmp_path).save(Pending({"this-run": [now]}, []))  # the agent's day so far, not yet in SQLite
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
 
-    def load(span):
-        spans.append(span)
-        return summary.build(span, today, rows)
-
-    asked = agent.week(None, load, None)
+    asked = agent.week(None, tmp_path, today, None)
     window = agent.opened(asked.id, "the week window")
-    assert sorted(spans) == ["month", "week"], "the agent read both spans; the window process reads no file"
-    assert window.report.sentence == summary.build("week", today, rows).sentence
-    assert window.report.days[-1] == rows[0]
+    expected = summary.build("week", today, [DayRow(today.isoformat(), sitting_s=6000, longest_bout_s=2700,
+                                                    prompts=4, taken=3, sitting_limit_s=1800)])
+    assert window.report.days[-1].sitting_s == 6000, "the history file and the pending file, added up"
+    assert window.report.sentence == expected.sentence
     click(root, window.month_button)
     assert wait_until(root, lambda: window.report.span == "month") and len(window.report.days) == 30
     screenshot("window_process_week", screen_rect(window.top))
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
+    assert after == before, "the window process wrote to the history folder"
+    window.destroy()
+    (tmp_path / "history.sqlite3").write_bytes(b"not a database" * 100)  # the agent sets it aside, not the window
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    window = agent.opened(agent.week(None, tmp_path, today, None).id, "the week window, file unreadable")
+    assert window.report.days[-1].sitting_s == 0  # an empty chart (the log says why)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 def test_an_update_that_does_not_fit_the_window_is_logged_and_ignored(root, agent, caplog):

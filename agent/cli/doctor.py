@@ -149,11 +149,12 @@ def wayland_fullscreen() -> Result:
     name, details = found
     if name == "mutter":
         return Result(WAYLAND_FULLSCREEN, OK, "GNOME idle inhibitors (held by presentation and video apps) "
-                                              "hold the prompt")
+                                              "and GNOME's Do Not Disturb switch hold the prompt")
     if details["fullscreen"]:
         return Result(WAYLAND_FULLSCREEN, OK, "the compositor lists windows (zwlr_foreign_toplevel_manager_v1): "
                                               "a focused full-screen window holds the prompt")
-    return Result(WAYLAND_FULLSCREEN, WARN, "this compositor does not list windows", fix)
+    return Result(WAYLAND_FULLSCREEN, WARN, "this compositor does not list windows; only apps that ask the "
+                                            "desktop's power management not to sleep (KDE) hold the prompt", fix)
 
 
 def _vendor(conn: Any) -> str:

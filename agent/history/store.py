@@ -75,9 +75,10 @@ class HistoryStore:
     """Reads and writes the history file in ``directory``."""
 
     def __init__(self, directory: str | Path, *, now: Callable[[], datetime] = datetime.now,
-                 busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
+                 busy_timeout_s: float = BUSY_TIMEOUT_S, read_only: bool = False) -> None:
         self.path = Path(directory) / FILE_NAME
         self.busy_timeout_s = busy_timeout_s
+        self.read_only = read_only  # the window process reads; only the agent migrates or sets aside
         self._now = now  # names a file set aside
         self.problems: list[str] = []  # what was set aside, and why, in this process
 
@@ -175,7 +176,7 @@ class HistoryStore:
                 yield None
                 return
             _create_private(self.path)
-        db = self._connect(sqlite3)
+        db = self._connect_read_only(sqlite3) if self.read_only else self._connect(sqlite3)
         try:
             yield db
         finally:
@@ -198,6 +199,20 @@ class HistoryStore:
         _check_and_migrate(db)
         return db
 
+    def _connect_read_only(self, sqlite3):
+        """Open without writing a byte: a file this version cannot read as it is raises Unusable."""
+        db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=self.busy_timeout_s)
+        try:
+            if _check(db) != VERSION:
+                raise Unusable("an older schema; the agent brings it up to date at its next write")
+            return db
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise Unusable(f"not a readable SQLite file ({error})") from None
+        except Unusable:
+            db.close()
+            raise
+
     def _set_aside(self, reason: str) -> None:
         stamp = self._now().strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.bad-{stamp}")
@@ -215,15 +230,7 @@ class HistoryStore:
 
 def _check_and_migrate(db) -> None:
     """Raise Unusable unless the file is (or can become) Upright's history of this version."""
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if app_id != APP_ID and (app_id or tables):
-        raise Unusable("not Upright's history (another program's database)")
-    if version > VERSION:
-        raise Unusable(f"written by a newer Upright (schema {version}; this one knows up to {VERSION})")
-    if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-        raise Unusable("damaged (SQLite's quick_check failed)")
+    version = _check(db)
     for step in range(version, VERSION):
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -235,6 +242,20 @@ def _check_and_migrate(db) -> None:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _check(db) -> int:
+    """The file's schema version; Unusable if it is another program's, newer, or damaged."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id != APP_ID and (app_id or tables):
+        raise Unusable("not Upright's history (another program's database)")
+    if version > VERSION:
+        raise Unusable(f"written by a newer Upright (schema {version}; this one knows up to {VERSION})")
+    if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        raise Unusable("damaged (SQLite's quick_check failed)")
+    return version
 
 
 def _forget_before(db, first_kept: date) -> None:

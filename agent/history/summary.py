@@ -37,18 +37,6 @@ class Report:
                 "days": [_day_json(d) for d in self.days]}
 
 
-def to_plain(report: Report) -> dict:
-    """The report in JSON's types, exactly (seconds, not rounded minutes): for the window process."""
-    return {"span": report.span, "first": report.first.isoformat(), "last": report.last.isoformat(),
-            "days": [d.as_dict() for d in report.days], "sentence": report.sentence}
-
-
-def from_plain(data: dict) -> Report:
-    """The report `to_plain` gave."""
-    return Report(str(data["span"]), date.fromisoformat(data["first"]), date.fromisoformat(data["last"]),
-                  [DayRow(**day) for day in data["days"]], str(data["sentence"]))
-
-
 def span_dates(span: str, today: date) -> tuple[date, date]:
     """The first and last day of the ``span`` ending ``today``."""
     return today - timedelta(days=SPANS[span] - 1), today

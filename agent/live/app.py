@@ -531,21 +531,8 @@ class App:
             self._week.focus()
             return
         self.history.write_now(now, self.engine)
-        self._week = self._window(lambda: self.windows.week(self.root, self._history_report,
-                                                            self.windows.geometry(self.root)))
-
-    def _history_report(self, span: str):
-        """The last 7 ("week") or 30 ("month") days from the history, for the window."""
-        from agent.history import reader, summary
-
-        today = self.clock.wall().date()
-        first, last = summary.span_dates(span, today)
-        try:
-            days = reader.read(self.history.directory, first, last).days
-        except Exception as error:  # noqa: BLE001 - e.g. the file busy or unreadable: show an empty chart, say why
-            log.warning("%s: history not read (%s)", self.history.directory, error)
-            days = []
-        return summary.build(span, today, days)
+        self._week = self._window(lambda: self.windows.week(self.root, self.history.directory,
+                                                            self.clock.wall().date(), self.windows.geometry(self.root)))
 
     def _open_settings(self) -> None:
         """The Settings window, one at a time: a second click raises it."""

@@ -368,6 +368,9 @@ class Server:
                 time.sleep(0.1)  # out of descriptors or memory for a moment: callers wait in the queue
                 return
             raise
+        if self._closed.is_set():  # a caller that came in as the server closed is not answered
+            self._endpoint.refuse(conn)
+            return
         if not self._slots.acquire(blocking=False):
             self._endpoint.refuse(conn)
             return

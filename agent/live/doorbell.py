@@ -5,7 +5,7 @@ the callback it was made with, after swallowing the rings that piled up. Its
 `fileno()` is a non-blocking socket that `signal.set_wakeup_fd` may write to,
 so a signal wakes the loop too (Windows takes only sockets there).
 
-Two kinds, one behaviour:
+Three kinds, one behaviour:
 
 * `SocketBell`: a socket pair whose read end the loop watches (select() before
   Tk, Tk's file handlers after). Everywhere Tk can watch a descriptor.
@@ -13,12 +13,19 @@ Two kinds, one behaviour:
   watch its own sockets. So Tcl listens on a localhost port, this end connects
   to it, and Tcl's `fileevent` calls back when bytes arrive. Only the
   connection this end made is accepted: another local program that dials the
-  port first is hung up on. The tests run it on Linux, where it behaves the
-  same; NOT RUN ON WINDOWS.
+  port first is hung up on.
+* `HandOverBell` (Windows): a `SocketBell` until the first window needs Tk,
+  a `TclBell` from then on. select() watches sockets on Windows too, so the
+  agent need not load Tk (its DLLs, an interpreter: megabytes) for the
+  hours before a window, just to be woken.
+
+Run under Wine (tests/windows/) and on Linux, where they behave the same; NOT
+RUN ON WINDOWS itself.
 """
 
 from __future__ import annotations
 
+import signal
 import socket
 from typing import Any, Callable
 
@@ -108,3 +115,48 @@ class TclBell:
             self._channel = None
             return
         self._on_ring()
+
+
+class HandOverBell:
+    """A `SocketBell` for the loop's select(), then, from `move_to_tk`, a `TclBell`: see the module docstring."""
+
+    def __init__(self) -> None:
+        self.first = SocketBell()
+        self._current: SocketBell | TclBell = self.first
+
+    def ring(self) -> None:
+        self._current.ring()
+
+    def fileno(self) -> int:
+        return self._current.fileno()
+
+    @property
+    def watched(self) -> int:
+        """The descriptor the loop's select() watches until Tk starts."""
+        return self.first.watched
+
+    def clear(self) -> None:
+        self.first.clear()
+
+    def move_to_tk(self, root: Any, on_ring: Callable[[], None]) -> None:
+        """Ring Tcl's socket from now on (on the loop's thread, as Tk starts). No ring is lost:
+        the new bell rings once, so whatever was posted before the move is handled after it.
+        The first socket stays open until `close`, for a thread that is still ringing it."""
+        tcl = TclBell(root, on_ring)
+        self._current = tcl
+        _move_wakeup_fd(self.first.fileno(), tcl.fileno())
+        tcl.ring()
+
+    def close(self) -> None:
+        if self._current is not self.first:
+            self._current.close()
+        self.first.close()
+
+
+def _move_wakeup_fd(old: int, new: int) -> None:
+    """Signals wake the loop through the bell (Mailbox.attach): follow it to its new socket."""
+    try:
+        current = signal.set_wakeup_fd(-1)
+    except ValueError:  # not the main thread, where no wakeup fd can be set anyway
+        return
+    signal.set_wakeup_fd(new if current == old else current, warn_on_full_buffer=False)

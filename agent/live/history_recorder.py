@@ -127,10 +127,14 @@ class HistoryRecorder:
             self.write(final)
 
     def write_now(self, now: float, engine) -> None:
-        """Before the history is shown: the day so far into the history file (Tk is loading anyway)."""
+        """Before the history is shown: the day so far where the reader finds it.
+
+        Into the pending file unless SQLite is loaded already: the window
+        process reads both, and the agent stays without SQLite.
+        """
         if self.enabled and self.day is not None:
             self._update_row(now, engine)
-            self.write(final=True)
+            self.write()
 
     def _update_row(self, now: float, engine) -> None:
         totals = engine.totals_at(now)
@@ -140,7 +144,7 @@ class HistoryRecorder:
         """Into the history file when SQLite may load (or at the end), else into the pending file."""
         if not self.enabled:
             return
-        if final or self.may_load_sqlite():
+        if final or self.may_load_sqlite() or self._export_due():
             try:
                 self._write_store()
                 return
@@ -216,6 +220,12 @@ class HistoryRecorder:
         self.rows = {self.day: self.rows[self.day]} if self.day in self.rows else {}  # past days are final
         self._written, self._write_failed = self._state(), False
         self._maybe_export(today)
+
+    def _export_due(self) -> bool:
+        """The organisation turned the aggregate on and today's export is not yet tried: it needs the
+        history file, so SQLite loads once a day for it (IT's choice; off, the agent stays without it)."""
+        aggregate = self.settings["features"]["aggregate_export"] and self.settings["aggregate"]["folder"]
+        return bool(aggregate) and self._aggregate_tried != self.wall().date().isoformat()
 
     def _maybe_export(self, today: date) -> None:
         """Once a day, at a write: yesterday's (and missed days') anonymous summary, on a thread.

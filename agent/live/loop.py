@@ -13,9 +13,10 @@ it, and `mainloop` carries on inside Tk's loop for the rest of the session.
 After that every method is Tk's, so timers keep their order and a timer id
 handed out before the move can still be cancelled.
 
-Other threads wake the loop through a `doorbell` (`agent.live.doorbell`). Where
-Tk cannot watch a file descriptor (Windows), the doorbell is Tcl's own socket,
-so there Tk starts with the doorbell rather than with the first window.
+Other threads wake the loop through a `doorbell` (`agent.live.doorbell`): a
+socket pair that select() watches. Where Tk cannot watch a file descriptor
+(Windows), the doorbell moves to Tcl's own socket when Tk starts, so there too
+Tk waits for the first window.
 
 Only the thread that runs `mainloop` may call these methods, as with Tk.
 """
@@ -30,7 +31,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from agent.live.doorbell import SocketBell, TclBell
+from agent.live.doorbell import HandOverBell, SocketBell, TclBell
 
 _READABLE = 2  # tkinter.READABLE, named here so that tkinter stays unloaded
 
@@ -57,6 +58,7 @@ class Loop:
         self._ids = itertools.count(1)
         self._moved: dict[str, str] = {}  # our id of a timer pending when Tk took over -> Tk's id
         self._watched: dict[int, Callable[[], None]] = {}
+        self._to_move: list[tuple[HandOverBell, Callable[[], None]]] = []  # bells Tcl takes over with Tk
         self._tk: Any = None
         self._running = False
         self._report: Callable[..., None] = _print_exception
@@ -96,18 +98,21 @@ class Loop:
         else:
             self._selector.register(fd, selectors.EVENT_READ, callback)
 
-    def doorbell(self, on_ring: Callable[[], None]) -> SocketBell | TclBell:
+    def doorbell(self, on_ring: Callable[[], None]) -> SocketBell | TclBell | HandOverBell:
         """A bell other threads `ring()` to have `on_ring()` run on this loop's thread."""
-        if not self._file_handlers:
-            return TclBell(self.tk_root(), on_ring)
-        bell = SocketBell()
+        if not self._file_handlers and self._tk is not None:
+            return TclBell(self._tk, on_ring)
+        bell = SocketBell() if self._file_handlers else HandOverBell()
         self.watch(bell.watched, lambda: (bell.clear(), on_ring()))
+        if isinstance(bell, HandOverBell):
+            self._to_move.append((bell, on_ring))
         return bell
 
-    def silence(self, bell: SocketBell | TclBell) -> None:
+    def silence(self, bell: SocketBell | TclBell | HandOverBell) -> None:
         """Stop listening for `bell` and close it."""
-        if isinstance(bell, SocketBell):
+        if not isinstance(bell, TclBell):
             self.unwatch(bell.watched)
+        self._to_move = [(moving, on_ring) for moving, on_ring in self._to_move if moving is not bell]
         bell.close()
 
     def unwatch(self, fd: int) -> None:
@@ -177,6 +182,11 @@ class Loop:
             ms = max(0, round((deadline - now) * 1000))
             self._moved[timer_id] = root.after(ms, self._run_moved, timer_id, func, args)
         self._timers.clear()
+        for bell, on_ring in self._to_move:  # Tk cannot watch their sockets: Tcl's own socket rings now
+            self._watched.pop(bell.watched, None)
+            self._selector.unregister(bell.watched)
+            bell.move_to_tk(root, on_ring)
+        self._to_move.clear()
         for fd, callback in self._watched.items():
             self._selector.unregister(fd)
             root.tk.createfilehandler(fd, _READABLE, lambda *_, callback=callback: callback())

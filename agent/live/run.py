@@ -145,7 +145,7 @@ def _run_with(server: control.Server, live) -> int:
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,
               history=_history(root, clock, live), session=SessionStore())
     process.on_fault = app.window_fault
-    # The agent's own X connection (sensing; Tk too on Windows, where the doorbell needs it) ends the session;
+    # The agent's own X connection (sensing) ends the session;
     # the window process losing its display is only a window fault (process.on_fault).
     app.on_session_end = root.on_display_lost = lambda reason: _end_session(app, server, reason)
     outcome = [0]

@@ -92,6 +92,7 @@ class UserOnlyPipeListener:
             f"D:P(A;;GA;;;{user_sid()})", _SDDL_REVISION_1, ctypes.byref(self._descriptor), None))
         self._attributes = _SecurityAttributes(ctypes.sizeof(_SecurityAttributes), self._descriptor, False)
         self._next: int | None = self._instance(first=True)
+        self._waiting: Any = None  # the connect accept() waits on, for close() to cancel
 
     def _instance(self, first: bool = False) -> int:
         mode = _PIPE_ACCESS_DUPLEX | _FILE_FLAG_OVERLAPPED | (_FILE_FLAG_FIRST_PIPE_INSTANCE if first else 0)
@@ -117,19 +118,30 @@ class UserOnlyPipeListener:
                 _winapi.CloseHandle(handle)
                 raise
             return PipeConnection(handle)  # it left already: reading gives EOF
+        self._waiting = waiting
         try:
             _winapi.WaitForMultipleObjects([waiting.event], False, _winapi.INFINITE)
         except BaseException:
             waiting.cancel()
             _winapi.CloseHandle(handle)
             raise
+        finally:
+            self._waiting = None
         _, error = waiting.GetOverlappedResult(True)
-        if error:
+        if error or self._next is None:  # cancelled by close(): nobody is answered after it
             _winapi.CloseHandle(handle)
             raise OSError(f"a caller could not connect (Windows error {error})")
         return PipeConnection(handle)
 
     def close(self) -> None:
+        """No more callers: the spare instance goes, and so does the one accept() waits on
+        (else a caller could still connect to it, and be answered, until the process ends)."""
+        waiting = self._waiting
+        if waiting is not None:
+            try:
+                waiting.cancel()
+            except OSError:  # it completed meanwhile: accept() sees the closed listener
+                pass
         if self._next is not None:
             self._kernel32.CloseHandle(self._next)
             self._next = None

@@ -15,23 +15,24 @@ Screen lock: what GNOME's locker says over D-Bus (`agent.sensing.dbus_lock`:
 `org.gnome.ScreenSaver` ActiveChanged and logind's LockedHint). Full screen:
 GNOME does not tell other clients about windows; instead `fullscreen_active`
 says True while an app holds GNOME's idle inhibitor (`org.gnome.SessionManager`
-`IsInhibited`), which presentation and video apps set while they play.
+`IsInhibited`), which presentation and video apps set while they play, and
+while GNOME's own Do Not Disturb switch is on (`agent.sensing.gnome_dnd`), so
+both hold prompts under the `do_not_disturb.fullscreen` setting.
 
-Threading: the watch thread owns a second connection and blocks in select() on
-it and a wake-up pipe, with no timeout; `arm` and `disarm` hand it work.
+Threading: the watch thread (`agent.bus_thread`) owns a second connection and
+blocks in select() on it and a wake-up pipe, with no timeout; `arm` and
+`disarm` hand it work.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import selectors
 import threading
 import time
 from collections import deque
 from typing import Any, Callable
 
+from agent.bus_thread import BusThread, Link
 from agent.sensing._base import Notify, Sensing, SensingUnavailable, either_locked
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 IDLE_MONITOR = "org.gnome.Mutter.IdleMonitor"
 IDLE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 CALL_TIMEOUT_S = 2.0
-JOIN_TIMEOUT_S = 1.0
 
 _FIX = ("Start Upright inside your GNOME session (which sets DBUS_SESSION_BUS_ADDRESS); on another Wayland "
         "desktop set UPRIGHT_SENSING_BACKEND=wayland. To run without activity sensing set "
@@ -78,7 +78,6 @@ class MutterSensing(Sensing):
         self._notify: Notify | None = None
         self._watch_id: int | None = None
         self._lock_watch: Any = None
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._closed = False
         self._query = self._open(jeepney)
         try:
@@ -93,9 +92,9 @@ class MutterSensing(Sensing):
         rule = MatchRule(type="signal", interface=IDLE_MONITOR, member="WatchFired", path=IDLE_PATH)
         self._watch.filter(rule, queue=self._signals)
         self._watch.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
-        self._wake_read, self._wake_write = os.pipe()
-        self._thread = threading.Thread(target=self._run, name="upright-mutter", daemon=True)
-        self._thread.start()
+        self._bus_thread = BusThread("upright-mutter", lambda: [Link(self._watch, self._on_signals)],
+                                     self._run_command, on_exit=self._forget_notify)
+        self._bus_thread.start()
 
     def _open(self, jeepney: Any) -> Any:
         try:
@@ -127,7 +126,7 @@ class MutterSensing(Sensing):
             self._notify = notify
         if rearm:
             added = threading.Event()
-            self._send(("arm", added))
+            self._bus_thread.send(("arm", added))
             if not added.wait(CALL_TIMEOUT_S):
                 raise SensingUnavailable("GNOME's Mutter did not add an activity watch in time.",
                                          "Restart Upright; if it keeps happening, restart the session.")
@@ -136,11 +135,11 @@ class MutterSensing(Sensing):
         with self._guard:
             self._notify = None
         if not self._closed:
-            self._send(("disarm", None))
+            self._bus_thread.send(("disarm", None))
 
     @property
     def armed(self) -> bool:
-        return self._notify is not None and self._thread.is_alive()
+        return self._notify is not None and self._bus_thread.is_alive()
 
     # -- context (owner thread) -----------------------------------------
 
@@ -156,10 +155,12 @@ class MutterSensing(Sensing):
             self._lock_watch.start()
 
     def fullscreen_active(self) -> bool:
-        """An app holds GNOME's idle inhibitor: a presentation or a video is playing."""
+        """An app holds GNOME's idle inhibitor (a presentation or a video is playing), or the person
+        switched GNOME's Do Not Disturb on. Asked only when a prompt is due."""
+        from agent.sensing.gnome_dnd import gnome_do_not_disturb
         from agent.sensing.inhibitors import gnome_idle_inhibited
 
-        return bool(gnome_idle_inhibited(self._query))
+        return bool(gnome_idle_inhibited(self._query) or gnome_do_not_disturb())
 
     # -- lifetime -------------------------------------------------------
 
@@ -171,54 +172,22 @@ class MutterSensing(Sensing):
             self._notify = None
         if self._lock_watch is not None:
             self._lock_watch.close()
-        self._send(("close", None))
-        self._thread.join(JOIN_TIMEOUT_S)
+        stopped = self._bus_thread.stop(("close", None))
         self._query.close()
-        if self._thread.is_alive():
+        if not stopped:
             log.warning("the Mutter watch thread did not stop in time")
             return
         self._watch.close()
-        os.close(self._wake_read)
-        os.close(self._wake_write)
-
-    def _send(self, command: tuple) -> None:
-        self._commands.put(command)
-        try:
-            os.write(self._wake_write, b"\0")
-        except OSError:
-            pass
 
     # -- the watch thread -----------------------------------------------
 
-    def _run(self) -> None:
-        try:
-            with selectors.DefaultSelector() as selector:
-                selector.register(self._wake_read, selectors.EVENT_READ, "wake")
-                selector.register(self._watch.sock, selectors.EVENT_READ, "bus")
-                while self._drain():  # jeepney may hold whole messages read with a reply: handle them first
-                    for key, _events in selector.select():
-                        if key.data == "wake":
-                            os.read(self._wake_read, 64)
-                            if not self._run_commands():
-                                return
-        except Exception:
-            log.exception("the Mutter watch stopped")
-        finally:
-            with self._guard:
-                self._notify = None
+    def _forget_notify(self) -> None:
+        with self._guard:
+            self._notify = None
 
-    def _drain(self) -> bool:
-        try:
-            while True:
-                self._watch.recv_messages(timeout=0)
-        except TimeoutError:
-            pass
-        except Exception as err:
-            log.warning("lost the session bus: %s", err)
-            return False
+    def _on_signals(self) -> None:
         while self._signals:
             self._on_signal(self._signals.popleft())
-        return True
 
     def _on_signal(self, msg: Any) -> None:
         if msg.body != (self._watch_id,) or self._watch_id is None:
@@ -241,19 +210,15 @@ class MutterSensing(Sensing):
                                                timeout=CALL_TIMEOUT_S)
         return unwrap_msg(reply)
 
-    def _run_commands(self) -> bool:
-        while True:
-            try:
-                command, event = self._commands.get_nowait()
-            except queue.Empty:
-                return True
-            if self._watch_id is not None:
-                self._call("RemoveWatch", "u", (self._watch_id,))
-                self._watch_id = None
-            if command == "close":
-                return False
-            if command == "arm":
-                (self._watch_id,) = self._call("AddUserActiveWatch")
-                event.set()
-            while self._signals:  # read while waiting for the reply
-                self._on_signal(self._signals.popleft())
+    def _run_command(self, command: tuple) -> bool:
+        """One command from the owner thread; False for "close"."""
+        name, event = command
+        if self._watch_id is not None:
+            self._call("RemoveWatch", "u", (self._watch_id,))
+            self._watch_id = None
+        if name == "close":
+            return False
+        if name == "arm":
+            (self._watch_id,) = self._call("AddUserActiveWatch")
+            event.set()
+        return True

@@ -19,9 +19,9 @@ believing the screen locked while the person works; the engine ignores input
 while locked, so no break would ever come. A missed lock costs only the few
 minutes until the idle time tells the same story.
 
-Threading: `start()` returns at once; one daemon thread connects, subscribes
-and then blocks in select() on the bus sockets and a wake-up pipe, with no
-timeout, so it costs nothing until a signal arrives. It calls `on_change()`
+Threading: `start()` returns at once; one daemon thread (`agent.bus_thread`)
+connects, subscribes and then blocks in select() on the bus sockets and a
+wake-up pipe, with no timeout, so it costs nothing until a signal arrives. It calls `on_change()`
 when `locked` flips; like the sensing backends' notify, `on_change` must only
 post a message and return. A bus that is missing or refuses us is left out and
 logged at debug level; with no bus at all `locked` stays None (unknown).
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import os
-import selectors
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from typing import Any, Callable
 from jeepney import DBusAddress, HeaderFields, MatchRule, Properties, message_bus, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
+
+from agent.bus_thread import BusThread, Link
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ LOGIND_MANAGER = DBusAddress("/org/freedesktop/login1", bus_name=LOGIND, interfa
 PROPERTIES = "org.freedesktop.DBus.Properties"
 LOGIND_SOURCE = "logind"
 CALL_TIMEOUT_S = 2.0  # a bus that does not answer a setup call within this is left out
-JOIN_TIMEOUT_S = 1.0
 
 
 @dataclass
@@ -92,17 +92,17 @@ class LockWatch:
         self._guard = threading.Lock()
         self._states: dict[str, bool] = {}  # source -> locked; written by the watch thread only
         self._watching = 0  # buses connected
-        self._wake_read, self._wake_write = os.pipe()
+        self._buses: list[_Bus] = []  # the watch thread's
         self._closed = False
         #: Set once the thread has connected (or given up on) every bus.
         self.ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="upright-lock-watch", daemon=True)
+        self._bus_thread = BusThread("upright-lock-watch", self._connect_all, on_exit=self._finish)
 
     # -- owner thread ---------------------------------------------------
 
     def start(self) -> None:
         """Connect and listen in the background; returns at once."""
-        self._thread.start()
+        self._bus_thread.start()
 
     @property
     def locked(self) -> bool | None:
@@ -113,21 +113,15 @@ class LockWatch:
     @property
     def thread(self) -> threading.Thread:
         """The watch thread, for tests and diagnostics."""
-        return self._thread
+        return self._bus_thread.thread
 
     def close(self) -> None:
         """Stop the thread and drop the connections. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        if self._thread.is_alive():
-            os.write(self._wake_write, b"\0")
-            self._thread.join(JOIN_TIMEOUT_S)
-            if self._thread.is_alive():
-                log.warning("the D-Bus lock watch did not stop in time")
-                return  # leave its pipe open: it may still select on it
-        os.close(self._wake_read)
-        os.close(self._wake_write)
+        if not self._bus_thread.stop():
+            log.warning("the D-Bus lock watch did not stop in time")
 
     # -- state ----------------------------------------------------------
 
@@ -162,24 +156,21 @@ class LockWatch:
 
     # -- watch thread ---------------------------------------------------
 
-    def _run(self) -> None:
-        """Connect to each bus there is, then wait for signals until closed."""
-        buses: list[_Bus] = []
-        try:
-            for name, address in self._addresses:
-                bus = self._connect(name, address)
-                if bus is not None:
-                    buses.append(bus)
-                    self._update(self._count_bus)
-            self.ready.set()
-            if buses:
-                self._listen(buses)
-        except Exception:  # never let the watch take the agent down
-            log.exception("the D-Bus lock watch stopped")
-        finally:
-            self.ready.set()
-            for bus in buses:
-                bus.conn.close()
+    def _connect_all(self) -> list[Link]:
+        """Connect to each bus there is; the links the bus thread then serves."""
+        for name, address in self._addresses:
+            bus = self._connect(name, address)
+            if bus is not None:
+                self._buses.append(bus)
+                self._update(self._count_bus)
+        self.ready.set()
+        return [Link(bus.conn, lambda bus=bus: self._dispatch(bus), lambda bus=bus: self._forget(bus))
+                for bus in self._buses]
+
+    def _finish(self) -> None:
+        self.ready.set()
+        for bus in self._buses:
+            bus.conn.close()
 
     def _connect(self, name: str, address: str) -> _Bus | None:
         """Open and subscribe one bus; None (logged at debug) if it is not there."""
@@ -217,37 +208,6 @@ class LockWatch:
         session = DBusAddress(self._session_path, bus_name=LOGIND, interface=LOGIND_SESSION)
         ((_signature, value),) = _call(conn, Properties(session).get("LockedHint"))
         self._set(LOGIND_SOURCE, bool(value))
-
-    def _listen(self, buses: list[_Bus]) -> None:
-        """Block until a bus has data or close() writes to the pipe; no timeout."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._wake_read, selectors.EVENT_READ, None)
-            for bus in buses:
-                selector.register(bus.conn.sock, selectors.EVENT_READ, bus)
-                self._dispatch(bus)  # signals caught while subscribing
-            live = len(buses)
-            while live:
-                for key, _events in selector.select():
-                    if key.data is None:
-                        return
-                    if not self._drain(key.data):
-                        selector.unregister(key.fileobj)
-                        self._forget(key.data)
-                        live -= 1
-
-    def _drain(self, bus: _Bus) -> bool:
-        """Read every complete message now buffered; False if the bus went away."""
-        alive = True
-        try:
-            while True:
-                bus.conn.recv_messages(timeout=0)
-        except TimeoutError:
-            pass
-        except Exception as err:  # the daemon quit, or sent what we cannot parse
-            log.debug("screen lock: lost the %s (%s)", bus.name, err)
-            alive = False
-        self._dispatch(bus)
-        return alive
 
     def _dispatch(self, bus: _Bus) -> None:
         while bus.pending:

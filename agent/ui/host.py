@@ -359,11 +359,15 @@ def _effective(data: dict):
 
 
 def _week(host: Host, window_id: int, args: dict, monitor) -> Any:
-    """The history chart; the agent read the last 7 and 30 days and sent both."""
-    from agent.history.summary import from_plain
+    """The history chart, read here without writing a byte (the agent alone writes the history)."""
+    from datetime import date
+
+    from agent.history import reader
     from agent.ui.week_window import WeekWindow
 
-    return WeekWindow(host.root, lambda span: from_plain(args[span]), monitor)
+    today = date.fromisoformat(args["today"])
+    return WeekWindow(host.root, lambda span: reader.report(args["directory"], span, today, read_only=True),
+                      monitor)
 
 
 def _checklist_state(data: dict):

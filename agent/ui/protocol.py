@@ -108,8 +108,8 @@ ARGS.update({
     # effective: the settings in force (values, origins, problems); autostart: {on, note, error};
     # refused: {setting: why} for the change just asked for, if the agent did not write it
     "settings": {"effective": (dict,), "autostart": (dict,), "refused": (dict,)},
-    # the reports of the last 7 and 30 days, read by the agent (`agent.history.summary.to_plain`)
-    "week": {"week": (dict,), "month": (dict,)},
+    # the history's folder and the agent's today: the window process reads the history, read-only
+    "week": {"directory": (str,), "today": (str,)},
 })
 
 #: Args any window kind may have, checked where present: an agent that leaves them out is understood.

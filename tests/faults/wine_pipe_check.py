@@ -1,6 +1,6 @@
 """Run by test_windows_pipe_under_wine.py with a Windows python under Wine: argv = checkout, runtime folder.
 
-The control pipe as Windows makes it: its security descriptor, silent callers, a deep request.
+The control pipe as Windows makes it: its security descriptor, silent callers, garbage, a deep request.
 """
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -28,9 +28,17 @@ for _ in range(8):
     held.append(open_raw(_winapi.GENERIC_READ | _winapi.GENERIC_WRITE))
 t = time.monotonic(); print("status with 8 silent", control.send("status"), round(time.monotonic() - t, 2), flush=True)
 from multiprocessing.connection import Client
-with Client(addr, family="AF_PIPE", authkey=control.key_path().read_bytes()) as c:
-    c.send_bytes(b"[" * 3000)
-    print("deep", c.recv_bytes() if c.poll(5) else None, flush=True)
+def ask_raw(label, data):
+    with Client(addr, family="AF_PIPE", authkey=control.key_path().read_bytes()) as c:
+        c.send_bytes(data)
+        print(label, c.recv_bytes() if c.poll(5) else None, flush=True)
+for junk in (b"\xff\xfe\x00garbage", b"{not json", b"[1, 2]" , os.urandom(4096)):
+    ask_raw("garbage", junk)
+for _ in range(3):  # a caller that is no Upright client at all: raw bytes, no key exchange
+    g = open_raw(_winapi.GENERIC_READ | _winapi.GENERIC_WRITE)
+    _winapi.WriteFile(g, os.urandom(512)); _winapi.CloseHandle(g)
+t = time.monotonic(); print("status after garbage", control.send("status"), round(time.monotonic() - t, 2), flush=True)
+ask_raw("deep", b"[" * 3000)
 t = time.monotonic(); print("status after deep", control.send("status"), round(time.monotonic() - t, 2), flush=True)
 # the descriptor on an instance
 import ctypes
@@ -48,6 +56,17 @@ advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW.argtypes = [
 ok = advapi32.ConvertSecurityDescriptorToStringSecurityDescriptorW(psd, 1, 4, ctypes.byref(text), None)
 dacl = ctypes.wstring_at(text.value) if ok and text.value else ""
 print("GetSecurityInfo", r, "dacl", dacl, flush=True)
+key = control.key_path().read_bytes()
 srv.close()
+try:  # the key kept from before: only the closed pipe stands in the way
+    with Client(addr, family="AF_PIPE", authkey=key) as c:
+        c.send_bytes(b'{"command": "status"}')
+        print("after close answered", c.recv_bytes() if c.poll(3) else None, flush=True)
+except (OSError, EOFError) as error:
+    print("after close refused", type(error).__name__, flush=True)
+try:
+    print("status after close", control.send("status"), flush=True)
+except control.NotRunning as error:
+    print("status after close", type(error).__name__, flush=True)
 print("done", flush=True)
 os._exit(0)

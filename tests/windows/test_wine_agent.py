@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +30,13 @@ sitting_limit_min = 0.3333333   # 20 s
 natural_break_min = 0.1333333   # 8 s
 prompt_idle_grace_s = 4
 postpone_min = 0.1666667        # 10 s
-break_min = 0.1                 # 6 s
+break_min = 0.25                # 15 s: Done, clicked seconds after Start on a loaded machine, still ends it early
+
+[logging]
+level = "info"                  # the log shows settings taken up while running
 """
 BREAK_WINDOW = "^Upright.+stand and stretch"
+BREAK_TITLE = "stand and stretch"  # the same window, for the Windows-side helper
 POLICY = r"HKLM\SOFTWARE\Policies\Upright"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
@@ -109,6 +114,16 @@ def find_primary_button(wine) -> tuple[int, int] | None:
     return sum(x for x, _ in centres) // len(centres), sum(y for _, y in centres) // len(centres)
 
 
+def button_row(agent, primary: tuple[int, int]) -> list[dict]:
+    """The break window's buttons level with its primary button, as Windows lists them (winput `window`).
+
+    Tk's buttons are native, owner-drawn Windows buttons without a window text,
+    so they are told apart by where they are: the row of choices is Start's row.
+    """
+    buttons = agent.input.buttons(BREAK_TITLE) or []
+    return [button for button in buttons if abs(button["y"] - primary[1]) <= 15]
+
+
 def primary_button(wine) -> tuple[int, int]:
     """The button once drawn: a window just mapped under Wine is blank for a moment."""
     return wait_for(lambda: find_primary_button(wine), 10, "the break window's primary button")
@@ -155,6 +170,28 @@ def test_autostart_writes_and_removes_the_run_value(wine, scope, hive):
 
 # --- the running agent ---------------------------------------------------------------------
 
+def tk_loaded(wine) -> dict[str, bool]:
+    """For the agent's and the window process's python.exe: whether Tk's DLL is mapped into it.
+
+    Wine maps a Windows DLL from its file, so Linux's /proc/PID/maps names it."""
+    found = {}
+    for pid, args in wine.processes().items():
+        role = "windows" if "agent.ui.host" in args else "agent" if "run" in args else None
+        if args[0].lower().endswith("python.exe") and role is not None:  # not the launcher, not winput
+            try:
+                found[role] = "tk86t.dll" in (Path("/proc") / str(pid) / "maps").read_text().lower()
+            except OSError:
+                continue  # it ended meanwhile
+    return found
+
+
+def test_the_agent_loads_no_tk_before_a_window(wine, agent):
+    """The doorbell that wakes the agent is a socket select() watches, not Tcl's: no Tk until a window."""
+    agent.input.do("wiggle", 2)
+    assert status(wine)["state"] == "working"
+    assert tk_loaded(wine).get("agent") is False, tk_loaded(wine)
+
+
 def test_sitting_counts_from_injected_input(wine, agent):
     agent.input.do("wiggle", 5)
     now = status(wine)
@@ -188,7 +225,11 @@ def test_break_window_appears_and_start_done_are_clicked(wine, agent):
     assert status(wine)["state"] == "break_due"
     time.sleep(5)  # the prompt's idle grace: the window takes the keyboard once typing pauses
     screenshot(wine, "wine_break_window.png")
-    agent.input.do("click", *primary_button(wine))  # Start
+    # The window process draws it with Tk (which shows the check above can see Tk); the agent still has none.
+    assert tk_loaded(wine) == {"agent": False, "windows": True}, tk_loaded(wine)
+    start = primary_button(wine)
+    assert len(button_row(agent, start)) == 4, "Start, Postpone, Skip and This hurts"
+    agent.input.do("click", *start)  # Start
     wait_for(lambda: status(wine)["state"] == "on_break", 10, "the break to start", agent)
     screenshot(wine, "wine_break_started.png")
     agent.input.do("click", *primary_button(wine))  # Done
@@ -197,6 +238,35 @@ def test_break_window_appears_and_start_done_are_clicked(wine, agent):
     now = status(wine)
     # Done seconds after Start ends the break early: counted apart, not as taken (issue 19).
     assert now["state"] == "working" and now["today"]["ended_early"] == 1, now
+
+
+def agent_log(wine) -> str:
+    logs = (wine.user_folder() / "AppData" / "Local" / "upright" / "Logs").glob("*.log")
+    return "".join(path.read_text(errors="replace") for path in logs)
+
+
+def test_a_policy_set_while_running_is_taken_up_and_skip_goes(wine, agent):
+    """IT changes the registry policy while Upright runs: no restart, the next status and break obey it."""
+    enforced = rf"{POLICY}\Enforced\breaks"
+    wine.run("reg", "add", enforced, "/v", "sitting_limit_min", "/t", "REG_SZ", "/d", "45", "/f")
+    wine.run("reg", "add", enforced, "/v", "allow_skip", "/t", "REG_DWORD", "/d", "0", "/f")
+    try:
+        wait_for(lambda: (status(wine)["next_break_in_s"] or 0) > 40 * 60, 30, "the 45 min limit in status", agent)
+        wait_for(lambda: "settings reloaded" in agent_log(wine), 10, "the reload in the log", agent)
+        assert "breaks.sitting_limit_min" in agent_log(wine) and "breaks.allow_skip" in agent_log(wine)
+        wine.run("reg", "delete", enforced, "/v", "sitting_limit_min", "/f")  # Skip stays off
+        wait_for(lambda: (status(wine)["next_break_in_s"] or 0) <= 20, 30, "the 20 s limit again", agent)
+        wait_for(lambda: agent.input.do("wiggle", 1) or break_windows(wine), 60, "the break window", agent)
+        time.sleep(5)  # the prompt's idle grace, as above, and the window fully drawn
+        start = primary_button(wine)
+        screenshot(wine, "wine_break_window_no_skip.png")
+        assert len(button_row(agent, start)) == 3, "Start, Postpone and This hurts: no Skip"
+        agent.input.do("click", *start)
+        wait_for(lambda: status(wine)["state"] == "on_break", 10, "the break to start", agent)
+        agent.input.do("click", *primary_button(wine))  # Done
+        wait_for(lambda: not break_windows(wine), 10, "the break window to close", agent)
+    finally:
+        wine.run("reg", "delete", POLICY, "/f")
 
 
 def test_pipe_carries_pause_resume_and_break(wine, agent):

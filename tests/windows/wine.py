@@ -16,6 +16,7 @@ first and stopped (`wineserver -k`) at the end.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PROGRAM = ROOT / "build" / "windows" / "Upright"
-DISPLAY = os.environ.get("UPRIGHT_WINE_DISPLAY", ":64")
+DISPLAY = os.environ.get("UPRIGHT_WINE_DISPLAY") or None  # None: Xvfb picks a free one
 WINPUT = Path(__file__).with_name("winput.py")
 
 needs_wine = pytest.mark.skipif(
@@ -109,6 +110,21 @@ class Wine:
                 return words[2].strip()
         return None
 
+    def processes(self) -> dict[int, list[str]]:
+        """Linux pid -> arguments of each process of this prefix (Wine runs each Windows process as one)."""
+        found = {}
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                args = (proc / "cmdline").read_bytes().decode(errors="replace").strip(" \0").split("\0")
+                environ = (proc / "environ").read_bytes()
+            except OSError:
+                continue
+            if f"WINEPREFIX={self.prefix}\0".encode() in environ + b"\0":
+                found[int(proc.name)] = args
+        return found
+
     def user_folder(self) -> Path:
         """The Unix path of C:\\users\\<user> in this prefix."""
         users = [p for p in (self.prefix / "drive_c" / "users").iterdir() if p.name not in ("Public",)]
@@ -164,6 +180,15 @@ class Input:
         self.process.stdin.flush()
         reply = self.process.stdout.readline().strip()
         assert reply == "ok", f"input helper said {reply!r}"
+
+    def buttons(self, title: str) -> list[dict] | None:
+        """The buttons of the shown window whose title holds `title` (winput's `window`), or None."""
+        self.process.stdin.write(f"window {title}\n")
+        self.process.stdin.flush()
+        found = json.loads(self.process.stdout.readline())
+        reply = self.process.stdout.readline().strip()
+        assert reply == "ok", f"input helper said {reply!r}"
+        return found
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -8,9 +8,16 @@ command per line on stdin, "ok" on stdout after each:
     wiggle SECONDS   move the pointer a pixel back and forth every 0.4 s
     click X Y        move to screen pixel (X, Y) and press/release the left button
     key [VK]         press and release a key once (default Shift; 27 is Escape)
+    window TITLE     the buttons of the visible top-level window whose title holds TITLE,
+                     as one JSON line before "ok": [{"text", "x", "y"}] (x, y: the centre
+                     on screen), or null when no such window is shown
+
+Tk draws a tk.Button on Windows as a native "Button" child window, so this is
+the list Windows itself keeps: what a screen reader or a person would find.
 """
 
 import ctypes
+import json
 import sys
 import time
 from ctypes import wintypes
@@ -43,6 +50,13 @@ class INPUT(ctypes.Structure):
 user32 = ctypes.WinDLL("user32", use_last_error=True)
 user32.SendInput.argtypes = [wintypes.UINT, ctypes.POINTER(INPUT), ctypes.c_int]
 user32.SendInput.restype = wintypes.UINT
+WNDENUMPROC = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.HWND, wintypes.LPARAM)
+user32.EnumWindows.argtypes = [WNDENUMPROC, wintypes.LPARAM]
+user32.EnumChildWindows.argtypes = [wintypes.HWND, WNDENUMPROC, wintypes.LPARAM]
+for _name in ("GetWindowTextW", "GetClassNameW"):
+    getattr(user32, _name).argtypes = [wintypes.HWND, wintypes.LPWSTR, ctypes.c_int]
+user32.IsWindowVisible.argtypes = [wintypes.HWND]
+user32.GetWindowRect.argtypes = [wintypes.HWND, ctypes.POINTER(wintypes.RECT)]
 
 
 def send(*inputs):
@@ -83,6 +97,41 @@ def click(x, y):
     send(mouse(MOUSEEVENTF_LEFTUP))
 
 
+def _text(hwnd):
+    buffer = ctypes.create_unicode_buffer(512)
+    user32.GetWindowTextW(hwnd, buffer, 512)
+    return buffer.value
+
+
+def _class(hwnd):
+    buffer = ctypes.create_unicode_buffer(256)
+    user32.GetClassNameW(hwnd, buffer, 256)
+    return buffer.value
+
+
+def _windows(enumerate_with, *first):
+    """The handles an EnumWindows-style call reports."""
+    found = []
+    callback = WNDENUMPROC(lambda hwnd, _: found.append(hwnd) or True)
+    enumerate_with(*first, callback, 0)
+    return found
+
+
+def window_buttons(title):
+    """The visible buttons of the first visible top-level window whose title holds `title`."""
+    for top in _windows(user32.EnumWindows):
+        if user32.IsWindowVisible(top) and title in _text(top):
+            buttons = []
+            for child in _windows(user32.EnumChildWindows, top):
+                if _class(child).lower() == "button" and user32.IsWindowVisible(child):
+                    box = wintypes.RECT()
+                    user32.GetWindowRect(child, ctypes.byref(box))
+                    buttons.append({"text": _text(child), "x": (box.left + box.right) // 2,
+                                    "y": (box.top + box.bottom) // 2})
+            return buttons
+    return None
+
+
 def main():
     print("ready", flush=True)
     for line in sys.stdin:
@@ -96,6 +145,8 @@ def main():
         elif words[0] == "key":
             vk = int(words[1]) if len(words) > 1 else VK_SHIFT
             send(key(0, vk), key(KEYEVENTF_KEYUP, vk))
+        elif words[0] == "window":
+            print(json.dumps(window_buttons(line.split(None, 1)[1].strip())), flush=True)
         print("ok", flush=True)
 
 
