@@ -65,12 +65,11 @@ def args_of(kind: str) -> dict:
         from agent.settings import layers
 
         return settings_state(layers.load(), autostart.for_platform())
-    if kind == "week":
+    if kind == "week":  # an empty history folder: the window reads it, read-only
+        import tempfile
         from datetime import date
 
-        from agent.history import summary
-
-        return {span: summary.to_plain(summary.build(span, date.today(), [])) for span in ("week", "month")}
+        return {"directory": tempfile.mkdtemp(prefix="upright-hidpi-week-"), "today": date.today().isoformat()}
     return dict(KINDS[kind])
 
 
