@@ -54,6 +54,7 @@ SHIPPED = {
     "history.retention_days": (365, "a year of history answers 'how was this month compared with last year' "
                                     "and no more is kept"),
     "aggregate.folder": ("", "no summary is written anywhere until an organisation names its folder"),
+    "display.text_size": ("normal", "the desktop's own scale already sizes the text; a person who needs more chooses it"),
     "logging.level": ("warning", "the log stays small and says only what went wrong unless asked for more"),
 }
 

@@ -1,6 +1,7 @@
 """deploy/fleet/*.sql on DuckDB over synthetic daily summaries: the answers IT asks for, checked by hand.
 
-500 machines x 5 days here (the benchmark runs 10,000 x 5: python -m benchmarks.fleet).
+10,000 machines x 5 days, as the issue asks (about 25 s here); the benchmark reports the time and memory
+of the same size (python -m benchmarks.fleet).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tests.test_history_aggregate import VALIDATOR  # noqa: E402
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fleet")
-    docs = write_fleet(folder, machines=500, days=5, first=date(2026, 12, 3))  # Thu..Mon: two weeks
+    docs = write_fleet(folder, machines=10_000, days=5, first=date(2026, 12, 3))  # Thu..Mon: two weeks
     (folder / "notes.json").write_text('{"format": "something-else/1", "day": "2026-12-03"}')
     (folder / "half.json").write_text('{"format": "upright-aggregate/1", "day"')  # cut off mid-copy
     return folder, docs, run_queries(folder)
@@ -34,7 +35,7 @@ def week_of(day: str) -> date:
 
 def test_the_synthetic_files_are_valid(fleet):
     _, docs, _ = fleet
-    assert 2000 < len(docs) < 2500
+    assert 40_000 < len(docs) < 50_000  # not every machine reports every day
     for doc in docs[:200]:
         VALIDATOR.validate(doc)
     assert len({doc["token"] for doc in docs}) == len(docs)

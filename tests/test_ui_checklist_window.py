@@ -176,7 +176,7 @@ def test_nothing_is_clipped(root, open_checklist, store, scale):
     window = open_checklist(font_scale=scale)
     assert clipped(window.top) == []
     if scale == 2.0:
-        assert window.fonts.body.actual("size") == 24
+        assert window.fonts.body.cget("size") == -32  # pixels: twice the 16 px body
     screenshot(f"checklist_posture_{round(scale * 100)}", screen_rect(window.top))
 
 

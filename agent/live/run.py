@@ -129,7 +129,11 @@ def _run_with(server: control.Server, live) -> int:
     root = Loop(class_name="Upright")
     mailbox = Mailbox()
     rotation = Rotation.from_settings(settings, rules.break_s)
-    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory)
+    def text_size() -> str:
+        return live.values["display"]["text_size"]
+
+    process = WindowProcess(root, lambda func: mailbox.post(("call", func)), after_end=heap.release_free_memory,
+                            every_window=lambda: {"text_size": text_size()})
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library, settings=remote.settings, other_monitors=remote.other_monitors,

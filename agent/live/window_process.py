@@ -78,11 +78,13 @@ class WindowProcess:
     def __init__(self, loop, post: Callable[[Callable[[], None]], None], *,
                  command: Sequence[str] = COMMAND, clock: Callable[[], float] = time.monotonic,
                  on_fault: Callable[[str | None], None] = lambda _text: None,
-                 after_end: Callable[[], Any] = lambda: None) -> None:
+                 after_end: Callable[[], Any] = lambda: None, every_window: Callable[[], dict] = dict) -> None:
         """`loop`: the agent's loop (`after`, `after_cancel`, and `watch` where it can watch a pipe);
         `post(func)` runs func on it, from any thread; `after_end()` runs once a process is gone
-        (the agent gives back the memory talking to it took)."""
+        (the agent gives back the memory talking to it took); `every_window()`: args that go
+        with every ``open`` (the text size, read at each opening so a new setting shows at once)."""
         self.loop, self.post, self.command, self.clock = loop, post, list(command), clock
+        self.every_window = every_window
         self.on_fault, self.after_end = on_fault, after_end
         self.fault: str | None = None  # what went wrong last, until a new process says hello
         self.windows: dict[int, RemoteWindow] = {}
@@ -115,7 +117,7 @@ class WindowProcess:
         window = RemoteWindow(self, self._next_id, kind, handlers)
         self._next_id += 1
         self.windows[window.id] = window
-        self.send("open", id=window.id, kind=kind, args=args)
+        self.send("open", id=window.id, kind=kind, args={**self.every_window(), **args})
         return window
 
     def keep_ready(self, seconds: float) -> None:

@@ -123,6 +123,8 @@ SCHEMA: tuple[Key, ...] = (
         low=1, high=3650),
     Key("aggregate", "folder", TEXT,
         "Where the anonymous daily summaries go (a share your organisation collects); empty for none."),
+    Key("display", "text_size", CHOICE, "How large Upright's text is, on top of the desktop's own scale.",
+        choices=("small", "normal", "large", "larger", "largest")),
     Key("logging", "level", CHOICE, "How much the agent writes to its log file.",
         choices=("error", "warning", "info", "debug")),
 )

@@ -55,9 +55,10 @@ from agent.ui.dimmer import Dimmer
 from agent.ui.exercise import Exercise, draw_exercise, translated
 from agent.ui.exercise_marks import Marks, MarkRow
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.geometry import Rect, centered, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 from agent.ui.red_flags import RedFlagsOpener, red_flags_button
+from agent.ui.scrolled import ScrolledFrame
 
 log = logging.getLogger("agent.ui")
 
@@ -84,7 +85,7 @@ class BreakWindow(OwnWindow):
         geometry: Rect,
         postpone_min: float = 5.0,
         postponed: int = 0,
-        font_scale: float = 1.0,
+        font_scale: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         marks: Optional[Marks] = None,
         dim: Sequence[Rect] = (),
@@ -114,6 +115,8 @@ class BreakWindow(OwnWindow):
         self._animation = Animation()
         self._spasm_guide, self._end_spasm = spasm_guide, end_spasm
         self.spasm_note: Optional[tk.Frame] = None
+        self._fitted = 0  # the scrolling part's content height when last placed
+        self._picture_cap: Optional[int] = None  # once the window scrolls: the picture's size that fits it
 
         self.top = tk.Toplevel(root, bg=theme.BACKGROUND)
         self.top.withdraw()
@@ -181,8 +184,8 @@ class BreakWindow(OwnWindow):
 
         self.rule = tk.Frame(self.frame, bg=theme.BORDER, height=1)
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
-        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT).pack(
-            anchor="w", pady=(f.pad(0.5), 0))
+        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT,
+                    wraplength=self._window_width() - 2 * f.pad(2)).pack(anchor="w", pady=(f.pad(0.5), 0))
 
     def _build_spasm_note(self, parent: tk.Frame) -> None:
         """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
@@ -218,9 +221,13 @@ class BreakWindow(OwnWindow):
 
     def _build_exercise_view(self, postpone_min: float) -> None:
         f, view = self.fonts, self.exercise_view
-        body = tk.Frame(view, bg=theme.BACKGROUND)
+        # The picture and the steps scroll when the text is too large for the screen;
+        # the heading and the buttons stay in view.
+        self.scroller = ScrolledFrame(view, theme.BACKGROUND, scale=f.scale)
+        self.scroller.pack(fill="x")
+        body = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         body.pack(fill="x")
-        left = tk.Frame(body, bg=theme.BACKGROUND)
+        self.left = left = tk.Frame(body, bg=theme.BACKGROUND)
         left.pack(side="left", anchor="n")
         self.picture = tk.Label(left, bg=theme.BACKGROUND, bd=0)
         self.picture.pack()
@@ -346,8 +353,8 @@ class BreakWindow(OwnWindow):
         """(text column width, picture size) for the window width this monitor allows."""
         f = self.fonts
         width = self._window_width()
-        picture = round(min(250 * min(f.scale, 1.3), self.monitor[3] * 0.35))
-        text_w = width - 2 * f.pad(2) - picture - f.pad(1.5)
+        picture = min(f.picture(250, 1.3), round(self.monitor[3] * 0.35), self._picture_cap or 1 << 16)
+        text_w = width - 2 * f.pad(2) - picture - f.pad(1.5) - self.scroller.gutter
         return text_w, picture
 
     def _window_width(self) -> int:
@@ -412,19 +419,44 @@ class BreakWindow(OwnWindow):
         self._animate_id = None
 
     def _place(self) -> None:
-        """Size the window to its content (within the monitor) and centre it."""
+        """Size the window to its content (within :func:`geometry.tallest`) and centre it:
+        what does not fit scrolls, under the heading and over the buttons."""
         inner = self._window_width() - 2 * self.fonts.pad(2)
+        self.heading.configure(wraplength=inner)  # a long heading wraps at the largest sizes
         theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
         _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
         if self.in_caution:
             theme.flow(self.caution_buttons, self._caution_row, inner - 2 * self.fonts.pad(1.5),
                        self.fonts.pad(0.75))
         self.top.update_idletasks()
+        if not self.in_caution:
+            others = self.top.winfo_reqheight() - self.scroller.winfo_reqheight()
+            room = max(self.fonts.pad(4), tallest(self.monitor) - others)
+            self.scroller.fit(inner - self.scroller.gutter, room)
+            self._fitted = self.scroller.interior.winfo_reqheight()
+            if self.scroller.scrolls and self._picture_cap is None and self._shrink_picture(room):
+                return  # placed again, with the smaller picture
+            self.top.update_idletasks()
         width = max(self._window_width(), self.top.winfo_reqwidth())
         height = self.top.winfo_reqheight()
         mx, my, mw, mh = self.monitor
         rect = centered((mx + MARGIN, my + MARGIN, mw - 2 * MARGIN, mh - 2 * MARGIN), width, height)
         self.top.geometry(tk_geometry(rect))
+
+    def _shrink_picture(self, room: int) -> bool:
+        """The steps scroll: first shrink the picture so that it and its timers show whole,
+        rather than cut off at the bottom; but to 40 % at most, and never narrower than
+        its timers' text on one line (Tk would break "Break" into "Brea" and "k").
+        True if it was redrawn."""
+        f, picture = self.fonts, self._column_widths()[1]
+        fits = room - (self.left.winfo_reqheight() - picture)
+        words = max(f.title.measure(text) for text in (strings.BREAK_LEFT.format(clock="10:00"),
+                                                       strings.HOLD.format(seconds=30), strings.HOLD_OVER))
+        self._picture_cap = max(round(picture * 0.4), words, min(picture, fits))
+        if self._picture_cap >= picture:
+            return False
+        self._show_exercise()
+        return True
 
     # -- behaviour ---------------------------------------------------------
 
@@ -533,7 +565,8 @@ class BreakWindow(OwnWindow):
             grew = _set_text(self.countdown, clock)
         if self.started:
             self._draw_progress(max(0.0, left) / self.break_s if self.break_s > 0 else 0.0)
-        if grew:
+        # A label in the scrolling part gets its room at once: the part itself must grow.
+        if grew or (not self.in_caution and self.scroller.interior.winfo_reqheight() != self._fitted):
             self._place()
 
     def _draw_progress(self, share_left: float) -> None:

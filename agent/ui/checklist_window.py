@@ -78,7 +78,7 @@ class ChecklistView(tk.Frame):
         f = fonts
         box = max(16, round(f.body.metrics("linespace") * 0.95))
         self._boxes = [photo(tick_box(box, ticked), bg, self) for ticked in (False, True)]
-        self.picture_size = round(76 * min(f.scale, 1.5))
+        self.picture_size = f.picture(76, 1.5)
         # Labels add a few pixels of border and padding around their wrap length.
         self.text_width = width - self.picture_size - f.pad(1) - f.pad(0.5)
         self.boxes: dict[str, tk.Checkbutton] = {}
@@ -153,7 +153,7 @@ class ChecklistWindow(InfoWindow):
     """One checklist in its own window: heading, items, red flags and Close."""
 
     def __init__(self, root: tk.Misc, checklist: str | texts.Checklist, state: ChecklistState,
-                 on_change: Callable[[ChecklistState], None], geometry: Rect, *, font_scale: float = 1.0,
+                 on_change: Callable[[ChecklistState], None], geometry: Rect, *, font_scale: float | None = None,
                  today: Callable[[], date] = date.today, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None,
                  red_flags: Optional[texts.RedFlags] = None) -> None:

@@ -25,7 +25,7 @@ VEIL_ALPHA = 0.8  # where a compositor blends it: the screen shows through, dimm
 class Dimmer:
     """One veil per monitor in `monitors`, until `close`."""
 
-    def __init__(self, root: tk.Misc, monitors: Sequence[Rect], font_scale: float = 1.0) -> None:
+    def __init__(self, root: tk.Misc, monitors: Sequence[Rect], font_scale: float | None = None) -> None:
         self.veils: List[tk.Toplevel] = [self._veil(root, monitor, font_scale) for monitor in monitors]
 
     def close(self) -> None:

@@ -91,6 +91,10 @@ class MarkRow(tk.Frame):
             highlightbackground=bg, highlightcolor=theme.INK, command=self._toggle_hidden,
         )
         self.note = theme.label(self, strings.HIDDEN_NOTE, f.small, fg=theme.INK_SOFT, wraplength=width)
+        # Large text in a narrow column (under the break's picture): the controls wrap, not widen it.
+        chrome = 2 * (f.pad(0.25) + ring)
+        self.favourite.configure(wraplength=max(1, width - chrome - size - 4), justify="left")
+        self.hide.configure(wraplength=max(1, width - chrome), justify="left")
         self.favourite.grid(row=0, column=0, sticky="w")
         if stacked:
             self.hide.grid(row=1, column=0, sticky="w", pady=(f.pad(0.25), 0))

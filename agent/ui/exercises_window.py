@@ -39,7 +39,7 @@ POSITIONS = {"seated": strings.POSITION_SEATED, "standing": strings.POSITION_STA
 class ExercisesWindow(InfoWindow):
     """Every exercise in the library, with its marks."""
 
-    def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, marks: Marks, geometry: Rect, *, font_scale: float | None = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None,
                  red_flags: Optional[texts.RedFlags] = None) -> None:
         super().__init__(root, strings.EXERCISES_TITLE, geometry, font_scale=font_scale, focus=focus,
@@ -92,7 +92,7 @@ class ExercisesWindow(InfoWindow):
         f = self.fonts
         row = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         row.pack(fill="x", pady=(f.pad(1) if n else 0, 0))
-        picture = PairPicture(row, exercise, round(PAIR_PX * min(f.scale, 1.5)))
+        picture = PairPicture(row, exercise, f.picture(PAIR_PX, 1.5))
         self.pictures[exercise.id] = picture
         picture.label.pack(side="left", anchor="n")
         text = tk.Frame(row, bg=theme.BACKGROUND)

@@ -50,6 +50,16 @@ def centered(monitor: Rect, w: int, h: int) -> Rect:
     return (mx + (mw - w) // 2, my + (mh - h) // 2, w, h)
 
 
+#: The share of a monitor's height a window may take: with its title bar and the desktop's
+#: panels, a window any taller pushes its title (and the way to move it) off the screen.
+TALLEST_SHARE = 0.85
+
+
+def tallest(monitor: Rect) -> int:
+    """The tallest a window may be on ``monitor``, in pixels: its content scrolls beyond that."""
+    return int(monitor[3] * TALLEST_SHARE)
+
+
 def tk_geometry(rect: Rect) -> str:
     """``rect`` as a Tk geometry string, "WxH+X+Y"."""
     x, y, w, h = rect

@@ -100,8 +100,10 @@ class Host:
 
     def open(self, window_id: int, kind: str, args: dict) -> None:
         arrived = time.monotonic()
+        from agent.ui import scale
         from agent.ui.geometry import monitor_at_pointer
 
+        scale.use_text_size(self.root, args.get("text_size", "normal"))
         monitor = monitor_at_pointer(self.root)
         window = OPENERS[kind](self, window_id, args, monitor)
         self.windows[window_id], self.kinds[window_id] = window, kind
@@ -428,6 +430,10 @@ def main() -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     sys.stdout = sys.stderr  # a stray print must not break the protocol
     import tkinter
+
+    from agent.ui.scale import make_dpi_aware
+
+    make_dpi_aware()  # before Tk: Windows draws a per-monitor aware process sharp
 
     def write(data: bytes) -> None:
         out.write(data)

@@ -18,7 +18,7 @@ from PIL import Image, ImageTk
 
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, centered, tk_geometry
+from agent.ui.geometry import Rect, centered, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 from agent.ui.scrolled import ScrolledFrame
 
@@ -34,7 +34,7 @@ class InfoWindow(OwnWindow):
     #: Window width at font scale 1.0, in pixels (it grows with the text).
     WIDTH = 720
 
-    def __init__(self, root: tk.Misc, title: str, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, title: str, geometry: Rect, *, font_scale: float | None = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None,
                  parent: Optional[tk.Toplevel] = None) -> None:
         self.root = root
@@ -95,8 +95,8 @@ class InfoWindow(OwnWindow):
 
     @property
     def max_height(self) -> int:
-        """The tallest the window may be on its monitor."""
-        return self.monitor[3] - 2 * MARGIN
+        """The tallest the window may be on its monitor (:func:`geometry.tallest`)."""
+        return min(self.monitor[3] - 2 * MARGIN, tallest(self.monitor))
 
     def first_focus(self) -> tk.Widget:
         """The widget that gets the keyboard when the window does."""

@@ -18,6 +18,7 @@ from agent.ui import strings, theme
 from agent.ui.geometry import Rect
 from agent.ui.info_window import InfoWindow
 from agent.ui.red_flags import RedFlagsOpener, red_flags_button
+from agent.ui.scrolled import ScrolledFrame
 from agent.ui.strings import _
 
 
@@ -26,7 +27,7 @@ class LiftingCard(InfoWindow):
 
     WIDTH = 600
 
-    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float | None = None,
                  card: Optional[texts.TipCard] = None, red_flags: Optional[texts.RedFlags] = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.LIFTING_TITLE, geometry, font_scale=font_scale, focus=focus,
@@ -37,8 +38,12 @@ class LiftingCard(InfoWindow):
         theme.label(self.frame, _(card.heading), f.heading, wraplength=width).pack(anchor="w")
         theme.label(self.frame, _(card.intro), f.body, fg=theme.INK_SOFT, wraplength=width).pack(
             anchor="w", pady=(f.pad(0.25), f.pad(0.5)))
-        table = tk.Frame(self.frame, bg=theme.BACKGROUND)
+        # The tips scroll where large text makes them taller than the screen allows.
+        self.scroller = ScrolledFrame(self.frame, theme.BACKGROUND, scale=f.scale)
+        self.scroller.pack(fill="both", expand=True)
+        table = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
         table.pack(anchor="w", fill="x")
+        width -= self.scroller.gutter
         bullet_w = f.body.measure("•") + f.pad(0.75)
         self.items = []
         for n, tip in enumerate(card.tips):
@@ -51,6 +56,10 @@ class LiftingCard(InfoWindow):
         self.close_button.bind("<Return>", lambda _e: self.close())
         self.red_flags_button = red_flags_button(self.frame, f, self.open_red_flags)
         self.footer([self.close_button, self.red_flags_button])
+        self.top.update_idletasks()
+        others = self.top.winfo_reqheight() - self.scroller.winfo_reqheight()
+        self.scroller.fit(width, self.max_height - others)
+        self.scroller.bind_keys(self.top)
         self.show()
 
     def first_focus(self) -> tk.Widget:

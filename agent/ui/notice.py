@@ -27,7 +27,7 @@ class Notice(OwnWindow):
     """A self-closing, click-to-dismiss, non-focusing notice."""
 
     def __init__(
-        self, root: tk.Tk, text: str, geometry: Rect, seconds: float, *, font_scale: float = 1.0,
+        self, root: tk.Tk, text: str, geometry: Rect, seconds: float, *, font_scale: float | None = None,
         bell: bool = False,
     ) -> None:
         self.top: Optional[tk.Toplevel] = tk.Toplevel(root, bg=theme.BORDER)

@@ -24,7 +24,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 from agent.actions import MENU_ACTIONS
 from agent.ui import strings, theme
 from agent.ui.focus import show_without_focus, take_focus
-from agent.ui.geometry import Rect, tk_geometry
+from agent.ui.geometry import Rect, tallest, tk_geometry
 from agent.ui.own_window import OwnWindow
 
 log = logging.getLogger("agent.ui")
@@ -97,7 +97,7 @@ class Panel(OwnWindow):
         standing: bool,
         can_postpone: bool,
         postpone_min: float = 5.0,
-        font_scale: float = 1.0,
+        font_scale: float | None = None,
         status: str = "",
     ) -> None:
         self._on_action = on_action
@@ -111,11 +111,7 @@ class Panel(OwnWindow):
         self.top.resizable(False, False)
         self.fonts = theme.make_fonts(self.top, font_scale)
         groups = entries(paused=paused, standing=standing, can_postpone=can_postpone, postpone_min=postpone_min)
-        self.buttons = self._build(groups, columns=1)
-        self.top.update_idletasks()
-        if self.top.winfo_reqheight() > geometry[3] - 2 * MARGIN:  # large text: two columns
-            self.buttons = self._build(groups, columns=2)
-            self.top.update_idletasks()
+        self.buttons = self._fit_columns(groups, geometry)
         self.top.geometry(tk_geometry(_near_pointer(root, geometry, self.top.winfo_reqwidth(),
                                                     self.top.winfo_reqheight())))
         self.top.protocol("WM_DELETE_WINDOW", self.close)
@@ -129,6 +125,20 @@ class Panel(OwnWindow):
         return self.buttons[action]
 
     # -- building ----------------------------------------------------------
+
+    def _fit_columns(self, groups: Sequence[Sequence[Entry]], monitor: Rect) -> dict:
+        """As many columns (up to 3) as large text needs to keep the panel within
+        :func:`geometry.tallest`, but never wider than the monitor: there, one fewer."""
+        for columns in (1, 2, 3):
+            buttons = self._build(groups, columns=columns)
+            self.top.update_idletasks()
+            if columns > 1 and self.top.winfo_reqwidth() > monitor[2] - 2 * MARGIN:
+                buttons = self._build(groups, columns=columns - 1)
+                self.top.update_idletasks()
+                break
+            if self.top.winfo_reqheight() <= min(monitor[3] - 2 * MARGIN, tallest(monitor)):
+                break
+        return buttons
 
     def _build(self, groups: Sequence[Sequence[Entry]], columns: int) -> dict:
         """The header and the entries, the groups split over ``columns`` columns."""
@@ -152,15 +162,16 @@ class Panel(OwnWindow):
                 if n:
                     tk.Frame(column, bg=theme.BORDER, height=1).pack(fill="x", padx=f.pad(0.5), pady=f.pad(0.375))
                 for action, text in group:
-                    buttons[action] = self._entry(column, action, text)
+                    buttons[action] = self._entry(column, action, text, tight=columns > 1)
         return buttons
 
-    def _entry(self, parent: tk.Frame, action: str, text: str) -> tk.Button:
+    def _entry(self, parent: tk.Frame, action: str, text: str, tight: bool = False) -> tk.Button:
+        """One entry; ``tight``: less room above and below, where large text needs columns."""
         f = self.fonts
         ink = theme.WARN if action == "red_flags" else theme.INK  # the red flags are easy to find
         entry = tk.Button(
             parent, text=text, command=lambda: self._choose(action), font=f.body, anchor="w",
-            relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.375), cursor="hand2",
+            relief="flat", bd=0, padx=f.pad(1), pady=f.pad(0.25 if tight else 0.375), cursor="hand2",
             fg=ink, bg=theme.SURFACE, activeforeground=ink, activebackground=theme.ACCENT_TINT,
             highlightthickness=max(2, round(2 * f.scale)), highlightbackground=theme.SURFACE,
             highlightcolor=theme.ACCENT,

@@ -83,7 +83,7 @@ class RedFlagsCard(InfoWindow):
     WIDTH = 1040
     TWO_COLUMNS = 900
 
-    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float | None = None,
                  red_flags: Optional[texts.RedFlags] = None, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None, parent: Optional[tk.Toplevel] = None,
                  topmost: bool = False) -> None:
@@ -142,7 +142,9 @@ class RedFlagsOpener:
             return self.card
         owner = self.owner
         topmost = owner.top is not None and bool(int(owner.top.attributes("-topmost")))
-        self.card = RedFlagsCard(owner.root, owner.monitor, font_scale=owner.fonts.scale,
+        # The owner's size: given outright, or (None) the desktop's scale and text size, read again.
+        scale = owner.fonts.scale if owner.fonts.display == 1 else None
+        self.card = RedFlagsCard(owner.root, owner.monitor, font_scale=scale,
                                  red_flags=self.red_flags, parent=owner.top, topmost=topmost)
         return self.card
 

@@ -37,6 +37,9 @@ class ScrolledFrame(tk.Frame):
         self.canvas.configure(yscrollcommand=self.bar.set)
         self.canvas.pack(side="left", fill="both", expand=True)
         self.interior.bind("<Configure>", lambda _e: self._update())
+        # The content is exactly as wide as the area shows, even where the window gives the
+        # area a few pixels more than `fit` asked (a wider row elsewhere at 200 %).
+        self.canvas.bind("<Configure>", lambda e: self.canvas.itemconfigure(self._item, width=e.width), add="+")
         self._bound: set = set()
 
     def fit(self, width: int, max_height: int) -> None:

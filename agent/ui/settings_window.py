@@ -105,6 +105,13 @@ GROUPS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
         Setting("features.aggregate_export", _("Add an anonymous daily summary to my organisation's roll-up")),
         Setting("exercises.floor_at_desk", _("Offer floor exercises at the desk (on a mat)")),
     )),
+    (_("Display"), (
+        # On top of the desktop's own scale, which Upright follows (agent.ui.scale); from the next window.
+        Setting("display.text_size", _("Text size in Upright's windows"), options=(
+            ("small", _("Small")), ("normal", _("Normal: as the desktop sets it")), ("large", _("Large")),
+            ("larger", _("Larger")), ("largest", _("Largest: twice normal")),
+        )),
+    )),
 )
 
 
@@ -384,7 +391,7 @@ class SettingsWindow(InfoWindow):
     WIDTH = 760
 
     def __init__(self, root: tk.Misc, load: Callable[[], layers.Effective], on_saved: Callable[[], None],
-                 geometry: Rect, *, font_scale: float = 1.0, focus: bool = True,
+                 geometry: Rect, *, font_scale: float | None = None, focus: bool = True,
                  on_close: Optional[Callable[[], None]] = None, autostart_places=None,
                  ask: Optional[Callable[[str, Any, bool], None]] = None) -> None:
         """`ask(setting, value, reset)`: in the window process, a change goes to the agent, which writes

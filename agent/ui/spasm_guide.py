@@ -61,7 +61,7 @@ class SpasmGuideWindow(InfoWindow):
     #: Longest wait between two looks at the clock while a pack is on.
     MAX_TICK_MS = 1000
 
-    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, geometry: Rect, *, font_scale: float | None = None,
                  guide: Optional[content.SpasmGuide] = None, red_flags: Optional[content.RedFlags] = None,
                  clock: Callable[[], float] = monotonic, now: Callable[[], datetime] = datetime.now,
                  spasm_start: Optional[datetime] = None,
@@ -251,7 +251,7 @@ class SpasmGuideWindow(InfoWindow):
     def _build_sections(self, width: int) -> None:
         f = self.fonts
         self.sections: dict[str, tk.Frame] = {}
-        picture = round(110 * min(f.scale, 1.4))
+        picture = f.picture(110, 1.4)
         for n, section in enumerate(self.guide.sections):
             frame = tk.Frame(self.scroller.interior, bg=theme.BACKGROUND)
             frame.pack(fill="x", pady=(f.pad(1) if n else 0, 0))

@@ -80,7 +80,7 @@ NOT_MEDICAL_ADVICE_SHORT = _("General information, not medical advice.")
 NOTICE_TITLE = _("Upright — notice")
 BREAK_SOON = _("Break in {duration} — finish your sentence")
 # The notices the agent itself gives (agent/live/app.py). The sit-stand-move
-# ones follow the Cornell cycle of the [pattern] settings (README: The break rules).
+# ones follow the [pattern] settings, Upright's own defaults (README: The break rules).
 STANDING_A_WHILE = _("You have been standing a while — sit for a bit or take a short walk")
 TIME_TO_MOVE = _("Time to move: get up and walk around")
 SIT_AGAIN = _("You can sit down again")

@@ -4,9 +4,12 @@ The palette is the tray icon's teal family, darkened where text sits on
 it: every text/background pair below keeps a WCAG contrast of at least
 4.5:1 (a test checks), so labels stay legible for tired eyes and on poor
 screens. Fonts are created per window from ``font_scale`` (1.0 = Upright's
-base sizes, a 12 pt body, a little larger than most desktops' 10 pt; 2.0 =
-twice that), in the desktop's own family, so a user who needs large text
-gets it in every Upright window.
+base sizes, a 16 px body, a little larger than most desktops' 10 pt at 96 dpi;
+2.0 = twice that), in the desktop's own family, so a user who needs large text
+gets it in every Upright window. Without a ``font_scale`` a window takes the
+desktop's scale times the user's text size (:mod:`agent.ui.scale`): sizes are
+in pixels from that, never Tk's points, which follow the X server's idea of
+the screen and not the scale the person chose.
 
 Buttons are classic Tk buttons rather than ttk ones: their colours are
 the same under every desktop theme, which the contrast promise needs.
@@ -18,6 +21,8 @@ import tkinter as tk
 import tkinter.font as tkfont
 from dataclasses import dataclass
 from typing import Callable, Sequence
+
+from agent.ui import scale as scales
 
 # -- palette -------------------------------------------------------------------
 BACKGROUND = "#F4F7F6"  # window: a very light, cool grey-green
@@ -54,8 +59,8 @@ TEXT_PAIRS = (
     (INK, ACCENT_TINT),
 )
 
-#: Point sizes at font_scale 1.0.
-_SIZES = {"heading": 20, "title": 15, "body": 12, "button": 12, "small": 10}
+#: Sizes in pixels at font_scale 1.0 (20, 15, 12 and 10 pt at 96 dpi).
+_SIZES = {"heading": 27, "title": 20, "body": 16, "button": 16, "small": 13}
 #: Headings are already large: they grow more slowly, leaving room for the text.
 _DISPLAY = ("heading", "title")
 
@@ -73,23 +78,38 @@ class Fonts:
     button: tkfont.Font
     small: tkfont.Font
     link: tkfont.Font
-    scale: float
+    scale: float  # the text's: the desktop's scale times the text size
+    display: float = 1.0  # the desktop's alone (2.0 on a 200 % screen)
 
     def pad(self, units: float = 1.0) -> int:
-        """Padding in pixels. It does not grow with the text: large text needs the
-        room for itself, and the gaps stay generous next to normal text."""
-        return round(PAD * units)
+        """Padding in pixels. It grows with the desktop's scale but not with the text
+        size: large text needs the room for itself, and the gaps stay generous next
+        to normal text."""
+        return round(PAD * units * self.display)
+
+    def picture(self, size: float, most: float) -> int:
+        """A picture ``size`` px wide at 100 %: grown with the desktop's scale, and with the
+        text size up to ``most`` times (beyond that, the text needs the room)."""
+        return round(size * self.display * min(self.scale / self.display, most))
 
 
-def make_fonts(root: tk.Misc, scale: float = 1.0) -> Fonts:
-    """Named fonts for one window: ``scale`` times Upright's base sizes, in the desktop's family."""
+def make_fonts(root: tk.Misc, scale: float | None = None) -> Fonts:
+    """Named fonts for one window: ``scale`` times Upright's base sizes, in the desktop's family.
+
+    ``scale`` None: the desktop's scale times the text size the window process
+    was asked for (:func:`agent.ui.scale.current`).
+    """
+    display = 1.0
+    if scale is None:
+        display, scale = scales.current(root)
     if not scale > 0:
         raise ValueError(f"font_scale must be positive, not {scale!r}")
     family = tkfont.nametofont("TkDefaultFont", root=root).actual("family")
 
     def font(key: str, weight: str = "normal", underline: bool = False) -> tkfont.Font:
-        grow = scale if key not in _DISPLAY else 1 + (scale - 1) * 0.6
-        size = max(6, round(_SIZES[key] * grow))
+        text = scale / display  # headings grow more slowly with the text size, not with the screen
+        grow = display * (text if key not in _DISPLAY else 1 + (text - 1) * 0.6)
+        size = -max(8, round(_SIZES[key] * grow))  # negative: pixels
         return tkfont.Font(root=root, family=family, size=size, weight=weight, underline=underline)
 
     return Fonts(
@@ -100,6 +120,7 @@ def make_fonts(root: tk.Misc, scale: float = 1.0) -> Fonts:
         small=font("small"),
         link=font("button", "bold", underline=True),
         scale=scale,
+        display=display,
     )
 
 

@@ -40,7 +40,7 @@ class Walkthrough(InfoWindow):
 
     def __init__(self, root: tk.Misc, state: ChecklistState, on_change: Callable[[ChecklistState], None],
                  geometry: Rect, *, on_finish: Optional[Callable[[bool], None]] = None,
-                 font_scale: float = 1.0, today: Callable[[], date] = date.today, focus: bool = False,
+                 font_scale: float | None = None, today: Callable[[], date] = date.today, focus: bool = False,
                  checklists: Optional[Sequence[texts.Checklist]] = None,
                  red_flags: Optional[texts.RedFlags] = None) -> None:
         super().__init__(root, strings.WALKTHROUGH_TITLE, geometry, font_scale=font_scale, focus=focus,

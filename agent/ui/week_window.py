@@ -27,7 +27,7 @@ class WeekWindow(InfoWindow):
 
     WIDTH = history_chart.WIDTH + 80
 
-    def __init__(self, root: tk.Misc, load: Callable[[str], Report], geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, load: Callable[[str], Report], geometry: Rect, *, font_scale: float | None = None,
                  on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.WEEK_TITLE, geometry, font_scale=font_scale, on_close=on_close)
         self.load = load
