@@ -24,7 +24,7 @@ class TodayWindow(InfoWindow):
 
     WIDTH = 460
 
-    def __init__(self, root: tk.Misc, totals, geometry: Rect, *, font_scale: float = 1.0,
+    def __init__(self, root: tk.Misc, totals, geometry: Rect, *, font_scale: float | None = None,
                  on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.TODAY_TITLE, geometry, font_scale=font_scale, on_close=on_close)
         f, width = self.fonts, self.content_width
