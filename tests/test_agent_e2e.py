@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -311,8 +312,9 @@ def test_windows_open_in_a_child_process_and_tk_never_loads_in_the_agent(session
 #: Each panel entry that opens a window, and the kind of window the agent logs as mapped (the
 #: walk-through opens by itself at first run: its entry would raise that one).
 WINDOW_ENTRIES = {"posture": "checklist", "exercises": "exercises", "spasm_guide": "spasm_guide",
-                  "lifting": "lifting", "red_flags": "red_flags", "today": "notice",
-                  "this_week": "week", "settings": "settings", "break_now": "break"}
+                  "lifting": "lifting", "red_flags": "red_flags", "today": "today",
+                  "this_week": "week", "settings": "settings", "break_now": "break",
+                  "pause_30": "notice"}  # last: pausing changes the panel (its notice confirms the pause)
 
 
 def test_every_kind_of_window_opens_in_the_child_and_the_agent_never_loads_tk(desktop, tmp_path):
@@ -439,8 +441,8 @@ def test_clicking_the_tray_icon_opens_the_panel_and_its_actions_work(session):
     assert session.windows("^Upright$") == []  # choosing an entry closes the panel
 
 
-def test_the_panels_settings_entry_opens_the_real_settings_window(session):
-    """The wiring in agent.live.run names each window class; a wrong name only shows when that window opens."""
+def choose_in_the_panel(session, action: str) -> None:
+    """Click the tray icon, then reach the panel's `action` entry with Down and press Return."""
     from agent.ui import panel
 
     session.wiggle(2)
@@ -450,14 +452,55 @@ def test_the_panels_settings_entry_opens_the_real_settings_window(session):
                for key, _text in group]
     session.click(tray_icon_centre(session))
     [window] = wait_for(lambda: session.windows("^Upright$"), 5, "the panel", session)
-    for _ in range(entries.index("settings")):
+    for _ in range(entries.index(action)):
         session.xdotool("key", "--window", window, "Down")
     session.xdotool("key", "--window", window, "Return")
     session.xdotool("keyup", "Return")  # else the server auto-repeats Return into the next test's panel
+
+
+def test_the_panels_settings_entry_opens_the_real_settings_window(session):
+    """The wiring in agent.live.run names each window class; a wrong name only shows when that window opens."""
+    choose_in_the_panel(session, "settings")
     wait_for(lambda: session.windows("^Upright.+settings$"), 10, "the settings window", session)
     session.screenshot("e2e_settings.png")
     assert session.agent.poll() is None
     assert "Traceback" not in session.log.read_text()
+
+
+def test_the_panels_today_entry_opens_the_today_window_in_the_window_process(session):
+    """Today is a small window (no more 5-second toast), drawn by the window process from the agent's totals."""
+    choose_in_the_panel(session, "today")
+    [today] = wait_for(lambda: session.windows("^Upright.+Today$"), 10, "the Today window", session)
+    session.screenshot("e2e_today.png")
+    session.xdotool("key", "--window", today, "Escape")
+    session.xdotool("keyup", "Escape")  # the window is gone before the release: else Esc auto-repeats on
+    wait_for(lambda: not session.windows("^Upright.+Today$"), 10, "the Today window closed", session)
+
+
+def tray_title(session) -> str:
+    """The tray icon's title, which is the tooltip's status line (Upright's own tooltip shows it)."""
+    [icon] = session.xdotool("search", "--classname", "^uprightSystemTrayIcon$").split()
+    return session.xdotool("getwindowname", icon)
+
+
+def test_the_cold_pack_timer_outlives_the_spasm_guide(session):
+    """Start a cold pack in the real guide (keys), close the guide: the agent's tray line still says when it comes off."""
+    choose_in_the_panel(session, "spasm_guide")
+    [guide] = wait_for(lambda: session.windows("^Upright.+spasm$"), 10, "the spasm guide", session)
+    time.sleep(1)  # the guide takes the keyboard once mapped: Today, Yesterday, 2 and 3 days ago, then the pack
+    for _ in range(4):
+        session.xdotool("key", "--window", guide, "Tab")
+    session.xdotool("key", "--window", guide, "Return")
+    session.xdotool("keyup", "Return")
+    line = wait_for(lambda: re.search(r"Cold pack off at \d\d:\d\d", tray_title(session)), 10,
+                    "the tray's cold-pack line", session)
+    session.screenshot("e2e_spasm_guide_pack.png")
+    session.xdotool("key", "--window", guide, "Escape")
+    session.xdotool("keyup", "Escape")
+    wait_for(lambda: not session.windows("^Upright.+spasm$"), 10, "the guide closed", session)
+    time.sleep(1)
+    session.screenshot("e2e_spasm_guide_closed.png")  # the "keeps running" notice
+    assert line.group(0) in tray_title(session), "the timer ended with its window"
 
 
 def test_the_window_process_holds_no_network_socket_and_none_of_our_files(session):
@@ -611,7 +654,6 @@ def test_the_history_keeps_only_that_and_when(session):
     assert db.execute("SELECT count(*) FROM breaks WHERE outcome = 'ended_early'").fetchone() == (1,)
     texts = {value for table in ("days", "breaks") for row in db.execute(f"SELECT * FROM {table}")
              for value in row if isinstance(value, str)}
-    import re
 
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?|[0-9a-f]{16}|taken|natural|postponed|skipped|held|ended_early",
                             text) for text in texts), texts  # dates, times, session ids, outcomes: nothing else

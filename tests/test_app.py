@@ -21,6 +21,7 @@ from agent.sensing.suspend import SuspendDetector
 from agent.settings import config
 from agent.settings.live_settings import LiveSettings
 from agent.tray import DummyTray
+from agent.ui import strings
 from tests.test_layers import system_policy
 
 MIN = 60.0
@@ -110,7 +111,8 @@ class Window:
 class Agent:
     """An App in fake time, with a person that can type, leave and come back."""
 
-    def __init__(self, live=None, history=None, session=None, **overrides) -> None:
+    def __init__(self, live=None, history=None, session=None, guides=None, **overrides) -> None:
+        """`guides(agent)`: makes the agent's Guides (the spasm guide's timer), if the test wants them."""
         settings = config.defaults() if live is None else live.values
         for dotted, value in overrides.items():
             section, key = dotted.split("__")
@@ -126,7 +128,8 @@ class Agent:
         suspend = SuspendDetector(lambda: self.clock.mono, lambda: self.clock.boot)
         self.app = App(self.root, Rules.from_config(settings), settings, self.sensing, DummyTray, windows,
                        self.clock, self.mailbox, suspend=suspend, live=live,
-                       history=history(self.clock) if history else None, session=session)
+                       history=history(self.clock) if history else None, session=session,
+                       guides=guides(self) if guides else None)
         self.app.start()
 
     def _window(self, kind):
@@ -555,3 +558,30 @@ def test_listeners_slow_to_start_are_tried_again_and_do_not_end_the_session():
     status = agent.status()
     assert status["state"] == "working" and status["today"]["natural_breaks"] == 1
     assert status["sitting_s"] < 3 * MIN
+
+
+def test_today_opens_its_window_with_the_days_totals_and_a_second_click_shows_them_afresh():
+    agent = Agent()
+    agent.app.windows.today = agent._window("today")
+    agent.work(20 * MIN)
+    agent.app.act("today")
+    [first] = agent.windows("today")
+    assert first.kwargs["args"][1].sitting_s == pytest.approx(20 * MIN, abs=3)
+    agent.work(5 * MIN)
+    agent.app.act("today")
+    [second] = agent.windows("today")
+    assert second is not first and second.kwargs["args"][1].sitting_s == pytest.approx(25 * MIN, abs=3)
+    assert agent.windows("notice") == []
+
+
+def test_without_a_today_window_the_lines_come_as_a_notice_and_statistics_off_says_so():
+    agent = Agent()
+    agent.work(5 * MIN)
+    agent.app.act("today")
+    [notice] = agent.windows("notice")
+    assert notice.kwargs["args"][1].split("\n")[2:4] == ["0 breaks taken",
+                                                        "0 natural breaks (time away from the computer)"]
+    agent = Agent(features__statistics=False)
+    agent.app.windows.today = agent._window("today")
+    agent.app.act("today")
+    assert agent.windows("today") == [] and agent.windows("notice")[0].kwargs["args"][1] == strings.TODAY_OFF

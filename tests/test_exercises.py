@@ -108,6 +108,25 @@ def test_every_quote_is_in_its_sources_and_every_source_is_quoted(exercise: Exer
 
 # --- bad files -----------------------------------------------------------------------
 
+def test_a_short_break_shows_the_short_walk_without_a_few_minutes():
+    walk = BY_ID["short_walk"]
+    assert walk.short_break_under_s == 180
+    assert walk.steps_for(60) == walk.steps_for(179) == walk.short_break_steps
+    assert "Stand up and walk around until the break is over." in walk.steps_for(120)
+    assert walk.steps_for(180) == walk.steps_for(600) == walk.steps
+    assert not any("few minutes" in step for step in walk.steps_for(120))
+
+
+@pytest.mark.parametrize("exercise", LIBRARY, ids=lambda e: e.id)
+def test_short_break_steps_claim_nothing_new(exercise: Exercise):
+    """A step naming minutes has short-break steps; these add no number and no claim of their own:
+    each is one of the exercise's steps, or one with its time cut to the break's."""
+    if any(re.search(r"minute|hour", step) for step in exercise.steps):
+        assert exercise.short_break_steps and exercise.short_break_under_s
+    for step in exercise.short_break_steps:
+        assert step in exercise.steps or (step.endswith("until the break is over.") and not re.search(r"\d", step))
+
+
 PROBLEM = re.compile(r"^(?P<file>.+\.toml):(?P<line>\d+): (?P<key>[\w.]+): (?P<message>.+)$")
 
 
@@ -151,6 +170,8 @@ BAD_FILES = {
                    "item 1: is empty"),
     "backwards hold": (variant("hold_s = [30, 60]", "hold_s = [60, 30]"), "hold_s", "hold_s",
                        "shortest hold comes first"),
+    "short steps without their length": (variant("takes_s = 150", 'takes_s = 150\nshort_break_steps = ["Hug."]'),
+                                         "short_break_steps", "short_break_steps", "comes with short_break_under_s"),
 }
 
 

@@ -263,3 +263,27 @@ def test_break_due_shows_a_person_standing_and_working_one_seated(size):
     assert box is not None and box[3] - box[1] >= size * 0.3, "a seated person in the working icon"
     mirrored = ImageChops.difference(seated, seated.transpose(Image.FLIP_LEFT_RIGHT))
     assert sum(mirrored.histogram()[128:]) >= size, "seen from the side: the knees point one way"
+
+
+# --- the X11 tooltip's picture and place (agent/tray/x11_tooltip.py) ------------------------
+
+def test_the_tooltip_has_a_line_per_line_and_grows_with_the_tray():
+    from agent.tray.x11_tooltip import font_px, render
+
+    one = render("Sitting 18 min · next break in 12 min", font_px(22))
+    two = render("Sitting 18 min · next break in 12 min\nCold pack off at 14:35", font_px(22))
+    big = render("Sitting 18 min · next break in 12 min", font_px(48))
+    assert two.height > one.height * 1.6 and two.width == one.width
+    assert font_px(22) == 13 and font_px(48) == 24
+    assert big.height > one.height * 1.6 and big.width > one.width * 1.6
+
+
+@pytest.mark.parametrize("icon, expected", [
+    ((1000, 0, 24, 24), (1024 - 200, 28)),  # top right: below, pulled inside the screen
+    ((500, 744, 24, 24), (412, 744 - 4 - 30)),  # bottom panel: above, centred
+    ((0, 500, 24, 24), (0, 500 - 4 - 30)),  # a left panel's lower half: above, never off the left edge
+])
+def test_the_tooltip_sits_by_the_icon_inside_the_screen(icon, expected):
+    from agent.tray.x11_tooltip import position
+
+    assert position(icon, (200, 30), (1024, 768)) == expected

@@ -6,7 +6,8 @@ restarts, bounded stop, and no tray host at all.
 
 The display is one Xvfb picks free, or $UPRIGHT_TRAY_TEST_DISPLAY where set. Writes
 tests/artifacts/tray_docked.png (the tray area, x4, once per state) and
-tests/artifacts/tray_dock_time.txt (measured start() -> docked).
+tests/artifacts/tray_dock_time.txt (measured start() -> docked), and
+tests/artifacts/tray_tooltip_{top,bottom}_{22,48}.png (Upright's own tooltip, x2).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ DISPLAY = os.environ.get("UPRIGHT_TRAY_TEST_DISPLAY") or None  # None: Xvfb pick
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 REPO = Path(__file__).resolve().parent.parent
 SCREEN_W, SCREEN_H = 1024, 600
-def trayer_command(height: int = 24) -> list[str]:
-    return ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+def trayer_command(height: int = 24, edge: str = "top") -> list[str]:
+    return ["trayer", "--edge", edge, "--align", "right", "--widthtype", "request",
             "--height", str(height), "--transparent", "false", "--tint", "0xffffff",
             "--SetDockType", "true", "--expand", "true"]
 
@@ -71,8 +72,8 @@ def xconn(xserver):
 class Trayer:
     """A trayer process we can kill and restart."""
 
-    def __init__(self, conn, height: int = 24) -> None:
-        self.conn, self.height = conn, height
+    def __init__(self, conn, height: int = 24, edge: str = "top") -> None:
+        self.conn, self.height, self.edge = conn, height, edge
         self.proc: subprocess.Popen | None = None
         self.selection = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
 
@@ -82,8 +83,8 @@ class Trayer:
 
     def start(self) -> None:
         assert self.proc is None
-        self.proc = subprocess.Popen(trayer_command(self.height), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(trayer_command(self.height, self.edge), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         assert wait_for(self.owner, 10), "trayer did not take the system tray selection"
 
     def kill(self) -> None:
@@ -419,3 +420,68 @@ def test_the_menu_for_gtk_backends_offers_every_action(make_tray):
     assert "I'm sitting" in visible_texts("standing") and "I'm standing" not in visible_texts("standing")
     assert "Postpone 5 minutes" in visible_texts("break_due")
     assert "Postpone 5 minutes" not in visible_texts("working")
+
+
+# --- Upright's own tooltip (agent/tray/x11_tooltip.py) ------------------------------------
+
+def mapped_tooltip(conn):
+    """The tooltip window, if one is mapped: (x, y, width, height)."""
+    from agent.tray.x11_tooltip import NAME
+
+    for child in conn.screen().root.query_tree().children:
+        try:
+            if child.get_wm_name() == NAME and child.get_attributes().map_state == 2:  # IsViewable
+                g = child.get_geometry()
+                return g.x, g.y, g.width, g.height
+        except Exception:  # noqa: BLE001 - a window that just went away
+            continue
+    return None
+
+
+@pytest.mark.parametrize("edge, height", [("top", 22), ("top", 48), ("bottom", 22)])
+def test_tooltip_resting_on_the_icon_shows_the_status_line_and_leaving_hides_it(xserver, xconn, make_tray, edge,
+                                                                                height):
+    from PIL import Image, ImageGrab
+
+    from agent.tray.x11_tooltip import HOVER_DELAY_S, INK
+
+    host = Trayer(xconn, height, edge)
+    try:
+        host.start()
+        tray = make_tray()
+        assert tray.start()
+        tray.update(0.6, "working", "Sitting 18 min \u00b7 next break in 12 min")
+        icon = xconn.create_resource_object("window", tray.window_id)
+        width, icon_h = geometry(xconn, tray.window_id)
+        assert mapped_tooltip(xconn) is None
+        subprocess.run(["xdotool", "mousemove", "--window", str(tray.window_id), str(width // 2),
+                        str(icon_h // 2)], check=True, timeout=10)
+        tip = wait_for(lambda: mapped_tooltip(xconn), 10)
+        assert tip, "no tooltip after resting on the icon"
+        tooltip = tray._icon.tooltip
+        assert tooltip.shown_at - tray._icon.entered_at >= HOVER_DELAY_S  # not at the first touch
+        assert tooltip.text == "Sitting 18 min \u00b7 next break in 12 min"
+        assert tooltip.image.height >= height * 0.7, "the text follows the panel's size"
+        at = icon.translate_coords(xconn.screen().root, 0, 0)
+        x, y, w, h = tip
+        if edge == "top":
+            assert y >= -at.y + icon_h, "below the icon of a panel at the top"
+        else:
+            assert y + h <= -at.y, "above the icon of a panel at the bottom"
+        assert 0 <= x and x + w <= SCREEN_W, "inside the screen"
+        shot = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=xserver).convert("RGB")
+        ink = sum(1 for px in shot.get_flattened_data() if sum(abs(a - b) for a, b in zip(px, INK)) < 60)
+        assert ink > 30 * (h / 22), "the words are really drawn on the screen"
+        tray.update(0.7, "working", "Sitting 19 min \u00b7 next break in 11 min")  # it follows the status
+        assert wait_for(lambda: tooltip.text == "Sitting 19 min \u00b7 next break in 11 min", 5)
+        time.sleep(0.2)
+        box = (max(0, x - 40), min(y, -at.y) - 8, SCREEN_W, max(y + h, -at.y + icon_h) + 8)
+        area = ImageGrab.grab(bbox=(box[0], max(0, box[1]), box[2], min(SCREEN_H, box[3])), xdisplay=xserver)
+        ARTIFACTS.mkdir(exist_ok=True)
+        area.resize((area.width * 2, area.height * 2), Image.NEAREST).save(
+            ARTIFACTS / f"tray_tooltip_{edge}_{height}.png")
+        subprocess.run(["xdotool", "mousemove", "10", str(SCREEN_H // 2)], check=True, timeout=10)
+        assert wait_for(lambda: mapped_tooltip(xconn) is None, 5), "the tooltip stayed after the pointer left"
+        assert tooltip.text is None
+    finally:
+        host.kill()

@@ -511,7 +511,7 @@ def test_step_text_matches_the_break_length(root, open_window, break_s, step):
     window = open_window(exercise=SHORT_WALK, break_s=break_s)
     texts = mapped_texts(window.top)
     assert step in texts
-    assert ("a few minutes" in " ".join(texts)) == (break_s >= strings.SHORT_BREAK_S)
+    assert ("a few minutes" in " ".join(texts)) == (break_s >= SHORT_WALK.short_break_under_s)
 
 
 def test_the_focus_ring_is_seen_round_the_teal_button(root, open_window, ui_display):

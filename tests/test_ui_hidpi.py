@@ -51,6 +51,8 @@ KINDS = {
                   "marks": {"favourites": [], "hidden": []}, "break_s": 120},
     "lifting": {},
     "red_flags": {},
+    "today": {"sitting_s": 3 * 3600 + 720.0, "longest_bout_s": 2880.0, "standing_s": 1500.0, "breaks_taken": 1,
+              "ended_early": 2, "natural_breaks": 3},
 }
 #: Kinds whose args are read when the window opens (the settings in force, the history).
 LATE_KINDS = ("settings", "week")

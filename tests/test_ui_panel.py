@@ -147,3 +147,16 @@ def test_the_status_line_is_at_the_top_and_postpone_says_its_setting(root, open_
 def test_without_a_status_the_panel_has_no_empty_line(root, open_panel):
     panel = open_panel()
     assert panel.status_label is None
+
+
+def test_a_running_cold_pack_is_a_second_status_line(root, open_panel):
+    move_pointer(900, 40)
+    status = "Sitting 18 min \u00b7 next break in 12 min\nCold pack off at 14:35"
+    panel = open_panel(status=status)
+    assert panel.status_label.cget("text") == status
+    import tkinter.font as tkfont
+
+    line = tkfont.Font(root=root, font=panel.status_label.cget("font")).metrics("linespace")
+    assert panel.status_label.winfo_height() >= 2 * line, "both lines are shown"
+    assert clipped_widgets(panel.top) == []
+    screenshot("panel_status_cold_pack", screen_rect(panel.top))

@@ -1,6 +1,7 @@
 """The spasm guide on a real X server: the cold/heat card, the pack timer on a fake clock, the red flags.
 
-Screenshots: tests/artifacts/spasm_guide_timer_100, spasm_guide_timer_200, spasm_guide_heat_100.
+Screenshots: tests/artifacts/spasm_guide_timer_100, spasm_guide_timer_200, spasm_guide_heat_100,
+spasm_guide_either_100 (cold or heat, from 48 h), spasm_guide_heat_timer_100.
 """
 
 from __future__ import annotations
@@ -244,3 +245,82 @@ def test_a_long_translation_grows_the_card_instead_of_clipping(root, open_guide,
     assert wait_until(root, lambda: window.countdown.cget("text") == strings.PACK_DUE)
     pump(root, 0.1)
     assert clipped(window.top) == []
+
+
+# --- the agent keeps the timer (agent.live.pack_watch) ------------------------------------
+
+def test_from_48_hours_a_heat_timer_is_offered_and_it_only_counts(root, open_guide, clock):
+    told = []
+    window = open_guide(on_pack=lambda *what: told.append(what))
+    window.choose_start(1)  # the cold phase: a cold pack only
+    assert find_button(window.top, strings.HEAT_START) is None
+    window.choose_start(2)  # 48 h: heat may replace cold, so both
+    assert window.phase == EITHER
+    assert find_button(window.top, strings.PACK_START) is not None
+    assert clipped(window.top) == []
+    screenshot("spasm_guide_either_100", screen_rect(window.top))
+    click(root, find_button(window.top, strings.HEAT_START))
+    assert told == [("start", HEAT)] and window.heat_running
+    assert window.countdown.cget("text") == "Heat on for 0:00"
+    assert strings.HEAT_NOTE in shown_texts(window.top)
+    advance(root, clock, 12 * 60 + 34.5)
+    assert wait_until(root, lambda: window.countdown.cget("text") == "Heat on for 12:34")
+    assert clipped(window.top) == []
+    screenshot("spasm_guide_heat_timer_100", screen_rect(window.top))
+    click(root, find_button(window.top, strings.PACK_STOP))
+    assert told[-1] == ("stop", HEAT) and not window.heat_running
+    window.choose_start(3)  # 72 h: heat only
+    assert find_button(window.top, strings.PACK_START) is None
+    assert find_button(window.top, strings.HEAT_START) is not None
+
+
+def test_a_pack_the_agent_keeps_is_shown_counting_and_the_agent_rings_not_the_window(root, open_guide, clock,
+                                                                                    monkeypatch):
+    told, rung = [], []
+    monkeypatch.setattr("tkinter.Misc.bell", lambda self, *a, **k: rung.append(self))
+    window = open_guide(pack={"pack_kind": COLD, "pack_s": 600.0}, on_pack=lambda *what: told.append(what))
+    assert window.countdown.cget("text") == "Take the pack off in 10:00"
+    advance(root, clock, 600)
+    assert wait_until(root, lambda: window.countdown.cget("text") == strings.PACK_DUE)
+    assert rung == [] and told == []
+    window.start_pack()
+    assert told == [("start", COLD)]
+
+
+def test_alone_the_window_rings_when_the_pack_is_due(root, open_guide, clock, monkeypatch):
+    rung = []
+    monkeypatch.setattr("tkinter.Misc.bell", lambda self, *a, **k: rung.append(self))
+    window = open_guide()
+    window.start_pack()
+    advance(root, clock, 15 * 60)
+    assert wait_until(root, lambda: rung == [window.top])
+
+
+def test_the_window_process_sends_the_timer_to_the_agent(root):
+    """agent.ui.host: the guide's args carry the running pack in; Start and Stop go out as ``pack``."""
+    from agent.ui import protocol
+    from agent.ui.host import Host
+
+    sent = []
+    host = Host(root, sent.append)
+    host.handle(protocol.decode(protocol.encode("open", id=7, kind="spasm_guide", args={
+        "spasm_start": (NOW - timedelta(days=2)).isoformat(), "can_end": False, "pack_kind": HEAT, "pack_s": 65.0})))
+    window = host.windows[7]
+    assert window.heat_running and window.countdown.cget("text").startswith("Heat on for 1:0")
+    window.stop_pack()
+    window.start_pack()
+    packs = [protocol.decode(line) for line in sent if b'"pack"' in line]
+    assert [(m["action"], m["kind"]) for m in packs] == [("stop", HEAT), ("start", COLD)]
+    window.close()
+
+
+def test_a_notice_with_the_bell_rings_once_and_others_do_not(root, monkeypatch):
+    from agent.ui.notice import Notice
+
+    rung = []
+    monkeypatch.setattr("tkinter.Misc.bell", lambda self, *a, **k: rung.append(self))
+    quiet = Notice(root, "Break in 1 min", MONITOR, 5)
+    loud = Notice(root, strings.PACK_DUE_NOTICE, MONITOR, 5, bell=True)
+    assert rung == [loud.top]
+    quiet.close()
+    loud.close()

@@ -124,10 +124,10 @@ def test_the_agents_own_notices_are_translated(tmp_path, restore_language):
     from agent.core.totals import Totals
     from agent.live import app
 
-    english = [app.break_soon_text(), app._today_text(Totals())]
+    english = [app.break_soon_text(), app.today_text(Totals(breaks_taken=1))]
     i18n.install(i18n.load(["xx"], shouting_catalog(tmp_path)))
     importlib.reload(strings)
-    texts = {"break soon": app.break_soon_text(), "today": app._today_text(Totals(breaks_taken=2)),
+    texts = {"break soon": app.break_soon_text(), "today": app.today_text(Totals(breaks_taken=2, natural_breaks=1)),
              "today off": strings.TODAY_OFF, "later": strings.COMING_LATER}
     texts.update({kind: getattr(strings, name) for kind, name in app._NOTICES.items()})
     agent = app.App.__new__(app.App)  # only the refusal wording is needed: no window, no engine
@@ -136,7 +136,8 @@ def test_the_agents_own_notices_are_translated(tmp_path, restore_language):
     texts.update({f"{answer} refused": agent._refused(answer) for answer in ("postpone", "skip")})
     assert {kind: text for kind, text in texts.items() if text != text.upper()} == {}, "English left in a notice"
     assert english == ["Break in 1 min — finish your sentence",
-                       "Today: sitting 0 min, longest bout 0 min; 0 breaks taken, 0 natural breaks"]
+                       "Sitting: 0 min\nLongest time seated in one go: 0 min\n1 break taken\n"
+                       "0 natural breaks (time away from the computer)"]
 
 
 class MenuRecorder:
@@ -211,7 +212,10 @@ def test_the_tray_and_the_status_line_speak_the_users_language(tmp_path, restore
 def test_the_english_catalog_is_complete():
     english = po.parse(pot.english_path().read_text(encoding="utf-8"))
     assert {entry.msgid for entry in english} - {""} == template_ids()
-    assert all(entry.msgstr == entry.msgid for entry in english if entry.msgid)
+    assert all(entry.msgstr == entry.msgid for entry in english if entry.msgid and not entry.msgid_plural)
+    plural = [entry for entry in english if entry.msgid_plural]
+    assert plural and all(entry.msgstr_plural == [entry.msgid, entry.msgid_plural] for entry in plural)
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in english[0].msgstr
     assert "Language: en" in english[0].msgstr
 
 
@@ -232,12 +236,17 @@ def shouting_catalog(tmp_path: Path, language: str = "xx", only: set | None = No
     entries = po.parse(pot.template_path().read_text(encoding="utf-8"))
     for entry in entries[1:]:
         if only is None or entry.msgid in only:
-            entry.msgstr = re.sub(r"\{[A-Z_]+\}", lambda m: m.group(0).lower(), entry.msgid.upper())
+            entry.msgstr = "" if entry.msgid_plural else shout(entry.msgid)
+            entry.msgstr_plural = [shout(entry.msgid), shout(entry.msgid_plural)] if entry.msgid_plural else []
     entries[0].msgstr = "Content-Type: text/plain; charset=UTF-8\n"
     folder = tmp_path / language / "LC_MESSAGES"
     folder.mkdir(parents=True)
     (folder / "upright.po").write_text(po.render(entries), encoding="utf-8")
     return tmp_path
+
+
+def shout(text: str) -> str:
+    return re.sub(r"\{[A-Z_]+\}", lambda m: m.group(0).lower(), text.upper())
 
 
 @pytest.fixture
@@ -324,6 +333,47 @@ def test_po_round_trip_with_escapes_and_long_lines():
         [(e.msgid, e.msgstr, e.locations, e.flags) for e in entries]
 
 
+THREE_FORMS = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2);\\n"
+
+#, python-brace-format
+msgid "{n} break taken"
+msgid_plural "{n} breaks taken"
+msgstr[0] "{n} przerwa"
+msgstr[1] "{n} przerwy"
+msgstr[2] "{n} "
+"przerw"
+'''
+
+
+@pytest.mark.parametrize("n, form", [(1, "1 przerwa"), (2, "2 przerwy"), (4, "4 przerwy"), (5, "5 przerw"),
+                                     (12, "12 przerw"), (22, "22 przerwy")])
+def test_a_catalogs_plural_rule_picks_the_form(tmp_path, restore_language, n, form):
+    """A language with three forms (Polish's rule): the catalog's Plural-Forms header chooses, not English's."""
+    folder = tmp_path / "pl" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "upright.po").write_text(THREE_FORMS, encoding="utf-8")
+    i18n.install(i18n.load(["pl"], tmp_path))
+    assert strings.breaks_taken(n) == form
+
+
+@pytest.mark.parametrize("n, text", [(0, "0 breaks taken"), (1, "1 break taken"), (2, "2 breaks taken")])
+def test_english_counts_take_the_right_form(n, text):
+    assert strings.breaks_taken(n) == text
+
+
+def test_plural_entries_round_trip_and_an_incomplete_one_is_left_out():
+    entries = po.parse(THREE_FORMS)
+    assert entries[1].msgstr_plural == ["{n} przerwa", "{n} przerwy", "{n} przerw"]
+    again = po.parse(po.render(entries))
+    assert [(e.msgid, e.msgid_plural, e.msgstr_plural) for e in again] == \
+        [(e.msgid, e.msgid_plural, e.msgstr_plural) for e in entries]
+    entries[1].msgstr_plural[2] = ""
+    assert "{n} break taken\0{n} breaks taken" not in po.translations(entries)
+
+
 def test_fuzzy_and_empty_translations_are_left_out():
     text = '#, fuzzy\nmsgid "A"\nmsgstr "a"\n\nmsgid "B"\nmsgstr ""\n\nmsgid "C"\nmsgstr "c"\n'
     assert po.translations(po.parse(text)) == {"C": "c"}
@@ -333,6 +383,7 @@ def test_fuzzy_and_empty_translations_are_left_out():
     ('msgid "A"\nmsgstr "a\\q"\n', ":2: unknown escape"),
     ('msgctxt "menu"\nmsgid "A"\nmsgstr "a"\n', ":1: msgctxt: not supported"),
     ('msgstr "a"\n', ":1: msgstr without a msgid"),
+    ('msgid "A"\nmsgid_plural "As"\nmsgstr[1] "a"\n', ":3: msgstr\\[1\\] out of order"),
     ('msgid "A"\nnonsense\n', ":2: cannot read"),
 ])
 def test_bad_po_files_name_the_line(text, where):

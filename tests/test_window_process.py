@@ -48,6 +48,8 @@ def test_every_message_survives_encoding():
     (b'{"v": 1, "type": "link", "id": 1, "link": "rm -rf"}', "unknown link 'rm -rf'"),
     (b'{"v": 1, "type": "link", "id": 1}', "field 'link' missing"),
     (b'{"v": 1, "type": "save", "id": 1, "what": "settings", "data": {}}', "unknown record 'settings'"),
+    (b'{"v": 1, "type": "pack", "id": 1, "action": "start", "kind": "lava"}', "unknown timer 'start' 'lava'"),
+    (b'{"v": 1, "type": "pack", "id": 1, "action": "explode", "kind": "cold"}', "unknown timer 'explode'"),
     (b"\xff\xfe", "not JSON"),
     (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "reset": false}', "field 'value' missing"),
     (b'{"v": 1, "type": "setting", "id": 1, "key": "breaks.break_min", "value": null, "reset": false}',
@@ -75,6 +77,10 @@ BREAK_ARGS = {"exercises": [], "can_postpone": True, "can_skip": True, "break_s"
               "marks": {"favourites": [], "hidden": []}, "postponed": 0, "spasm_guide": False, "end_spasm": False}
 PANEL_ARGS = {"paused": False, "standing": False, "can_postpone": False, "postpone_min": 5,
               "status": "Sitting 18 min \u00b7 next break in 12 min"}
+
+TODAY_ARGS = {"sitting_s": 3600.0, "longest_bout_s": 1800.0, "standing_s": 0.0, "breaks_taken": 1,
+              "ended_early": 0, "natural_breaks": 2}
+
 
 def read_messages(pipe, until: str, timeout: float = 10) -> list[dict]:
     """Messages from the host's stdout up to and including the first of type `until`."""
@@ -313,6 +319,7 @@ def test_every_kind_of_window_opens_in_the_window_process(xvfb_display, tmp_path
         "exercises": {"exercise_options": options, "marks": {"favourites": [], "hidden": []}, "break_s": 120},
         "lifting": {},
         "red_flags": {},
+        "today": TODAY_ARGS,
         "settings": settings_state(layers.load(), autostart.for_platform()),
         "week": {"directory": str(tmp_path), "today": date.today().isoformat()},
     }
@@ -357,6 +364,9 @@ def test_the_same_fault_twice_is_logged_once(caplog):
     ("spasm_guide", {"spasm_start": None}, "field 'can_end' missing or not bool"),
     ("notice", {"text": "x", "seconds": True}, "field 'seconds' missing or not int/float"),
     ("spasm_guide", {}, "field 'spasm_start' missing"),
+    ("today", {**TODAY_ARGS, "breaks_taken": 1.5}, "field 'breaks_taken' missing or not int"),
+    ("notice", {"text": "x", "seconds": 1, "bell": "loud"}, "field 'bell' not bool"),
+    ("spasm_guide", {"spasm_start": None, "can_end": True, "pack_kind": 3}, "field 'pack_kind' not str/NoneType"),
 ])
 def test_an_open_messages_args_are_checked_too(kind, args, why):
     with pytest.raises(protocol.BadMessage, match=why):
@@ -475,3 +485,36 @@ def test_the_spasm_guides_start_and_end_come_back_to_the_rotation():
     assert heard == [datetime(2026, 12, 4, 8, 0), "better"]
     guides.SpasmGuideWindow(None, None)
     assert process.opened[-1][1] == {"spasm_start": None, "can_end": False}
+
+
+def test_the_today_window_gets_the_days_totals():
+    from agent.core.totals import Totals
+    from agent.live.remote_windows import RemoteWindows
+
+    process = RecordingProcess()
+    RemoteWindows(process, None, dict).today(None, Totals(sitting_s=3600.0, longest_bout_s=1800.0, breaks_taken=1,
+                                                          natural_breaks=2, postponed=4), None)
+    assert process.opened[0][:2] == ("today", TODAY_ARGS)
+    protocol.encode("open", id=1, kind="today", args=process.opened[0][1])  # a valid message
+    RemoteWindows(process, None, dict).today(None, Totals(breaks_taken=2.0, sitting_s=60), None)  # a hand-edited file
+    protocol.encode("open", id=2, kind="today", args=process.opened[1][1])
+
+
+def test_the_spasm_guides_timer_is_told_to_the_agent_and_a_notice_can_ring():
+    from agent.live.remote_windows import RemoteGuideWindows, RemoteWindows
+
+    process, heard = RecordingProcess(), []
+    RemoteGuideWindows(process).SpasmGuideWindow(
+        None, None, pack={"pack_kind": "cold", "pack_s": 600.0}, on_pack=lambda *told: heard.append(told),
+        on_close=lambda: heard.append("closed"))
+    kind, args, handlers = process.opened[0]
+    assert args == {"spasm_start": None, "can_end": False, "pack_kind": "cold", "pack_s": 600.0}
+    protocol.encode("open", id=1, kind=kind, args=args)  # a valid message
+    handlers["pack"]({"action": "stop", "kind": "cold"})
+    handlers["closed"]({})
+    assert heard == [("stop", "cold"), "closed"]
+    remote = RemoteWindows(process, None, dict)
+    remote.notice(None, "Take the cold pack off now.", None, 12, bell=True)
+    remote.notice(None, "Break in 1 min", None, 12)
+    assert [args for _, args, _ in process.opened[1:]] == [
+        {"text": "Take the cold pack off now.", "seconds": 12, "bell": True}, {"text": "Break in 1 min", "seconds": 12}]

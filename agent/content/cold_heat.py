@@ -10,14 +10,17 @@ cold being "the first line of defense within the first 48 to 72 hours"
 * from 72 h, heat.
 
 The numbers come from ``assets/content/spasm_guide.toml`` (``[cold_pack]``).
+The articles give heat no time at all, so a heat timer has no end: it only
+counts how long the heat has been on (:class:`Pack`).
 Pure: the phase is a function of two datetimes, and :class:`PackTimer`
 reads an injected monotonic clock, so tests need no waiting.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from agent.clock import monotonic
 
@@ -77,8 +80,9 @@ class PackTimer:
         """Started and not stopped (still true once the time is up, until stopped)."""
         return self._end is not None
 
-    def start(self) -> None:
-        self._end = self._clock() + self.seconds
+    def start(self, seconds: Optional[float] = None) -> None:
+        """Start counting down the pack's time (or ``seconds``: a pack already on, kept by the agent)."""
+        self._end = self._clock() + (self.seconds if seconds is None else max(0.0, seconds))
 
     def stop(self) -> None:
         self._end = None
@@ -93,3 +97,58 @@ class PackTimer:
     def due(self) -> bool:
         """Time to take the pack off."""
         return self.remaining() == 0.0
+
+
+#: The timers the guide offers: a cold pack (it ends), heat (it only counts).
+PACK_KINDS = (COLD, HEAT)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A cold pack or heat on the back, as the agent keeps it (across the guide's
+    window closing, and an agent restart): what, since when on the wall clock, and
+    for a cold pack how long. Heat has no ``minutes``: the articles give it none."""
+
+    kind: str
+    started: datetime
+    minutes: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in PACK_KINDS:
+            raise ValueError(f"a pack is cold or heat, not {self.kind!r}")
+        if (self.kind == COLD) != (self.minutes is not None and self.minutes > 0):
+            raise ValueError("a cold pack has a positive number of minutes, heat none")
+
+    @property
+    def off_at(self) -> Optional[datetime]:
+        """When a cold pack comes off; None for heat."""
+        return None if self.minutes is None else self.started + timedelta(minutes=self.minutes)
+
+    def left_s(self, now: datetime) -> Optional[float]:
+        """Seconds until a cold pack comes off (0 once due); None for heat."""
+        off = self.off_at
+        return None if off is None else max(0.0, (off - now).total_seconds())
+
+    def on_s(self, now: datetime) -> float:
+        """Seconds it has been on (0 if the clock went back)."""
+        return max(0.0, (now - self.started).total_seconds())
+
+    def due(self, now: datetime) -> bool:
+        return self.left_s(now) == 0.0
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "started": self.started.isoformat(timespec="seconds"),
+                **({"minutes": self.minutes} if self.minutes is not None else {})}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Pack":
+        """The pack a saved record holds; ValueError (saying why) if it holds none."""
+        if not isinstance(data, dict) or set(data) - {"kind", "started", "minutes"}:
+            raise ValueError("expected {kind, started[, minutes]}")
+        minutes = data.get("minutes")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
+            raise ValueError("minutes is not a number")
+        started = datetime.fromisoformat(str(data.get("started")))
+        if started.tzinfo is not None:
+            raise ValueError("started is a local time, without a zone")
+        return cls(str(data.get("kind")), started, None if minutes is None else float(minutes))

@@ -29,6 +29,9 @@ class Exercise:
     ``movement`` drives the illustration (:mod:`agent.content.pose`).
     ``during_spasm``: gentle enough to offer in the first days after the user
     records a spasm (:mod:`agent.content.exercise_choice`).
+    ``short_break_steps``: the steps a break shorter than ``short_break_under_s``
+    shows instead, for an exercise whose own steps name more time than such a
+    break has ("walk around for a few minutes" in a 2-minute break).
     """
 
     id: str
@@ -50,14 +53,23 @@ class Exercise:
     adapted_from_name: Optional[str] = None  # the original's name, filled in by the library
     path: Optional[str] = None  # the file it came from, for messages
     during_spasm: bool = False
+    short_break_under_s: Optional[float] = None
+    short_break_steps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("steps", "sources", "region", "quotes"):  # a list is welcome too
+        for name in ("steps", "sources", "region", "quotes", "short_break_steps"):  # a list is welcome too
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not self.steps:
             raise ValueError(f"exercise {self.id!r} has no steps")
         if not self.sources:
             raise ValueError(f"exercise {self.id!r} names no source article")
+
+    def steps_for(self, break_s: float) -> tuple[str, ...]:
+        """The steps a break of ``break_s`` seconds shows: the short ones when it is too short
+        for the exercise's own (so a 1-minute break never reads like a 5-minute routine)."""
+        if self.short_break_steps and self.short_break_under_s is not None and break_s < self.short_break_under_s:
+            return self.short_break_steps
+        return self.steps
 
     @property
     def adapted_for_desk(self) -> bool:

@@ -156,6 +156,8 @@ def _fields(known_sources: frozenset[str]) -> dict[str, tuple[Check, bool]]:
         "during_spasm": (_boolean, False),
         "alt_text": (_text(400), True),
         "takes_s": (_number(5, 600), True),
+        "short_break_under_s": (_number(30, 3600), False),
+        "short_break_steps": (_texts(200, 8), False),
         "pose": (lambda v: None if isinstance(v, dict) else f"expected a [pose] table, got {describe(v)}", True),
     }
 
@@ -217,6 +219,9 @@ def _cross_findings(doc: dict) -> Iterator[Finding]:
         yield ("position",), 'an exercise adapted for the desk is "seated" or "standing", not "floor"'
     if adapted is not True and "adapted_from" in doc:
         yield ("adapted_from",), "only a desk adaptation has one; set adapted_for_desk = true"
+    for key, other in (("short_break_under_s", "short_break_steps"), ("short_break_steps", "short_break_under_s")):
+        if key in doc and other not in doc:
+            yield (key,), f"comes with {other}: the steps a break shorter than that shows"
     table = doc.get("pose")
     if not isinstance(table, dict) or table.get("base") not in pose.BASES:
         return
@@ -244,6 +249,7 @@ def _build(doc: dict, path: str) -> Exercise:
         caution=doc["caution"], sources=doc["sources"], alt_text=doc["alt_text"], hold_s=low,
         hold_max_s=high if high != low else None, reps=doc.get("reps"), adapted_from=doc.get("adapted_from"),
         region=doc["region"], quotes=doc["quotes"], takes_s=float(doc["takes_s"]), path=path,
-        during_spasm=doc.get("during_spasm", False),
+        during_spasm=doc.get("during_spasm", False), short_break_under_s=doc.get("short_break_under_s"),
+        short_break_steps=doc.get("short_break_steps", ()),
         movement=pose.movement(table["base"], table["start"], table["end"], table.get("via"), **options),
     )

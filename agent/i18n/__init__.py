@@ -117,3 +117,9 @@ def active() -> _gettext.NullTranslations:
 def gettext(message: str) -> str:
     """``message`` in the user's language, or unchanged (English)."""
     return active().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for the number ``n`` ("1 break taken", "2 breaks taken"), in the
+    user's language: its catalog's ``Plural-Forms`` rule picks the form (English: one, or other)."""
+    return active().ngettext(singular, plural, n)

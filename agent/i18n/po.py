@@ -5,8 +5,10 @@ diff and review like any other text, and nothing binary or generated sits
 in the repository. :mod:`agent.i18n` compiles a catalog when it loads it,
 which is what GNU ``msgfmt`` would do at build time, for the small subset
 of the format Upright uses: ``msgid``/``msgstr`` pairs, comments and
-flags. Fuzzy and untranslated entries are left out, as msgfmt does, so the
-English text shows instead. Plural forms and contexts are not used.
+flags, and plural forms (``msgid_plural``, ``msgstr[n]``: "1 break taken",
+"2 breaks taken", chosen by the catalog's ``Plural-Forms`` header). Fuzzy
+and untranslated entries are left out, as msgfmt does, so the English text
+shows instead. Contexts are not used.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Entry:
     msgstr: str = ""
     locations: list[str] = field(default_factory=list)  # "agent/ui/strings.py:23"
     flags: list[str] = field(default_factory=list)  # "fuzzy", "python-brace-format"
+    msgid_plural: str = ""  # set for a message with plural forms, whose translations are msgstr_plural
+    msgstr_plural: list[str] = field(default_factory=list)
 
 
 def parse(text: str, name: str = "<po>") -> list[Entry]:
@@ -60,27 +64,52 @@ def parse(text: str, name: str = "<po>") -> list[Entry]:
         match = re.match(r"(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])\s+(\".*)$", line)
         if match:
             keyword, rest = match.groups()
-            if keyword not in ("msgid", "msgstr"):
+            if keyword == "msgctxt":
                 raise POError(f"{name}:{number}: {keyword}: not supported by Upright's catalogs")
             if keyword == "msgid":
                 finish()
                 current = Entry("", flags=pending_flags, locations=pending_locations)
                 pending_flags, pending_locations = [], []
             elif current is None:
-                raise POError(f"{name}:{number}: msgstr without a msgid before it")
-            setattr(current, keyword, _unquote(rest, name, number))
+                raise POError(f"{name}:{number}: {keyword} without a msgid before it")
+            _set(current, keyword, _unquote(rest, name, number), name, number)
         elif line.startswith('"') and current is not None and keyword:
-            setattr(current, keyword, getattr(current, keyword) + _unquote(line, name, number))
+            _set(current, keyword, _unquote(line, name, number), name, number, more=True)
         else:
             raise POError(f"{name}:{number}: cannot read {line[:40]!r}")
     finish()
     return entries
 
 
+def _set(entry: Entry, keyword: str, text: str, name: str, number: int, more: bool = False) -> None:
+    """Put ``text`` in ``entry``'s field ``keyword`` (after what is there if ``more``: a continued string)."""
+    plural = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
+    if plural is None:
+        setattr(entry, keyword, (getattr(entry, keyword) if more else "") + text)
+        return
+    index = int(plural.group(1))
+    if not more and index != len(entry.msgstr_plural):
+        raise POError(f"{name}:{number}: {keyword} out of order (expected msgstr[{len(entry.msgstr_plural)}])")
+    if more:
+        entry.msgstr_plural[index] += text
+    else:
+        entry.msgstr_plural.append(text)
+
+
 def translations(entries: Iterable[Entry]) -> dict[str, str]:
-    """msgid -> msgstr for what msgfmt would compile: translated and not fuzzy."""
-    return {entry.msgid: entry.msgstr for entry in entries
-            if entry.msgstr and ("fuzzy" not in entry.flags or entry.msgid == "")}
+    """msgid -> msgstr for what msgfmt would compile: translated and not fuzzy.
+
+    A plural message is keyed ``singular NUL plural`` and holds its forms NUL-separated,
+    as in a .mo file; one with any form left empty is left out."""
+    compiled = {}
+    for entry in entries:
+        if "fuzzy" in entry.flags and entry.msgid != "":
+            continue
+        if entry.msgid_plural and entry.msgstr_plural and all(entry.msgstr_plural):
+            compiled[f"{entry.msgid}\0{entry.msgid_plural}"] = "\0".join(entry.msgstr_plural)
+        elif not entry.msgid_plural and entry.msgstr:
+            compiled[entry.msgid] = entry.msgstr
+    return compiled
 
 
 def compile_mo(catalog: dict[str, str]) -> bytes:
@@ -119,7 +148,13 @@ def render(entries: Iterable[Entry]) -> str:
             lines.append("#: " + " ".join(entry.locations[n:n + 4]))
         if entry.flags:
             lines.append("#, " + ", ".join(entry.flags))
-        lines += _field("msgid", entry.msgid) + _field("msgstr", entry.msgstr)
+        lines += _field("msgid", entry.msgid)
+        if entry.msgid_plural:
+            lines += _field("msgid_plural", entry.msgid_plural)
+            for n, form in enumerate(entry.msgstr_plural or ["", ""]):
+                lines += _field(f"msgstr[{n}]", form)
+        else:
+            lines += _field("msgstr", entry.msgstr)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -4,10 +4,11 @@
     python -m agent.i18n.pot --check    exit 1, saying what to run, if either is out of date
 
 Run it after changing any text the user reads. The messages are every
-``_("...")`` in the modules that show words, :data:`SOURCES` (the windows,
-the tray's menu and tooltip, the command line's status line; read with
-:mod:`ast`, not imported, so no display is needed), and ``N_("...")``, a
-text marked there to be looked up later (the tray menu's table), the readable fields of ``assets/content/*.toml``
+``_("...")`` and ``ngettext("...", "...", n)`` (a message with plural forms)
+in the modules that show words, :data:`SOURCES` (the windows, the tray's
+menu and tooltip, the command line's status line; read with :mod:`ast`, not
+imported, so no display is needed), and ``N_("...")``, a text marked there
+to be looked up later (the tray menu's table), the readable fields of ``assets/content/*.toml``
 (:func:`agent.content.texts.messages`) and of the exercise files
 ``assets/exercises/*.toml`` (:data:`EXERCISE_TEXTS`; the windows look them
 up as they show them). The English catalog translates each
@@ -21,7 +22,7 @@ import ast
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from agent import i18n
 from agent.content import texts
@@ -43,25 +44,36 @@ HEADER_COMMENT = (
 HEADER = ("Project-Id-Version: Upright\n"
           "MIME-Version: 1.0\n"
           "Content-Type: text/plain; charset=UTF-8\n"
-          "Content-Transfer-Encoding: 8bit\n")
+          "Content-Transfer-Encoding: 8bit\n"
+          "Plural-Forms: nplurals=2; plural=(n != 1);\n")
 
 _BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 #: The keys of an exercise file that a user reads, in the order the template lists them.
-EXERCISE_TEXTS = ("name", "steps", "why", "caution", "alt_text")
+EXERCISE_TEXTS = ("name", "steps", "short_break_steps", "why", "caution", "alt_text")
 
 
-def ui_messages(folders: Iterable[Path] = SOURCES) -> list[tuple[str, str]]:
-    """(message, "file:line") for each ``_("literal")`` or ``N_("literal")`` in the modules of ``folders``."""
+Message = Union[str, tuple[str, str]]  # a plain message, or (singular, plural)
+
+
+def ui_messages(folders: Iterable[Path] = SOURCES) -> list[tuple[Message, str]]:
+    """(message, "file:line") for each ``_("literal")``, ``N_("literal")`` and ``ngettext("one", "other", n)``
+    in the modules of ``folders``; a plural message is the pair (singular, plural)."""
     found = []
     for path in (path for folder in folders for path in sorted(folder.glob("*.py"))):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 and isinstance(node.func, ast.Name) and node.func.id in _MARKERS
-                 and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
-                 and isinstance(node.args[0].value, str)]
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _literal_call(node)]
         for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
-            found.append((call.args[0].value, f"{_relative(path)}:{call.lineno}"))
+            words = tuple(arg.value for arg in call.args[:2 if call.func.id == "ngettext" else 1])
+            found.append((words if len(words) == 2 else words[0], f"{_relative(path)}:{call.lineno}"))
     return found
+
+
+def _literal_call(node: ast.Call) -> bool:
+    """``_("text")``, ``N_("text")``, or ``ngettext("one", "other", n)``."""
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    wanted = {**{marker: (1, 1) for marker in _MARKERS}, "ngettext": (3, 2)}.get(name)
+    return (wanted is not None and len(node.args) == wanted[0]
+            and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args[:wanted[1]]))
 
 
 def content_messages(folder: Optional[Path] = None) -> list[tuple[str, str]]:
@@ -100,15 +112,16 @@ def _line_of_text(text: str, after: Optional[int], value: str) -> Optional[int]:
     return after
 
 
-def entries(messages: Iterable[tuple[str, str]]) -> list[po.Entry]:
+def entries(messages: Iterable[tuple[Message, str]]) -> list[po.Entry]:
     """One entry per distinct message, in order of first appearance, with all its places."""
-    by_id: dict[str, po.Entry] = {}
+    by_id: dict[Message, po.Entry] = {}
     for message, where in messages:
         if not message:
             continue
-        entry = by_id.setdefault(message, po.Entry(message))
+        singular, plural = message if isinstance(message, tuple) else (message, "")
+        entry = by_id.setdefault(message, po.Entry(singular, msgid_plural=plural))
         entry.locations.append(where)
-        if _BRACES.search(message) and "python-brace-format" not in entry.flags:
+        if _BRACES.search(singular + plural) and "python-brace-format" not in entry.flags:
             entry.flags.append("python-brace-format")
     return list(by_id.values())
 
@@ -122,7 +135,8 @@ def english(template_text: str) -> str:
     """The English catalog: every message of the template, translated to itself."""
     entries = po.parse(template_text, "upright.pot")
     header = po.Entry("", entries[0].msgstr + "Language: en\n")
-    translated = [po.Entry(e.msgid, e.msgid, e.locations, e.flags) for e in entries[1:]]
+    translated = [po.Entry(e.msgid, "" if e.msgid_plural else e.msgid, e.locations, e.flags, e.msgid_plural,
+                           [e.msgid, e.msgid_plural] if e.msgid_plural else []) for e in entries[1:]]
     return ("# English: the source text itself, so that every message has a translation.\n"
             + HEADER_COMMENT + po.render([header, *translated]))
 

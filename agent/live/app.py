@@ -60,6 +60,7 @@ class Windows:
     other_monitors: Callable[..., list] | None = None  # (root, monitor) -> the monitors to dim
     keep_ready: Callable[[float], None] | None = None  # seconds: have windows ready that soon (window process)
     week: Callable[..., Any] | None = None  # the "This week" window (agent.ui.week_window)
+    today: Callable[..., Any] | None = None  # (root, totals, geometry): the Today window (agent.ui.today_window)
 
 
 class App:
@@ -77,6 +78,9 @@ class App:
                                        arm_after_s=min(rules.prompt_idle_grace_s, rules.natural_break_s) or 1.0)
         self.suspend = suspend or SuspendDetector()
         self.guides = guides  # checklists, spasm guide, walk-through (agent.live.guides); None in some tests
+        self.packs = getattr(guides, "packs", None)  # the spasm guide's cold-pack timer (agent.live.pack_watch)
+        if self.packs is not None:
+            self.packs.on_change = self._pack_changed
         self.tray = tray_factory(lambda action: mailbox.post(("action", action)))
         self._locked = False
         self._timer: str | None = None
@@ -88,6 +92,7 @@ class App:
         self._library = None  # the open exercises window
         self._settings_window = None  # the open Settings window
         self._week = None  # the open "This week" window
+        self._today = None  # the open Today window
         self._window_error: str | None = None  # why the last window could not open, if it could not
         self._window_fault: str | None = None  # what befell the window process last, until one works again
         self.on_quit: Callable[[], None] = root.quit
@@ -488,7 +493,7 @@ class App:
         elif action == "resume":
             self._apply(self.engine.resume(now))
         elif action == "today":
-            self._notice(_today_text(self.engine.totals_at(now)))
+            self._open_today(now)
         elif action == "exercises":
             self._open_library()
         elif action == "this_week" and self.windows.week is not None and self.history is not None:
@@ -522,6 +527,21 @@ class App:
             standing=status.standing, can_postpone=status.state == "break_due" and self._may("postpone"),
             postpone_min=self.rules.postpone_s / 60, status=self._status_line(now, status),
         ))
+
+    def _pack_changed(self) -> None:
+        """A cold pack or heat timer started or ended: the tray says so, the wake-up and the file follow."""
+        self._reschedule()
+        self.save_session()
+
+    def _open_today(self, now: float) -> None:
+        """The Today window, afresh at each click (the totals move on); a notice without one."""
+        totals = self.engine.totals_at(now)
+        if self.windows.today is None:
+            self._notice(today_text(totals))
+            return
+        if self._today is not None:
+            _destroy(self._today)
+        self._today = self._window(lambda: self.windows.today(self.root, totals, self.windows.geometry(self.root)))
 
     def _open_week(self, now: float) -> None:
         """The "This week" window, one at a time; the day so far is written first, so it shows."""
@@ -590,7 +610,8 @@ class App:
         try:
             now = self.clock.monotonic() if now is None else now
             status = self.engine.status(now)
-            key = (status.paused_until, status.standing)
+            pack = self.packs.to_json() if self.packs is not None else None
+            key = (status.paused_until, status.standing, str(pack))
             if key == self._saved and now - self._saved_at < SAVE_TOTALS_EVERY_S and not force:
                 return
             self._saved, self._saved_at = key, now  # a failed save (disk full) is tried again in a minute
@@ -600,7 +621,7 @@ class App:
                 from agent.live.session_state import snapshot
 
                 self.session.save(snapshot(self._totals_day or self.clock.wall().date().isoformat(),
-                                           self._paused_until(status, now), status.standing))
+                                           self._paused_until(status, now), status.standing, pack))
         except Exception:  # noqa: BLE001 - a lost save must never cost the session
             log.warning("could not save the session state", exc_info=True)
 
@@ -623,6 +644,8 @@ class App:
         left = (datetime.fromisoformat(until) - wall).total_seconds() if until else 0.0
         if left > 0:
             self._apply(self.engine.pause(now, now + left))
+        if saved.get("pack") and self.packs is not None:  # a cold pack still on: still taken off on time
+            self.packs.restore(saved["pack"])
         if same_day or left > 0:
             log.info("took up the saved session: %s, %s", "paused" if left > 0 else "not paused",
                      "standing" if same_day and saved.get("standing") else "sitting")
@@ -662,6 +685,9 @@ class App:
         line = tooltip_text(status.sitting_s, status.next_break_in_s, _tray_state(status), status.standing,
                             standing_s=status.standing_s, paused_until=self._paused_until(status, now),
                             now=self.clock.wall())
+        pack = self.packs.status_line() if self.packs is not None else None
+        if pack is not None:  # "Cold pack off at 14:35"
+            line += f"\n{pack}"
         if self._window_fault is not None:  # the window process crashed, hung or was killed
             line += f"\nWindows: {self._window_fault}"
         return line
@@ -742,6 +768,6 @@ def break_soon_text() -> str:
     return strings.BREAK_SOON.format(duration=strings.duration(NOTICE_BEFORE_S))
 
 
-def _today_text(totals) -> str:
-    return strings.TODAY_TOTALS.format(sitting=round(totals.sitting_s / 60), longest=round(totals.longest_bout_s / 60),
-                                       taken=totals.breaks_taken, natural=totals.natural_breaks)
+def today_text(totals) -> str:
+    """The Today window's lines, for a notice where no window can show them."""
+    return "\n".join(strings.today_lines(totals))

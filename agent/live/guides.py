@@ -14,6 +14,7 @@ from typing import Callable
 
 from agent.content.checklist_state import StateStore, needs_walkthrough
 from agent.live.calendar_chores import CalendarChores, schedule_recheck
+from agent.live.pack_watch import PackWatch
 
 log = logging.getLogger("agent")
 
@@ -25,16 +26,18 @@ class Guides:
 
     def __init__(self, root, geometry: Callable, notice: Callable[[str], None], *,
                  store: StateStore | None = None, chores: CalendarChores | None = None, spasm=None,
-                 ui=None) -> None:
+                 ui=None, packs: PackWatch | None = None) -> None:
         """``spasm``: the exercise rotation, which keeps when a spasm began (so that breaks
         turn gentle, :mod:`agent.content.exercise_choice`); without it the start lives here.
         ``ui``: what makes the windows: :mod:`agent.ui` in this process (the default), or
-        :class:`agent.live.remote_windows.RemoteGuideWindows` (the window process)."""
+        :class:`agent.live.remote_windows.RemoteGuideWindows` (the window process).
+        ``packs``: the spasm guide's cold-pack and heat timer, which outlives its window."""
         self.root, self.geometry, self.notice, self.ui = root, geometry, notice, ui
         self.spasm = spasm
         self.store = store or StateStore()
         self.chores = chores or CalendarChores()
         self._spasm_start: datetime | None = None
+        self.packs = packs or PackWatch(datetime.now, notice)
         self._open: dict[str, object] = {}
         self._recheck = schedule_recheck(self.chores, self.store, self._remind)
 
@@ -61,16 +64,20 @@ class Guides:
             self._show(action, lambda ui: ui.SpasmGuideWindow(
                 self._tk(), self.geometry(self.root), spasm_start=self.spasm_start,
                 on_spasm_start=self._remember_start,
-                on_spasm_end=self.spasm.end_spasm if self.spasm is not None else None))
+                on_spasm_end=self.spasm.end_spasm if self.spasm is not None else None,
+                pack=self.packs.for_window(), on_pack=self.packs.handle, on_close=self.packs.window_closed))
         else:
             self._show(action, lambda ui: ui.ChecklistWindow(self._tk(), action, self.store.state, self.store.save,
                                                              self.geometry(self.root)))
 
     def seconds_until_chore(self) -> float | None:
-        return self.chores.seconds_until_next()
+        """The next calendar chore, or a cold pack coming off, whichever is first."""
+        waits = [w for w in (self.chores.seconds_until_next(), self.packs.seconds_until_due()) if w is not None]
+        return min(waits, default=None)
 
     def run_chores(self) -> None:
         self.chores.run_pending()
+        self.packs.run_due()
 
     def _show(self, name: str, make) -> None:
         """One window of each kind: a second click brings no twin, but the open one forward

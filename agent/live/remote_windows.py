@@ -78,8 +78,9 @@ class RemoteWindows:
                 "break_s": marks.break_s}
         return self.process.open("exercises", args, mark=_marks_to(marks))
 
-    def notice(self, _root, text: str, _geometry, seconds: float) -> RemoteWindow:
-        return self.process.open("notice", {"text": text, "seconds": seconds})
+    def notice(self, _root, text: str, _geometry, seconds: float, bell: bool = False) -> RemoteWindow:
+        """`bell`: ring as it shows (sent only then, so an older window process reads the rest)."""
+        return self.process.open("notice", {"text": text, "seconds": seconds, **({"bell": True} if bell else {})})
 
     def panel(self, _root, on_action: Callable[[str], None], _geometry, *, paused: bool, standing: bool,
               can_postpone: bool, postpone_min: float = 5.0, status: str = "") -> RemoteWindow:
@@ -129,6 +130,12 @@ class RemoteWindows:
         """
         return self.process.open("week", {"directory": str(directory), "today": today.isoformat()})
 
+    def today(self, _root, totals, _geometry) -> RemoteWindow:
+        """The Today window, with the day's totals (`agent.core.totals.Totals`): times in seconds, counts
+        as whole numbers (a session file edited by hand may hold 2.0)."""
+        return self.process.open("today", {name: float(getattr(totals, name)) if name.endswith("_s")
+                                           else int(getattr(totals, name)) for name in TODAY_FIELDS})
+
 
 def settings_state(effective, places, *, refused: dict | None = None, note: str = "", error: str = "") -> dict:
     """A ``settings`` window's args: the settings in force, the autostart tick, a refusal."""
@@ -162,6 +169,10 @@ def _write_setting(effective, dotted: str, value, reset: bool) -> str:
     return ""
 
 
+#: The totals the Today window shows (its ``open`` args).
+TODAY_FIELDS = ("sitting_s", "longest_bout_s", "standing_s", "breaks_taken", "ended_early", "natural_breaks")
+
+
 class RemoteGuideWindows:
     """What `agent.live.guides.Guides` makes its windows with (the names of `agent.ui`), drawn by the
     window process. The ticks come back in ``save`` messages and go to the same `on_change` (the store)."""
@@ -182,8 +193,9 @@ class RemoteGuideWindows:
                                  save=_ticks_to(on_change))
 
     def SpasmGuideWindow(self, _root, _geometry, *, spasm_start=None, on_spasm_start=None,  # noqa: N802
-                         on_spasm_end=None, **_options) -> RemoteWindow:
-        """The spasm's start and end come back in ``save`` messages, to the same callbacks."""
+                         on_spasm_end=None, pack=None, on_pack=None, on_close=None, **_options) -> RemoteWindow:
+        """The spasm's start and end come back in ``save`` messages, to the same callbacks; the timer's
+        start and stop in ``pack`` messages, to `on_pack` (the agent keeps it); `on_close` when it closes."""
         def saved(message: dict) -> None:
             from datetime import datetime
 
@@ -197,9 +209,14 @@ class RemoteGuideWindows:
             else:
                 log.warning("window process: a spasm guide sent %s, which it was not asked for", message["what"])
 
+        handlers = {"save": saved}
+        if on_pack is not None:
+            handlers["pack"] = lambda message: on_pack(message["action"], message["kind"])
+        if on_close is not None:
+            handlers["closed"] = lambda _message: on_close()
         return self.process.open("spasm_guide", {"spasm_start": spasm_start.isoformat() if spasm_start else None,
-                                                 "can_end": on_spasm_end is not None},
-                                 save=saved)
+                                                 "can_end": on_spasm_end is not None, **(pack or {})},
+                                 **handlers)
 
     def LiftingCard(self, _root, _geometry, **_options) -> RemoteWindow:  # noqa: N802
         """Its red-flags link opens the card in the window process itself."""

@@ -137,11 +137,18 @@ def _run_with(server: control.Server, live) -> int:
     remote = RemoteWindows(process, rotation, lambda: live.values)
     windows = Windows(remote.break_window, remote.notice, remote.panel, remote.geometry, rotation,
                       library=remote.library, settings=remote.settings, other_monitors=remote.other_monitors,
-                      keep_ready=process.keep_ready, week=remote.week)
+                      keep_ready=process.keep_ready, week=remote.week, today=remote.today)
     from agent.live.guides import Guides
 
-    guides = Guides(root, remote.geometry, lambda text: windows.notice(root, text, windows.geometry(root), 12),
-                    spasm=rotation, ui=RemoteGuideWindows(process))
+    from agent.live.pack_watch import PackWatch
+
+    def notice(text: str, bell: bool = False):
+        """A guide's notice; one with the bell (a cold pack's time is up) stays a minute: the person
+        may be lying down, away from the screen, when it rings."""
+        return windows.notice(root, text, windows.geometry(root), 60 if bell else 12, bell=bell)
+
+    guides = Guides(root, remote.geometry, notice, spasm=rotation, ui=RemoteGuideWindows(process),
+                    packs=PackWatch(clock.wall, notice))
     from agent.live.session_state import SessionStore
 
     app = App(root, rules, settings, sensing, Tray, windows, clock, mailbox, guides=guides, live=live,

@@ -1,14 +1,16 @@
-"""What the running agent must not forget when it is killed: a pause and standing.
+"""What the running agent must not forget when it is killed: a pause, standing, a cold pack on the back.
 
 `session.json` in the user's data folder, beside `checklists.json`, written
 atomically (through `StateStore`) whenever a pause or standing changes:
 
-    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00", "standing": false}
+    {"version": 1, "day": "2026-12-04", "paused_until": "2026-12-04T15:30:00", "standing": false,
+     "pack": {"kind": "cold", "started": "2026-12-04T15:10:00", "minutes": 15}}
 
 `day` is the day the agent started. A new agent takes up a pause until its
 wall-clock end (also "until tomorrow") whenever it starts before that end;
-standing only when `day` is today. Today's totals are not kept here: they come
-from the history (:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`),
+standing only when `day` is today; the spasm guide's pack timer (`pack`, only
+while one runs) whatever the day (one long due is announced at once). Today's
+totals are not kept here: they come from the history (:meth:`agent.live.history_recorder.HistoryRecorder.counted_today`),
 which holds each run's rows once; a `today` field an older Upright wrote is
 ignored. A damaged or over-large file is kept aside like the other state
 files, and the agent starts afresh.
@@ -21,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.content.checklist_state import StateStore, _json_line, _kind
+from agent.content.cold_heat import Pack
 from agent.files.tomlfile import Problem
 
 FILE_NAME = "session.json"
@@ -59,7 +62,8 @@ def parse(data: bytes, path: str) -> tuple[dict, list[Problem]]:
 
     for key, check, expected in (("day", _is_day, "a date like 2026-12-04"),
                                  ("paused_until", _is_time, "a time like 2026-12-04T15:30:00, or null"),
-                                 ("standing", lambda v: isinstance(v, bool), "true or false")):
+                                 ("standing", lambda v: isinstance(v, bool), "true or false"),
+                                 ("pack", _is_pack, "a pack timer like {\"kind\": \"cold\", \"started\": ...}")):
         if key in raw:
             if check(raw[key]):
                 state[key] = raw[key]
@@ -84,7 +88,15 @@ def _is_time(value: Any) -> bool:
         return False
 
 
-def snapshot(day: str, paused_until: datetime | None, standing: bool) -> dict:
+def _is_pack(value: Any) -> bool:
+    try:
+        Pack.from_json(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def snapshot(day: str, paused_until: datetime | None, standing: bool, pack: dict | None = None) -> dict:
     """The dict to save."""
     return {"day": day, "paused_until": None if paused_until is None else paused_until.isoformat(timespec="seconds"),
-            "standing": standing}
+            "standing": standing, **({"pack": pack} if pack is not None else {})}

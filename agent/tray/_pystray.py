@@ -57,6 +57,9 @@ Plus robustness fixes found on the way:
   display a second time; ours only closes it, once.
 * The window title is ``WM_NAME`` (Latin-1); we also set ``_NET_WM_NAME``
   and never let an unencodable character raise.
+* No tooltip: an XEmbed tray host shows none, so the status line was never
+  seen. Ours shows one of its own (:mod:`agent.tray.x11_tooltip`) when the
+  pointer rests on the icon; it follows the title while shown.
 * pystray asks for at least 24x24, so a 48 px trayer gave a 24x46 socket and
   a 24 px icon. Once docked, ours asks for a square as thick as the panel.
 
@@ -77,6 +80,7 @@ from agent.i18n import gettext
 from agent.sensing.xconnection import lighten
 from agent.tray._base import ActionCallback, BaseTray, TrayUnavailable
 from agent.tray.icon_image import DEFAULT_BACKGROUND, STATES, draw_icon
+from agent.tray.x11_tooltip import HOVER_DELAY_S, Tooltip
 
 log = logging.getLogger("agent.tray")
 
@@ -214,6 +218,10 @@ def _build_xorg_class(xorg):
             self._call_lock = threading.Lock()
             self._waker = None
             self._waker_lock = threading.Lock()
+            self._hovering = False
+            self._hover_timer: Optional[threading.Timer] = None
+            self.entered_at: Optional[float] = None  # the pointer came onto the icon (monotonic)
+            self.tooltip: Optional[Tooltip] = None  # made once the display is open, below
             super().__init__(*args, **kwargs)
 
             display = lighten(self._display)  # no visuals or keymap kept (agent.sensing.xconnection)
@@ -227,6 +235,9 @@ def _build_xorg_class(xorg):
             self._message_handlers[X.ReparentNotify] = self._on_reparent_notify
             self._message_handlers[X.MapNotify] = self._on_map_notify
             self._message_handlers[X.UnmapNotify] = self._on_unmap_notify
+            self._message_handlers[X.EnterNotify] = self._on_enter_notify
+            self._message_handlers[X.LeaveNotify] = self._on_leave_notify
+            self.tooltip = Tooltip(display)
 
             # Errors outside pystray's display_manager blocks (requests racing
             # a window that was just destroyed) would be printed to stderr by
@@ -246,7 +257,8 @@ def _build_xorg_class(xorg):
             window = super()._create_window()
             with xorg.display_manager(self._display):
                 window.change_attributes(
-                    event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask,
+                    event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+                    | X.EnterWindowMask | X.LeaveWindowMask,
                     background_pixel=self._pixel(self._background),
                 )
             return window
@@ -259,8 +271,44 @@ def _build_xorg_class(xorg):
             # pystray reacts to button 1 only. There is no menu on this
             # backend, so the middle and right buttons open the panel too:
             # a right click that does nothing feels broken. (4/5 = wheel.)
+            self._stop_hovering()
             if event.detail in (1, 2, 3):
                 self()
+
+        # -- our own tooltip (agent.tray.x11_tooltip) ----------------------------
+        def _on_enter_notify(self, event):
+            if event.window.id != self._window.id:
+                return
+            self._hovering, self.entered_at = True, time.monotonic()
+            if self._hover_timer is not None:
+                self._hover_timer.cancel()
+            self._hover_timer = threading.Timer(HOVER_DELAY_S, self._hover_done)
+            self._hover_timer.daemon = True
+            self._hover_timer.start()
+
+        def _on_leave_notify(self, event):
+            if event.window.id == self._window.id:
+                self._stop_hovering()
+
+        def _stop_hovering(self) -> None:
+            self._hovering = False
+            if self._hover_timer is not None:
+                self._hover_timer.cancel()
+                self._hover_timer = None
+            self.tooltip.hide()
+
+        def _hover_done(self) -> None:
+            """The timer's thread: the pointer rested long enough; the X thread shows the tooltip."""
+            try:
+                if self._loop_thread is not None:
+                    self._call_in_loop(self._show_tooltip)
+            except Exception as exc:  # noqa: BLE001 - a tooltip never breaks the tray
+                log.debug("tray: no tooltip: %s", exc)
+
+        def _show_tooltip(self) -> None:
+            if self._hovering and self.docked():
+                with xorg.display_manager(self._display):
+                    self.tooltip.show(self.title or "", self._window)
 
         # -- fix 2: redraw without re-docking ---------------------------------
         def _update_icon(self):
@@ -450,6 +498,8 @@ def _build_xorg_class(xorg):
 
         # -- fix 8: as large as the panel ----------------------------------------
         def _on_expose(self, event):
+            if self.tooltip.on_expose(event):  # the tooltip's own Expose (agent.tray.x11_tooltip)
+                return
             if event.type == X.ConfigureNotify and event.window.id == self._window.id:
                 self._fit_to_socket(event.width, event.height)
             super()._on_expose(event)
@@ -510,6 +560,8 @@ def _build_xorg_class(xorg):
             self._window.change_property(
                 self._net_wm_name, self._utf8_string, 8, title.encode("utf-8")
             )
+            if self.tooltip is not None and self.tooltip.visible:  # the status moved on under the pointer
+                self.tooltip.show(title, self._window)
 
         # -- threads and teardown --------------------------------------------
         def _run(self):
@@ -521,6 +573,8 @@ def _build_xorg_class(xorg):
 
         def _stop(self):
             self._stopping = True
+            self._stop_hovering()
+            self.tooltip.destroy()
             super()._stop()
 
         def _mainloop(self):

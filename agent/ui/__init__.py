@@ -42,6 +42,7 @@ _EXPORTS = {
     "ExercisesWindow": "agent.ui.exercises_window",
     "SettingsWindow": "agent.ui.settings_window",
     "WeekWindow": "agent.ui.week_window",
+    "TodayWindow": "agent.ui.today_window",
 }
 
 __all__ = [*_EXPORTS, "default_exercises"]

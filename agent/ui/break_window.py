@@ -315,7 +315,7 @@ class BreakWindow(OwnWindow):
         if ex.adapted_from:
             line(strings.ADAPTED.format(original=ex.adapted_from_name or ex.adapted_from), f.small, theme.INK_SOFT)
         self._show_marks(ex.id, picture)
-        self._show_steps(_fitting_steps(ex.steps, self.break_s), text_w)
+        self._show_steps(ex.steps_for(self.break_s), text_w)
         if ex.reps:
             line(strings.REPS.format(reps=ex.reps), f.body)
         line(ex.caution, f.body, theme.INK_SOFT, 0.75)
@@ -589,13 +589,6 @@ class BreakWindow(OwnWindow):
         if self._tick_id is not None and self.top is not None:
             self.top.after_cancel(self._tick_id)
         self._tick_id = None
-
-
-def _fitting_steps(steps: Sequence[str], break_s: float) -> list[str]:
-    """The steps as a break this long can keep them: no "a few minutes" in a 2:00 break."""
-    if break_s >= strings.SHORT_BREAK_S:
-        return list(steps)
-    return [strings.SHORT_BREAK_STEPS.get(step, step) for step in steps]
 
 
 def _flow_spread(parent: tk.Frame, widgets: Sequence[tk.Widget], width: int, gap: int) -> None:

@@ -52,6 +52,7 @@ def translated(exercise: Exercise) -> Exercise:
     display time, so the language in force when a window opens is the one it shows."""
     return dataclasses.replace(
         exercise, name=_(exercise.name), steps=tuple(_(step) for step in exercise.steps), why=_(exercise.why),
+        short_break_steps=tuple(_(step) for step in exercise.short_break_steps),
         caution=_(exercise.caution), alt_text=_(exercise.alt_text),
         adapted_from_name=_(exercise.adapted_from_name) if exercise.adapted_from_name else None,
     )

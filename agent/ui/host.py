@@ -245,7 +245,7 @@ def _exercises(host: Host, window_id: int, args: dict, monitor) -> Any:
 def _notice(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.notice import Notice
 
-    return Notice(host.root, str(args["text"]), monitor, float(args["seconds"]))
+    return Notice(host.root, str(args["text"]), monitor, float(args["seconds"]), bell=bool(args.get("bell")))
 
 
 def _panel(host: Host, window_id: int, args: dict, monitor) -> Any:
@@ -283,7 +283,9 @@ def _spasm_guide(host: Host, window_id: int, args: dict, monitor) -> Any:
                             on_spasm_start=lambda when: host.send("save", id=window_id, what="spasm_start",
                                                                   data={"at": when.isoformat()}),
                             on_spasm_end=(lambda: host.send("save", id=window_id, what="spasm_end", data={}))
-                            if args["can_end"] else None)
+                            if args["can_end"] else None,
+                            pack={"pack_kind": args.get("pack_kind"), "pack_s": args.get("pack_s")},
+                            on_pack=lambda action, kind: host.send("pack", id=window_id, action=action, kind=kind))
 
 
 def _lifting(host: Host, window_id: int, args: dict, monitor) -> Any:
@@ -296,6 +298,12 @@ def _red_flags(host: Host, window_id: int, args: dict, monitor) -> Any:
     from agent.ui.red_flags import RedFlagsCard
 
     return RedFlagsCard(host.root, monitor)
+
+
+def _today(host: Host, window_id: int, args: dict, monitor) -> Any:
+    from agent.ui.today_window import TodayWindow
+
+    return TodayWindow(host.root, SimpleNamespace(**args), monitor)
 
 
 def _settings(host: Host, window_id: int, args: dict, monitor) -> Any:
@@ -409,7 +417,7 @@ def _expire_when_ignored(host: Host, window_id: int, window, seconds: float) -> 
 OPENERS: dict[str, Callable[[Host, int, dict, Any], Any]] = {
     "break": _break, "notice": _notice, "panel": _panel,
     "walkthrough": _walkthrough, "checklist": _checklist, "spasm_guide": _spasm_guide, "exercises": _exercises,
-    "lifting": _lifting, "red_flags": _red_flags,
+    "lifting": _lifting, "red_flags": _red_flags, "today": _today,
     "settings": _settings, "week": _week,
 }
 

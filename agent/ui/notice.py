@@ -5,7 +5,8 @@ Under the text, in small type, Upright's "not medical advice" line.
 It warns without interrupting: it never takes the keyboard (it is an
 override-redirect window, which window managers neither decorate nor
 focus), sits in the bottom-right corner, closes itself after ``seconds``
-and on a click anywhere on it. Tk thread only.
+and on a click anywhere on it. With ``bell`` it rings the display's bell as
+it shows (a cold pack's time is up). Tk thread only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class Notice(OwnWindow):
     """A self-closing, click-to-dismiss, non-focusing notice."""
 
     def __init__(
-        self, root: tk.Tk, text: str, geometry: Rect, seconds: float, *, font_scale: float | None = None
+        self, root: tk.Tk, text: str, geometry: Rect, seconds: float, *, font_scale: float | None = None,
+        bell: bool = False,
     ) -> None:
         self.top: Optional[tk.Toplevel] = tk.Toplevel(root, bg=theme.BORDER)
         self.top.withdraw()
@@ -41,6 +43,8 @@ class Notice(OwnWindow):
             widget.bind("<ButtonRelease-1>", lambda _e: self.close())
         self._timer = self.top.after(max(0, round(seconds * 1000)), self.close)
         show_without_focus(self.top)
+        if bell:
+            self.top.bell()
 
     def _before_close(self) -> None:
         self.top.after_cancel(self._timer)

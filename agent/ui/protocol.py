@@ -30,6 +30,8 @@ Window process -> agent:
 * ``link``   {id, link}: a break window's link that asks the agent (`LINKS`: during a spasm, "Open the
   spasm guide", which the agent opens in this process, and "My back is better now");
 * ``mark``   {id, exercise, mark, on}: a favourite or hidden exercise (break and exercises windows);
+* ``pack``   {id, action, kind}: the spasm guide's timer started or stopped (`PACK_ACTIONS`, a cold pack or
+  heat: `PACK_KINDS`); the agent keeps it running once the guide closes;
 * ``save``   {id, what, data}: a window's state to keep (`SAVES`: checklist ticks; the spasm guide's
   start of a spasm, or its end): the agent writes it;
 * ``closed`` {id}: window `id` is gone (by the person, or after ``close``);
@@ -53,7 +55,7 @@ from typing import Any
 VERSION = 1
 
 KINDS = ("break", "notice", "panel", "walkthrough", "checklist", "spasm_guide", "exercises", "lifting",
-         "red_flags")
+         "red_flags", "today")
 KINDS += ("settings", "week")  # the Settings and "This week" windows
 
 #: type -> {field: the Python types its value may have}
@@ -72,6 +74,7 @@ MESSAGES: dict[str, dict[str, tuple[type, ...]]] = {
     "link": {"id": (int,), "link": (str,)},
     "mark": {"id": (int,), "exercise": (str,), "mark": (str,), "on": (bool,)},
     "save": {"id": (int,), "what": (str,), "data": (dict,)},
+    "pack": {"id": (int,), "action": (str,), "kind": (str,)},
     "closed": {"id": (int,)},
     "expired": {"id": (int,)},
     "failed": {"id": (int,), "error": (str,)},
@@ -85,6 +88,7 @@ MESSAGES.update({  # the Settings window's: it asks, the agent writes and answer
 
 NUMBER = (int, float)
 NONE = type(None)
+OPTIONAL = type(...)  # in a field's types: the field may be left out (an older agent's message)
 
 #: An ``open`` message's args, by window kind: {field: types}. Other fields are dropped
 #: (`unknown_args`; the window process logs them).
@@ -93,16 +97,21 @@ ARGS: dict[str, dict[str, tuple[type, ...]]] = {
     "break": {"exercises": (list,), "can_postpone": (bool,), "can_skip": (bool,), "break_s": NUMBER,
               "postpone_min": NUMBER, "dim": (bool,), "exercise_options": (dict,), "marks": (dict, NONE),
               "postponed": (int,), "spasm_guide": (bool,), "end_spasm": (bool,)},
-    "notice": {"text": (str,), "seconds": NUMBER},
+    "notice": {"text": (str,), "seconds": NUMBER, "bell": (bool, OPTIONAL)},
     "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,), "postpone_min": NUMBER,
               "status": (str,)},
     "walkthrough": {"state": (dict,), "ignore_s": NUMBER},
     "checklist": {"checklist": (str,), "state": (dict,)},
-    # can_end: "My back is better now" is offered (it sends ``save`` spasm_end)
-    "spasm_guide": {"spasm_start": (str, NONE), "can_end": (bool,)},
+    # can_end: "My back is better now" is offered (it sends ``save`` spasm_end); pack_kind, pack_s: the
+    # timer the agent keeps running (cold: seconds left; heat: seconds on), None if none
+    "spasm_guide": {"spasm_start": (str, NONE), "can_end": (bool,), "pack_kind": (str, NONE, OPTIONAL),
+                    "pack_s": NUMBER + (NONE, OPTIONAL)},
     "exercises": {"exercise_options": (dict,), "marks": (dict,), "break_s": NUMBER},
     "lifting": {},
     "red_flags": {},
+    # the day's totals the agent counts (agent.core.totals.Totals' fields)
+    "today": {"sitting_s": NUMBER, "longest_bout_s": NUMBER, "standing_s": NUMBER, "breaks_taken": (int,),
+              "ended_early": (int,), "natural_breaks": (int,)},
 }
 ARGS.update({
     # effective: the settings in force (values, origins, problems); autostart: {on, note, error};
@@ -120,6 +129,8 @@ CHOICES = ("start", "done", "postpone", "skip", "hurts")
 MARKS = ("favourite", "hidden")
 LINKS = ("spasm_guide", "end_spasm")
 SAVES = ("checklists", "spasm_start", "spasm_end")
+PACK_ACTIONS = ("start", "stop")
+PACK_KINDS = ("cold", "heat")
 MAX_LINE = 1 << 20  # no message of ours comes near a mebibyte; a longer line is garbage
 
 
@@ -169,6 +180,8 @@ def check(message: Any) -> None:
         raise BadMessage(f"link: unknown link {message['link']!r}")
     if kind == "save" and message["what"] not in SAVES:
         raise BadMessage(f"save: unknown record {message['what']!r}")
+    if kind == "pack" and (message["action"] not in PACK_ACTIONS or message["kind"] not in PACK_KINDS):
+        raise BadMessage(f"pack: unknown timer {message['action']!r} {message['kind']!r}")
     if kind == "setting" and not message["reset"] and message["value"] is None:
         raise BadMessage("setting: no value, and not a reset")
 
@@ -189,7 +202,8 @@ def _check_fields(where: str, message: dict, fields: dict[str, tuple[type, ...]]
     for name, types in fields.items():
         value = message.get(name, ...)  # a missing field is no type at all: None may be a value
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-            raise BadMessage(f"{where}: field {name!r} missing or not {'/'.join(t.__name__ for t in types)}")
+            names = "/".join(t.__name__ for t in types if t is not OPTIONAL)
+            raise BadMessage(f"{where}: field {name!r} {'not' if OPTIONAL in types else 'missing or not'} {names}")
 
 
 def summary(line: bytes | str, most: int = 80) -> str:

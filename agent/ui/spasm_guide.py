@@ -17,6 +17,13 @@ the app when the user set the start, should it want to remember it
 start is set the card says that breaks are gentle for the first hours and
 offers "My back is better", which calls it and clears the start.
 
+From 48 hours on (heat may replace cold) it offers a heat timer too, which
+has no end (the articles give heat no time): it counts how long heat has
+been on. With ``on_pack(action, kind)`` the agent keeps the timer
+(:mod:`agent.live.pack_watch`): Start and Stop tell it, ``pack`` gives back
+the one running ({"pack_kind": "cold", "pack_s": seconds left}), and the
+agent, not this window, rings the bell when a cold pack is due.
+
     SpasmGuideWindow(root, monitor_at_pointer(root))
 
 Tk thread only.
@@ -60,12 +67,17 @@ class SpasmGuideWindow(InfoWindow):
                  spasm_start: Optional[datetime] = None,
                  on_spasm_start: Optional[Callable[[datetime], None]] = None,
                  on_spasm_end: Optional[Callable[[], None]] = None,
+                 pack: Optional[dict] = None, on_pack: Optional[Callable[[str, str], None]] = None,
                  focus: bool = True, on_close: Optional[Callable[[], None]] = None) -> None:
         super().__init__(root, strings.GUIDE_TITLE, geometry, font_scale=font_scale, focus=focus,
                          on_close=on_close)
         self.guide = guide or content.spasm_guide()
         self.pack = self.guide.cold_pack
         self.timer = cold_heat.PackTimer(self.pack.pack_minutes, clock)
+        self._clock = clock
+        self._on_pack = on_pack
+        self._heat_since: Optional[float] = None  # the heat timer's start on `clock`, while it runs
+        self._take_up(pack or {})
         self._now = now
         self.spasm_start = spasm_start
         self._on_spasm_start = on_spasm_start
@@ -126,13 +138,30 @@ class SpasmGuideWindow(InfoWindow):
 
     def start_pack(self) -> None:
         self.timer.start()
+        self._heat_since = None
         self._pack_due = self._announced_due = False
+        self._tell("start", cold_heat.COLD)
+        self._show_timer()
+
+    def start_heat(self) -> None:
+        """A heat timer: it only counts how long the heat has been on."""
+        self.timer.stop()
+        self._heat_since = self._clock()
+        self._pack_due = False
+        self._tell("start", cold_heat.HEAT)
         self._show_timer()
 
     def stop_pack(self) -> None:
+        kind = cold_heat.HEAT if self._heat_since is not None else cold_heat.COLD
         self.timer.stop()
+        self._heat_since = None
         self._pack_due = False
+        self._tell("stop", kind)
         self._show_timer()
+
+    @property
+    def heat_running(self) -> bool:
+        return self._heat_since is not None
 
     def first_focus(self) -> tk.Widget:
         return self.day_buttons[0]
@@ -142,6 +171,21 @@ class SpasmGuideWindow(InfoWindow):
             self._stop_ticking()
             self.open_red_flags.close()
         super().close()
+
+    def _take_up(self, pack: dict) -> None:
+        """The timer the agent keeps running, as it was when this window opened."""
+        seconds = pack.get("pack_s")
+        if pack.get("pack_kind") == cold_heat.COLD and seconds is not None:
+            self.timer.start(seconds)
+        elif pack.get("pack_kind") == cold_heat.HEAT and seconds is not None:
+            self._heat_since = self._clock() - seconds
+
+    def _tell(self, action: str, kind: str) -> None:
+        if self._on_pack is not None:
+            try:
+                self._on_pack(action, kind)
+            except Exception:  # noqa: BLE001
+                log.exception("spasm guide: on_pack raised")
 
     # -- building ----------------------------------------------------------
 
@@ -178,13 +222,14 @@ class SpasmGuideWindow(InfoWindow):
         timer.pack(fill="x", pady=(f.pad(0.75), 0))
         self.timer_row = timer
         self.start_button = theme.button(timer, strings.PACK_START, self.start_pack, f, "primary")
+        self.heat_button = theme.button(timer, strings.HEAT_START, self.start_heat, f, "primary")
         self.stop_button = theme.button(timer, strings.PACK_STOP, self.stop_pack, f)
-        for button in (self.start_button, self.stop_button):
+        for button in (self.start_button, self.heat_button, self.stop_button):
             button.bind("<Return>", lambda _e, b=button: b.invoke())
         self.countdown = theme.label(timer, "", f.title, fg=theme.ACCENT, wraplength=inner)
-        self.note = theme.label(card, strings.PACK_NOTE.format(minutes=_number(self.pack.pack_minutes),
-                                                               max_minutes=_number(self.pack.pack_max_minutes)),
-                                f.small, fg=theme.INK_SOFT, wraplength=inner)
+        self._cold_note = strings.PACK_NOTE.format(minutes=_number(self.pack.pack_minutes),
+                                                   max_minutes=_number(self.pack.pack_max_minutes))
+        self.note = theme.label(card, self._cold_note, f.small, fg=theme.INK_SOFT, wraplength=inner)
         self.note.pack(anchor="w", pady=(f.pad(0.5), 0))
         self.gentle_row = tk.Frame(card, bg=tint)
         hours = _number(SPASM_GENTLE_HOURS)  # the chooser's own figure, so the two never disagree
@@ -274,13 +319,20 @@ class SpasmGuideWindow(InfoWindow):
             _set_text(self.countdown, strings.PACK_LEFT.format(clock=strings.clock(remaining)))
             widgets += [self.countdown, self.stop_button]
             self._schedule_tick(remaining)
+        elif self._heat_since is not None:
+            on = max(0.0, self._clock() - self._heat_since)
+            _set_text(self.countdown, strings.HEAT_ON.format(clock=strings.clock(math.floor(on))))
+            widgets += [self.countdown, self.stop_button]
+            self._schedule_tick(1.0 - on % 1.0)
         else:
             self._stop_ticking()
+            if self.phase != cold_heat.HEAT:
+                widgets.append(self.start_button)
+            if self.phase in (cold_heat.EITHER, cold_heat.HEAT):  # from 48 h, heat may replace cold
+                widgets.append(self.heat_button)
             if self._pack_due:
                 _set_text(self.countdown, strings.PACK_DUE)
                 widgets.append(self.countdown)
-            if self.phase != cold_heat.HEAT:
-                widgets.insert(0, self.start_button)
         theme.flow(self.timer_row, widgets, self._card_inner, f.pad(0.75))
         # An emptied frame keeps its old size in Tk: unpack it instead.
         last = self.phase_extra if self.phase_extra.winfo_manager() else self.phase_label
@@ -289,17 +341,17 @@ class SpasmGuideWindow(InfoWindow):
             last = self.timer_row
         else:
             self.timer_row.pack_forget()
-        if self.timer.running or self.phase != cold_heat.HEAT:
-            self.note.pack(anchor="w", pady=(f.pad(0.5), 0), after=last)
-        else:
-            self.note.pack_forget()
+        heat = self._heat_since is not None or (not self.timer.running and self.phase == cold_heat.HEAT)
+        _set_text(self.note, strings.HEAT_NOTE if heat else self._cold_note)
+        self.note.pack(anchor="w", pady=(f.pad(0.5), 0), after=last)
         self._grow_if_needed()
 
     def _announce_due(self) -> None:
         if self._announced_due:
             return
         self._announced_due = True
-        self.top.bell()
+        if self._on_pack is None:  # else the agent keeps the timer, and its notice rings
+            self.top.bell()
         self.top.lift()  # in front again, without taking the keyboard
         self._see_card()
 

@@ -15,6 +15,7 @@ content files do.
 from __future__ import annotations
 
 from agent.i18n import gettext as _
+from agent.i18n import ngettext
 
 APP = _("Upright")
 
@@ -38,13 +39,6 @@ EXERCISE_COUNT = _("Exercise {number} of {total}")
 #: Under the buttons when no postpone is left (Esc then does nothing).
 POSTPONED_ONCE = _("Postponed once")
 POSTPONED_TIMES = _("Postponed {count} times")
-#: Steps that name a time longer than a short break, and what a break
-#: shorter than ``SHORT_BREAK_S`` shows instead (001: "walk around for a few
-#: minutes every hour"; a 2-minute break is one such walk cut short).
-SHORT_BREAK_S = 180
-SHORT_BREAK_STEPS = {
-    _("Stand up and walk around for a few minutes."): _("Stand up and walk around until the break is over."),
-}
 
 # -- marking an exercise (break window and the exercises window) ----------------
 FAVOURITE = _("Favourite")
@@ -96,8 +90,6 @@ SKIPPING_OFF = _("Skipping a break is turned off.")
 SKIPPING_OFF_MANAGED = _("Skipping a break is turned off (managed by your organization).")
 TODAY_OFF = _("Today's totals are turned off.")
 HISTORY_OFF = _("The history is turned off.")
-TODAY_TOTALS = _("Today: sitting {sitting} min, longest bout {longest} min; "
-                 "{taken} breaks taken, {natural} natural breaks")
 COMING_LATER = _("This part of Upright is coming in a later version.")
 
 # -- panel ---------------------------------------------------------------------
@@ -192,6 +184,56 @@ PACK_STOP = _("Stop the timer")
 PACK_LEFT = _("Take the pack off in {clock}")
 PACK_NOTE = _("This timer gives it {minutes} minutes; never more than {max_minutes}.")
 PACK_DUE = _("Take the pack off now.")
+# The agent keeps the timer (agent/live/pack_watch.py): the tray's line, the notice at its end and
+# when the guide closes while it runs. 002: "no more than 15 to 20 minutes at a time".
+PACK_OFF_AT = _("Cold pack off at {time}")
+PACK_DUE_NOTICE = _("Take the cold pack off now.")
+PACK_KEEPS_RUNNING = _("The cold pack timer keeps running: Upright tells you at {time} to take it off.")
+# No article gives heat a time: the heat timer only counts how long it has been on.
+HEAT_START = _("Start a heat timer")
+HEAT_ON = _("Heat on for {clock}")
+HEAT_NOTE = _("The articles give no time for heat: this timer only counts how long it has been on.")
+HEAT_ON_SINCE = _("Heat on since {time}")
+HEAT_KEEPS_RUNNING = _("The heat timer keeps running (heat on since {time}); stop it in the spasm guide.")
+
+# -- the Today window (agent/ui/today_window.py) ------------------------------------
+TODAY_TITLE = _("Upright — Today")
+TODAY_HEADING = _("Today")
+TODAY_SITTING = _("Sitting: {duration}")
+TODAY_LONGEST = _("Longest time seated in one go: {duration}")
+TODAY_STANDING = _("Standing: {duration}")
+TODAY_PRIVACY = _("Counted on this computer only; the panel's This week entry shows the days before.")
+HOURS_MINUTES = _("{hours} h {minutes} min")
+HOURS = _("{n} h")
+
+
+def breaks_taken(n: int) -> str:
+    return ngettext("{n} break taken", "{n} breaks taken", n).format(n=n)
+
+
+def breaks_ended_early(n: int) -> str:
+    return ngettext("{n} break ended early", "{n} breaks ended early", n).format(n=n)
+
+
+def natural_breaks(n: int) -> str:
+    """Away from the computer long enough that the sitting clock restarted."""
+    return ngettext("{n} natural break (time away from the computer)",
+                    "{n} natural breaks (time away from the computer)", n).format(n=n)
+
+
+def today_lines(totals) -> list[str]:
+    """The Today window's lines for the day's `Totals`, each a sentence of its own;
+    the counts in the right plural, the early ends and standing time only when there are some."""
+    lines = [TODAY_SITTING.format(duration=long_duration(totals.sitting_s)),
+             TODAY_LONGEST.format(duration=long_duration(totals.longest_bout_s)),
+             breaks_taken(totals.breaks_taken)]
+    if totals.ended_early:
+        lines.append(breaks_ended_early(totals.ended_early))
+    lines.append(natural_breaks(totals.natural_breaks))
+    if totals.standing_s >= 60:
+        lines.append(TODAY_STANDING.format(duration=long_duration(totals.standing_s)))
+    return lines
+
 
 # -- durations -----------------------------------------------------------------
 MINUTES = _("{n} min")
@@ -206,6 +248,16 @@ def duration(seconds: float) -> str:
     if seconds >= 60:
         return MINUTES.format(n=f"{seconds / 60:.1f}".rstrip("0").rstrip("."))
     return SECONDS.format(n=seconds)
+
+
+def long_duration(seconds: float) -> str:
+    """A day's time in whole minutes: "48 min", "3 h 12 min"."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 60:
+        return MINUTES.format(n=minutes)
+    if minutes % 60 == 0:
+        return HOURS.format(n=minutes // 60)
+    return HOURS_MINUTES.format(hours=minutes // 60, minutes=minutes % 60)
 
 
 def clock(seconds: float) -> str:
