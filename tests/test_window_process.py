@@ -382,7 +382,8 @@ class RecordingProcess:
         self.opened: list[tuple[str, dict, dict]] = []
 
     def open(self, kind, args, **handlers):
-        protocol.encode("open", id=1, kind=kind, args=args)  # what the real one would send must be valid
+        sent = protocol.decode(protocol.encode("open", id=1, kind=kind, args=args))  # must be valid
+        assert protocol.unknown_args(sent) == [], f"a {kind} window takes no {protocol.unknown_args(sent)}"
         self.opened.append((kind, args, handlers))
         return SimpleNamespace(exercise=None, is_open=True)
 
@@ -423,6 +424,19 @@ def test_ticks_from_the_window_process_are_checked_and_kept_by_the_agent():
     assert kept[0].is_ticked("posture", "screen-height")
     save({"what": "checklists", "data": {"version": 1, "ticked": "all of them"}})  # does not read: not kept
     assert len(kept) == 1
+
+
+def test_the_walkthrough_from_the_tray_takes_the_keyboard_without_a_dropped_field():
+    """From the tray the walk-through is opened with the keyboard (`focus`); the window process must
+    know that field, not log it as dropped, and the host must hand it on."""
+    from agent.content.checklist_state import ChecklistState
+    from agent.live.remote_windows import RemoteGuideWindows
+
+    process = RecordingProcess()
+    RemoteGuideWindows(process).Walkthrough(None, ChecklistState(), print, None, focus=True)
+    assert process.opened[0][1]["focus"] is True
+    with pytest.raises(protocol.BadMessage):
+        protocol.check_args("walkthrough", {**process.opened[0][1], "focus": "yes"})
 
 
 def test_unknown_args_of_an_open_message_are_named_for_the_log():

@@ -100,7 +100,8 @@ ARGS: dict[str, dict[str, tuple[type, ...]]] = {
     "notice": {"text": (str,), "seconds": NUMBER, "bell": (bool, OPTIONAL)},
     "panel": {"paused": (bool,), "standing": (bool,), "can_postpone": (bool,), "postpone_min": NUMBER,
               "status": (str,)},
-    "walkthrough": {"state": (dict,), "ignore_s": NUMBER},
+    # focus: take the keyboard (opened from the tray or panel); at first run it waits to be clicked
+    "walkthrough": {"state": (dict,), "ignore_s": NUMBER, "focus": (bool, OPTIONAL)},
     "checklist": {"checklist": (str,), "state": (dict,)},
     # can_end: "My back is better now" is offered (it sends ``save`` spasm_end); pack_kind, pack_s: the
     # timer the agent keeps running (cold: seconds left; heat: seconds on), None if none

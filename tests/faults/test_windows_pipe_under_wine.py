@@ -3,7 +3,7 @@
 Runs the check with the Wine lane's own Windows interpreter (the program folder
 tests/windows/wine.py builds: the embeddable CPython 3.11 the MSI ships), so it
 needs nothing but Wine. What this proves: the pipe is made with a DACL naming
-this user's SID alone, and serves status within a second while 8 silent callers
+this user's SID alone, and serves status within seconds (not the 5 s stall or the hang) while 8 silent callers
 hold instances, after garbage and after a deeply nested request, and that once
 closed it answers nobody. What it
 cannot: Wine does not enforce access checks between accounts, so another
@@ -34,7 +34,8 @@ def test_the_pipe_is_this_users_alone_and_serves_under_attack(tmp_path):
     assert re.search(r"^GetSecurityInfo 0 dacl (.*)$", out, re.M).group(1) == f"D:P(A;;GA;;;{sid})", out
     for line in ("status", "status with 8 silent", "status after garbage", "status after deep"):
         took = float(re.search(rf"^{line} {{'ok': True, 'echo': 'status'}} ([0-9.]+)$", out, re.M).group(1))
-        assert took < 1.5, out
+        # The faults were a 5 s stall and an unbounded hang; 3 s leaves room for a loaded CI machine.
+        assert took < 3.0, out
     assert "garbage b'{\"ok\": false, \"error\": \"malformed request\"}'" in out, out
     assert "deep b'{\"ok\": false, \"error\": \"malformed request\"}'" in out, out
     # A closed server answers nobody, not even a caller that kept the key (it did, on the instance

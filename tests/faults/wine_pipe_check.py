@@ -31,7 +31,7 @@ from multiprocessing.connection import Client
 def ask_raw(label, data):
     with Client(addr, family="AF_PIPE", authkey=control.key_path().read_bytes()) as c:
         c.send_bytes(data)
-        print(label, c.recv_bytes() if c.poll(5) else None, flush=True)
+        print(label, c.recv_bytes() if c.poll(15) else None, flush=True)
 for junk in (b"\xff\xfe\x00garbage", b"{not json", b"[1, 2]" , os.urandom(4096)):
     ask_raw("garbage", junk)
 for _ in range(3):  # a caller that is no Upright client at all: raw bytes, no key exchange
