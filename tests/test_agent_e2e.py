@@ -676,7 +676,10 @@ def test_the_windows_pipe_transport_carries_every_command(desktop, tmp_path):
     session.start_agent()
     try:
         assert not (session.runtime / "control.sock").exists() and (session.runtime / "control.key").exists()
-        assert session.upright("pause", "5").returncode == 0
+        paused = session.upright("pause", "5")
+        # the line a person reads says the clock time as the tray does, not the status's ISO stamp
+        assert paused.returncode == 0 and re.fullmatch(r"Paused until (\d{4}-\d\d-\d\d )?\d\d:\d\d\n",
+                                                        paused.stdout), paused.stdout
         assert session.status()["state"] == "paused"
         assert "already running" in session.upright("run", "--config", str(session.config)).stdout
         assert session.upright("quit").returncode == 0

@@ -209,6 +209,18 @@ def test_the_tray_and_the_status_line_speak_the_users_language(tmp_path, restore
     assert shouted["tooltip paused until tomorrow"] == "PAUSED UNTIL TOMORROW 10:00"
 
 
+def test_the_status_line_says_a_pause_in_clock_time():
+    """`upright pause` and `upright status` print "Paused until 14:30", like the tray; another day gets its date."""
+    import datetime
+
+    from agent.cli.command import _clock_time
+
+    today = datetime.date(2026, 12, 4)
+    assert _clock_time("2026-12-04T14:30:00", today) == "14:30"
+    assert _clock_time("2026-12-05T08:00:00", today) == "2026-12-05 08:00"
+    assert _clock_time("soon", today) == "soon"  # an agent that says something else: shown as it is
+
+
 def test_the_english_catalog_is_complete():
     english = po.parse(pot.english_path().read_text(encoding="utf-8"))
     assert {entry.msgid for entry in english} - {""} == template_ids()

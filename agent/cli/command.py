@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 from agent import __version__
@@ -252,7 +253,7 @@ def _status_words(status: dict) -> str:
     """The status in the user's language (gettext; the words are in the translation template)."""
     state = status.get("state")
     if state == "paused":
-        return _("Paused until {when}").format(when=status["paused_until"])
+        return _("Paused until {when}").format(when=_clock_time(status["paused_until"]))
     if state == "on_break":
         return _("On a break")
     if state == "away":
@@ -267,6 +268,15 @@ def _status_words(status: dict) -> str:
         return _("Sitting {duration}").format(duration=minutes)
     return _("Sitting {duration} · next break in {left}").format(
         duration=minutes, left=_("{minutes} min").format(minutes=round(left / 60)))
+
+
+def _clock_time(stamp: str, today: date | None = None) -> str:
+    """The status's ISO time as the tray shows it: "14:30" today, "2026-12-06 08:00" another day."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    return when.strftime("%H:%M" if when.date() == (today or date.today()) else "%Y-%m-%d %H:%M")
 
 
 def _simulate(args: argparse.Namespace) -> int:
