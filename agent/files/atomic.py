@@ -6,6 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -43,11 +44,13 @@ def write_bytes(path: str | Path, data: bytes, mode: int | None = None) -> None:
             os.close(directory)
 
 
-def remove_leftovers(folder: str | Path, names: list[str]) -> list[Path]:
+def remove_leftovers(folder: str | Path, names: list[str], older_than_s: float = 0.0) -> list[Path]:
     """Remove the temporary files a crash in the middle of `write_bytes` left beside `names`.
 
     Only `.NAME.*.tmp` regular files of this user's are removed; returns them.
-    Call it where no write can be under way (the agent, holding its lock, at start).
+    Call it where no write can be under way (the agent, holding its lock, at start), or give
+    `older_than_s` where one may be (another command saving the settings): a save takes
+    milliseconds, so a file untouched that long is a crash's.
     """
     removed = []
     for name in names:
@@ -57,6 +60,8 @@ def remove_leftovers(folder: str | Path, names: list[str]) -> list[Path]:
                 if leftover.is_symlink() or not stat.S_ISREG(info.st_mode):
                     continue
                 if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                    continue
+                if older_than_s and time.time() - info.st_mtime < older_than_s:
                     continue
                 leftover.unlink()
                 removed.append(leftover)

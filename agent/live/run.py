@@ -12,16 +12,19 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 from agent import __version__
 from agent.clock import SystemClock
 from agent.live import control, heap, logs
+from agent.settings import layers
 
 log = logging.getLogger("agent")
 
 EXIT_MISSING = 2
 EXIT_SESSION_ENDED = 3  # the display went away: state saved, socket removed, lock released
 EXIT_CONTROL_LOST = 4  # the control channel failed: an agent nobody can reach stops
+SETTINGS_LEFTOVER_S = 600.0  # a settings save's temporary file this old is a crash's, not a save under way
 
 
 class Missing(Exception):
@@ -57,7 +60,7 @@ def run(config_path: str | None) -> int:
         print("Upright is already running in this session.")
         return 0
     logs.start(live.values["logging"]["level"])  # only the agent that runs writes the log
-    _remove_leftovers()
+    _remove_leftovers(layers.user_file())
     live.report()
     live.listeners.append(lambda values: logs.set_level(values["logging"]["level"]))
     try:
@@ -66,14 +69,16 @@ def run(config_path: str | None) -> int:
         server.close()
 
 
-def _remove_leftovers() -> None:
-    """Temporary files a crash in the middle of a save left in the data folder (we hold the lock)."""
+def _remove_leftovers(settings: Path) -> None:
+    """Temporary files a crash in the middle of a save left in the data folder (we hold the lock)
+    and beside the settings file (`upright config set` may be saving it: only old ones)."""
     from agent.content.checklist_state import data_dir
     from agent.files import atomic
 
     from agent.history.journal import FILE_NAME as PENDING
 
     removed = atomic.remove_leftovers(data_dir(), ["checklists.json", "exercises.json", "session.json", PENDING])
+    removed += atomic.remove_leftovers(settings.parent, [settings.name], older_than_s=SETTINGS_LEFTOVER_S)
     if removed:
         log.info("removed %d temporary files left by an earlier crash", len(removed))
 

@@ -37,10 +37,18 @@ def test_a_pause_and_standing_survive_kill_9(tmp_path):
                                                                             data / ".history-pending.json.y.tmp"]
     for leftover in leftovers:
         leftover.write_text("{half a save")
+    settings = tmp_path / "home-config" / "upright"  # the user's settings folder: `config set` may be saving
+    settings.mkdir(parents=True)
+    agent.env["XDG_CONFIG_HOME"] = str(settings.parent)
+    crashed, saving = settings / ".config.toml.old1.tmp", settings / ".config.toml.now2.tmp"
+    crashed.write_text("[breaks]\n")
+    saving.write_text("[breaks]\n")
+    os.utime(crashed, (time.time() - 3600, time.time() - 3600))
     try:
         with running_xvfb(DISPLAY) as display:
             agent.on(display)
             agent.start()
+            assert not crashed.exists() and saving.exists()  # an hour old is a crash's; a fresh one is a save's
             assert agent.command("standing").returncode == 0
             assert agent.command("pause", "60").returncode == 0
             before = agent.status()
@@ -106,6 +114,11 @@ def test_only_our_own_leftovers_are_removed(tmp_path):
     removed = atomic.remove_leftovers(tmp_path, ["checklists.json", "exercises.json"])
     assert removed == [ours]
     assert other.exists() and target.read_text() == "keep" and link.is_symlink()
+    saving = tmp_path / ".config.toml.a1.tmp"
+    saving.write_text("[breaks]")
+    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [] and saving.exists()
+    os.utime(saving, (time.time() - 601, time.time() - 601))
+    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [saving]
 
 
 @needs_xvfb
