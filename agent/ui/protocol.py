@@ -12,7 +12,7 @@ other's words.
 Agent -> window process:
 
 * ``open``  {id, kind, args}: open window `id` of `kind` (`KINDS`) with `args` (checked too: `ARGS`,
-  and `OPTIONAL_ARGS`, which every kind may have: ``text_size``, the ``[display]`` setting);
+  where every kind may have ``text_size``, the ``[display]`` setting);
 * ``close`` {id}: close it, no choice reported (e.g. a natural break);
 * ``focus`` {id}: give it the keyboard (the person paused typing) or raise it;
 * ``ping``  {seq}: answer with ``pong`` (the agent's hang check);
@@ -122,8 +122,8 @@ ARGS.update({
     "week": {"directory": (str,), "today": (str,)},
 })
 
-#: Args any window kind may have, checked where present: an agent that leaves them out is understood.
-OPTIONAL_ARGS: dict[str, tuple[type, ...]] = {"text_size": (str,)}
+for _fields in ARGS.values():  # any kind may have it (the [display] setting); an older agent leaves it out
+    _fields["text_size"] = (str, OPTIONAL)
 
 #: Values some fields must take.
 CHOICES = ("start", "done", "postpone", "skip", "hurts")
@@ -190,13 +190,12 @@ def check(message: Any) -> None:
 def check_args(kind: str, args: dict) -> None:
     """Raise BadMessage unless `args` has the fields a `kind` window takes (an ``open``'s, an ``update``'s)."""
     _check_fields(f"open {kind}", args, ARGS[kind])
-    _check_fields(f"open {kind}", args, {name: types for name, types in OPTIONAL_ARGS.items() if name in args})
 
 
 def unknown_args(message: dict) -> list[str]:
     """The fields of a checked ``open`` message's args that its window kind does not take
     (a newer agent's, say): the window process drops them and logs their names."""
-    return sorted(set(message["args"]) - set(ARGS[message["kind"]]) - set(OPTIONAL_ARGS))
+    return sorted(set(message["args"]) - set(ARGS[message["kind"]]))
 
 
 def _check_fields(where: str, message: dict, fields: dict[str, tuple[type, ...]]) -> None:
