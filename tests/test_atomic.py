@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,22 @@ def test_when_the_cleanup_fails_too_the_first_error_is_the_one_raised(tmp_path, 
     with pytest.raises(OSError) as raised:
         atomic.write_bytes(tmp_path / "state.json", NEW)
     assert raised.value.errno == 28
+
+
+def test_only_our_own_leftovers_are_removed(tmp_path):
+    ours = tmp_path / ".exercises.json.k2j3.tmp"
+    ours.write_text("{")
+    other = tmp_path / ".notes.txt.k2j3.tmp"
+    other.write_text("someone else's")
+    target = tmp_path / "precious"
+    target.write_text("keep")
+    link = tmp_path / ".checklists.json.zz.tmp"
+    os.symlink(target, link)
+    removed = atomic.remove_leftovers(tmp_path, ["checklists.json", "exercises.json"])
+    assert removed == [ours]
+    assert other.exists() and target.read_text() == "keep" and link.is_symlink()
+    saving = tmp_path / ".config.toml.a1.tmp"
+    saving.write_text("[breaks]")
+    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [] and saving.exists()
+    os.utime(saving, (time.time() - 601, time.time() - 601))
+    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [saving]

@@ -226,6 +226,11 @@ def test_a_break_ended_before_most_of_it_passed_is_counted_apart():
     desk.tick(active=False, seconds=90)
     desk.do("break_end")
     assert desk.engine.totals.breaks_taken == 1 and desk.engine.totals.ended_early == 1
+    desk.tick(minutes=30)
+    desk.do("break_start")
+    desk.tick(active=False, seconds=10)
+    desk.do("break_end")  # a second early end is counted on top of the first
+    assert desk.engine.totals.breaks_taken == 1 and desk.engine.totals.ended_early == 2
 
 
 def test_postpones_in_a_row_are_known_until_the_prompt_is_answered():

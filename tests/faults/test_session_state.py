@@ -100,27 +100,6 @@ def test_an_oversized_state_file_is_kept_aside_unread(tmp_path, caplog):
     assert store.save() and json.loads(path.read_text())["ticked"] == {}
 
 
-def test_only_our_own_leftovers_are_removed(tmp_path):
-    from agent.files import atomic
-
-    ours = tmp_path / ".exercises.json.k2j3.tmp"
-    ours.write_text("{")
-    other = tmp_path / ".notes.txt.k2j3.tmp"
-    other.write_text("someone else's")
-    target = tmp_path / "precious"
-    target.write_text("keep")
-    link = tmp_path / ".checklists.json.zz.tmp"
-    os.symlink(target, link)
-    removed = atomic.remove_leftovers(tmp_path, ["checklists.json", "exercises.json"])
-    assert removed == [ours]
-    assert other.exists() and target.read_text() == "keep" and link.is_symlink()
-    saving = tmp_path / ".config.toml.a1.tmp"
-    saving.write_text("[breaks]")
-    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [] and saving.exists()
-    os.utime(saving, (time.time() - 601, time.time() - 601))
-    assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [saving]
-
-
 @needs_xvfb
 def test_yesterdays_totals_and_standing_are_not_taken_up_but_a_running_pause_is(tmp_path):
     agent = Agent(tmp_path)
