@@ -353,6 +353,23 @@ def test_standing_time_is_not_sitting_time():
     assert desk.engine.totals.standing_s == 4 * MIN
 
 
+def test_standing_is_summed_across_events_that_close_a_stretch():
+    """Any event closes the run so far (here a postpone with nothing to postpone, which is ignored):
+    the standing before and after it add up, for the day and for the 45-minute position change."""
+    desk = Desk()
+    desk.tick(seconds=1)
+    desk.do("standing")
+    desk.tick(minutes=20)
+    desk.do("postpone")
+    desk.tick(minutes=20)
+    desk.do("postpone")
+    desk.tick(minutes=6)
+    assert [d.t for d in desk.of("position_change_due")] == [45 * MIN + 1]
+    desk.do("sitting")
+    desk.finish()
+    assert desk.engine.totals.standing_s == 46 * MIN
+
+
 def test_standing_as_long_as_a_natural_break_restarts_the_sitting_clock():
     desk = Desk()
     desk.tick(minutes=25)
