@@ -478,10 +478,24 @@ def _user_env(session: Session) -> list[str]:
             f"DBUS_SESSION_BUS_ADDRESS={session.env['DBUS_SESSION_BUS_ADDRESS']}"]
 
 
-def set_gsetting(session: Session, schema: str, key: str, value: str) -> None:
-    """`gsettings set` as the session's user: written by dconf-service into the user's database."""
-    subprocess.run([*_user()[0], *_user_env(session), "gsettings", "set", schema, key, value], check=True,
-                   capture_output=True, timeout=15, cwd="/")
+def set_gsetting(session: Session, schema: str, key: str, value: str, timeout: float = 15.0) -> None:
+    """`gsettings set` as the session's user: written by dconf-service into the user's database.
+
+    `gsettings set` exits 0 even when its write is lost: before a just-started
+    dconf-service owns its bus name the write goes nowhere (seen on a loaded CI
+    machine). So the value is read back, and the set repeated until it holds.
+    """
+    gsettings = [*_user()[0], *_user_env(session), "gsettings"]
+    deadline = time.monotonic() + timeout
+    while True:
+        subprocess.run([*gsettings, "set", schema, key, value], check=True, capture_output=True, timeout=15, cwd="/")
+        now = subprocess.run([*gsettings, "get", schema, key], check=True, capture_output=True, text=True,
+                             timeout=15, cwd="/").stdout.strip()
+        if now == value:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gsettings set {schema} {key} {value} did not hold (reads {now!r})")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager
