@@ -253,3 +253,77 @@ def test_only_our_own_leftovers_are_removed(tmp_path):
     assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [] and saving.exists()
     os.utime(saving, (time.time() - 601, time.time() - 601))
     assert atomic.remove_leftovers(tmp_path, ["config.toml"], older_than_s=600) == [saving]
+
+
+def _old(path: Path) -> Path:
+    """A leftover from a crash long ago (a half-written file, made if not there)."""
+    if not os.path.lexists(path):
+        path.write_text("{")
+    os.utime(path, (time.time() - 3600, time.time() - 3600), follow_symlinks=False)
+    return path
+
+
+def _with_ours_after(folder: Path, name: str, skipped: list[Path]) -> list[Path]:
+    """Leftovers of ours, made until each skipped entry is followed by one of ours in the folder's
+    own listing order, so a scan that stopped at a skipped entry would miss some (any file system:
+    creation order, newest first or hashed)."""
+    ours = []
+
+    def add():
+        ours.append(_old(folder / f".{name}.ours{len(ours)}.tmp"))
+
+    for _ in range(3):
+        add()
+    for _ in range(200):
+        listing = list(folder.glob(f".{name}.*.tmp"))
+        if all(any(later in ours for later in listing[listing.index(entry) + 1:]) for entry in skipped):
+            return ours
+        add()
+    raise AssertionError("could not place a leftover of ours after each skipped entry")
+
+
+def test_entries_that_are_not_our_plain_old_leftovers_are_kept_and_the_scan_goes_on(tmp_path):
+    """A folder, a fifo, a link, another user's file or a save in progress under a leftover's name is
+    left alone, and what comes after it in the folder is still cleaned."""
+    name = "state.json"
+    early = [_old(tmp_path / f".{name}.early{number}.tmp") for number in range(3)]
+    fifo = tmp_path / f".{name}.fifo.tmp"
+    os.mkfifo(fifo)
+    folder = tmp_path / f".{name}.dir.tmp"
+    folder.mkdir()
+    link = tmp_path / f".{name}.link.tmp"
+    link.symlink_to(tmp_path / "elsewhere")
+    for entry in (fifo, folder, link):
+        _old(entry)  # old enough: kept for what they are, not for their age
+    saving = tmp_path / f".{name}.saving.tmp"
+    saving.write_text("{")  # written a moment ago
+    skipped = [fifo, folder, link, saving]
+    if os.geteuid() == 0:  # only root can hand a file to another user (CI runs as root)
+        theirs = _old(tmp_path / f".{name}.theirs.tmp")
+        os.chown(theirs, 65534, 65534)
+        skipped.append(theirs)
+    ours = _with_ours_after(tmp_path, name, skipped) + early
+    removed = atomic.remove_leftovers(tmp_path, [name], older_than_s=600)
+    assert sorted(removed) == sorted(ours)
+    assert all(os.path.lexists(entry) for entry in skipped)
+    assert not any(path.exists() for path in ours)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to give a file to another user")
+def test_another_users_leftover_is_kept(tmp_path):
+    theirs = tmp_path / ".state.json.x.tmp"
+    theirs.write_text("{")
+    os.chown(theirs, 65534, 65534)
+    assert atomic.remove_leftovers(tmp_path, ["state.json"]) == [] and theirs.exists()
+
+
+def test_a_leftover_removed_by_someone_else_mid_scan_does_not_stop_it(tmp_path, monkeypatch):
+    """Two agents starting at once (the lock decides which one runs) may both scan: the one that
+    finds a leftover already gone goes on with the rest. The race is set up by listing a name
+    that no longer exists ahead of a real one."""
+    gone = tmp_path / ".state.json.gone.tmp"
+    real = tmp_path / ".state.json.real.tmp"
+    real.write_text("{")
+    listing = Path.glob
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter([gone, *listing(self, pattern)]))
+    assert atomic.remove_leftovers(tmp_path, ["state.json"]) == [real] and not real.exists()

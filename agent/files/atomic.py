@@ -57,7 +57,7 @@ def remove_leftovers(folder: str | Path, names: list[str], older_than_s: float =
         for leftover in Path(folder).glob(f".{name}.*.tmp"):
             with contextlib.suppress(OSError):
                 info = leftover.lstat()
-                if leftover.is_symlink() or not stat.S_ISREG(info.st_mode):
+                if not stat.S_ISREG(info.st_mode):  # lstat: a symbolic link is no regular file
                     continue
                 if hasattr(os, "getuid") and info.st_uid != os.getuid():
                     continue
