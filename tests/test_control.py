@@ -156,6 +156,36 @@ def test_the_windows_pipe_is_named_for_the_user(monkeypatch):
     assert control.pipe_address() == (r"\\.\pipe\upright-CORP-ann_o_neil", "AF_PIPE")
 
 
+def test_the_folder_it_named_may_be_readable_by_others_the_others_may_not(tmp_path, monkeypatch):
+    """A folder named in UPRIGHT_RUNTIME_DIR need only be closed to writers (IT may share it for
+    reading); $XDG_RUNTIME_DIR/upright and the /tmp fallback must be closed to everyone else."""
+    named = tmp_path / "named"
+    named.mkdir(mode=0o750)
+    named.chmod(0o750)
+    monkeypatch.setenv(control.ENV_DIR, str(named))
+    assert control.runtime_dir() == named
+    named.chmod(0o770)
+    with pytest.raises(control.FolderProblem, match="open to other users \\(mode 0770\\)"):
+        control.runtime_dir()
+    monkeypatch.delenv(control.ENV_DIR)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "xdg"))
+    (tmp_path / "xdg" / "upright").mkdir(parents=True, mode=0o750)
+    (tmp_path / "xdg" / "upright").chmod(0o750)
+    with pytest.raises(control.FolderProblem, match="open to other users \\(mode 0750\\)"):
+        control.runtime_dir()
+
+
+def test_a_socket_path_of_exactly_the_limit_is_used_one_byte_more_falls_back(tmp_path, monkeypatch):
+    monkeypatch.delenv(control.ENV_DIR, raising=False)
+    monkeypatch.setattr(control.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    room = control.SOCKET_PATH_LIMIT - len(os.fsencode(tmp_path / "x" / "upright" / "control.sock"))
+    for extra, expected in ((0, None), (1, tmp_path / "tmp" / f"upright-{os.getuid()}")):
+        xdg = tmp_path / ("x" * (1 + room + extra))
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(xdg))
+        assert len(os.fsencode(xdg / "upright" / "control.sock")) == control.SOCKET_PATH_LIMIT + extra
+        assert control.runtime_dir() == (expected or xdg / "upright")
+
+
 def test_where_the_socket_lock_and_key_live(tmp_path, monkeypatch):
     """The files other tools and IT scripts know by name, in the folder each platform gives."""
     monkeypatch.delenv(control.ENV_DIR, raising=False)
@@ -174,3 +204,47 @@ def test_where_the_socket_lock_and_key_live(tmp_path, monkeypatch):
     monkeypatch.setattr(control.sys, "platform", "linux")
     monkeypatch.setenv(control.PIPE_ENV, "1")
     assert control.pipe_address() == (str(tmp_path / "tmp" / f"upright-{os.getuid()}" / "control.pipe"), "AF_UNIX")
+
+
+def _read_from(*chunks: bytes, hang_up: bool = True, limit: int = 8, wait: float = 2.0):
+    """What the agent reads of one request sent in `chunks`, 50 ms apart, over a real socket pair."""
+    import threading
+    import time
+
+    ours, theirs = socket.socketpair()
+
+    def send():
+        for chunk in chunks:
+            theirs.sendall(chunk)
+            time.sleep(0.05)
+        if hang_up:
+            theirs.shutdown(socket.SHUT_WR)
+
+    sender = threading.Thread(target=send)
+    with ours, theirs:
+        sender.start()
+        try:
+            return control._read_line(ours, time.monotonic() + wait, limit)
+        finally:
+            sender.join()
+
+
+def test_a_request_line_is_read_across_chunks_up_to_its_first_newline():
+    assert _read_from(b"ab", b"cd", b"\nnext\n") == b"abcd"
+    assert _read_from(b"one\ntwo\nthree\n") == b"one"
+
+
+def test_a_caller_that_hangs_up_early_gives_what_it_sent():
+    assert _read_from(b"sta", b"tus") == b"status"
+    assert _read_from() == b""
+
+
+def test_a_line_of_exactly_the_limit_is_read_one_byte_more_is_refused():
+    assert _read_from(b"12345678\n") == b"12345678"
+    with pytest.raises(control._TooLong):
+        _read_from(b"1234", b"56789\n")
+
+
+def test_a_caller_that_sends_nothing_in_time_is_dropped():
+    with pytest.raises(TimeoutError):
+        _read_from(b"stat", hang_up=False, wait=0.2)

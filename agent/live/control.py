@@ -119,7 +119,7 @@ def _fallback_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"upright-{os.getuid()}"
 
 
-def _private(folder: Path, closed: int = 0o077) -> Path:
+def _private(folder: Path, closed: int) -> Path:
     """`folder`, made 0700 if missing; refused unless it is our own real folder, its `closed` mode bits unset."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -129,7 +129,28 @@ def test_a_log_with_a_second_name_is_neither_written_nor_narrowed(tmp_path, caps
     assert path is None
     assert target.read_text() == "my notes\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
-    assert f"cannot write the log {folder / logs.FILE_NAME}" in capsys.readouterr().err
+    assert f"cannot write the log {folder / logs.FILE_NAME}: not a plain file of this user's; logging to stderr only" \
+        in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a file to another user (CI runs as root)")
+def test_a_log_of_another_users_is_neither_written_nor_narrowed(tmp_path, capsys):
+    """A plain file with one name, but not the user's: someone else's, left alone."""
+    folder = tmp_path / "logs"
+    folder.mkdir(mode=0o700)
+    theirs = folder / logs.FILE_NAME
+    theirs.write_text("their lines\n")
+    theirs.chmod(0o644)
+    os.chown(theirs, 65534, 65534)
+    try:
+        path = logs.start("info", folder)
+        import logging
+        logging.getLogger("agent").warning("a line that must not land in their file")
+    finally:
+        logs.stop()
+    assert path is None
+    assert theirs.read_text() == "their lines\n" and stat.S_IMODE(theirs.stat().st_mode) == 0o644
+    assert "not a plain file of this user's" in capsys.readouterr().err
 
 
 def test_a_fallback_folder_that_is_a_symbolic_link_is_refused(fallback, tmp_path):
@@ -160,16 +181,34 @@ def test_a_lock_that_is_a_symbolic_link_is_not_followed(tmp_path, monkeypatch):
     assert "Traceback" not in result.stderr and not target.exists()
 
 
-@pytest.mark.parametrize("name", ["agent.lock", "control.sock"])
-def test_a_folder_in_place_of_the_lock_or_socket_gets_a_message(tmp_path, name):
+@pytest.mark.parametrize("name, why", [("agent.lock", "is a folder"),
+                                       ("control.sock", "is in the way of Upright's control socket (it is not a socket)")])
+def test_a_folder_in_place_of_the_lock_or_socket_gets_a_message(tmp_path, name, why):
     """Before: IsADirectoryError, a traceback."""
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     (runtime / name).mkdir()
     result, _ = upright("run", env={control.ENV_DIR: str(runtime), "DISPLAY": ":999"})
     assert result.returncode == 2, result.stderr
-    assert str(runtime / name) in result.stderr and "Fix: remove it" in result.stderr
+    assert f"{runtime / name} {why}" in result.stderr and "Fix: remove it" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_lock_file_is_made_private_whatever_the_umask_and_held_once(tmp_path):
+    """Made 0600 at once (not widened by a permissive umask), and a second holder is told who has it."""
+    path = tmp_path / "agent.lock"
+    old = os.umask(0)
+    try:
+        held = control._take_lock(path)
+    finally:
+        os.umask(old)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        with pytest.raises(control.AlreadyRunning, match="^Upright is already running in this session$"):
+            control._take_lock(path)
+    finally:
+        held.close()
+    control._take_lock(path).close()  # released with its holder
 
 
 @pytest.mark.parametrize("command", ["status", "break", "quit", "run"])
