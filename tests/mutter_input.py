@@ -6,6 +6,8 @@ keeps both. Keys go in by evdev code, pointer motion relative.
     with RemoteInput(address) as hands:
         hands.key()
         hands.nudge()
+        hands.move_to(640, 400)
+        hands.click()
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from jeepney.wrappers import unwrap_msg
 
 REMOTE = "org.gnome.Mutter.RemoteDesktop"
 KEY_A = 30
+BTN_LEFT = 0x110  # evdev's left button
 
 
 class RemoteInput:
@@ -38,6 +41,21 @@ class RemoteInput:
 
     def nudge(self, dx: float = 3.0, dy: float = 2.0) -> None:
         self._call(new_method_call(self.session, "NotifyPointerMotionRelative", "dd", (dx, dy)))
+
+    def move_to(self, x: int, y: int) -> None:
+        """To a point of the screen: into its top-left corner first (motion stops at the edge), then on.
+
+        Absolute motion needs a screen-cast stream in Mutter's API; relative motion of a virtual
+        pointer is not accelerated, so corner-then-offset lands where asked.
+        """
+        self.nudge(-100000.0, -100000.0)
+        time.sleep(0.05)
+        self.nudge(float(x), float(y))
+
+    def click(self) -> None:
+        for pressed in (True, False):
+            self._call(new_method_call(self.session, "NotifyPointerButton", "ib", (BTN_LEFT, pressed)))
+            time.sleep(0.05)
 
     def close(self) -> None:
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from agent.live.window_process import PING_S
+from tests.ci import needs
 from tests.xvfb import running_xvfb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +40,8 @@ postpone_min = 0.1666667        # 10 s
 """
 BREAK_WINDOW = "^Upright.+stand and stretch"
 
-pytestmark = pytest.mark.skipif(shutil.which("xdotool") is None or shutil.which("trayer") is None,
-                                reason="needs xdotool and trayer (bash scripts/install.sh --test)")
+pytestmark = needs(shutil.which("xdotool") is not None and shutil.which("trayer") is not None,
+                   "needs xdotool and trayer (bash scripts/install.sh --test)")
 
 
 class Session:

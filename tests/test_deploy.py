@@ -284,7 +284,7 @@ def test_installer_says_what_is_wrong_with_its_arguments(tmp_path):
     assert not (tmp_path / "opt").exists()
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+@needs(shutil.which("shellcheck") is not None, "shellcheck is not installed (bash scripts/install.sh --test)")
 def test_installer_passes_shellcheck():
     result = subprocess.run(["shellcheck", str(INSTALLER)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout

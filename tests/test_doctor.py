@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import needs
 from tests.faults.helpers import other_user
 from tests.test_agent_e2e import CONFIG, Session
 from tests.test_tray_xorg import Trayer
@@ -31,8 +32,8 @@ SPARE_DISPLAY = os.environ.get("UPRIGHT_E2E_NO_RECORD_DISPLAY") or None  # None:
 CHECKS = ["display", "tray host", "input source", "settings", "data folder", "log folder", "autostart",
           "running agent"]
 
-pytestmark = pytest.mark.skipif(not all(shutil.which(tool) for tool in ("Xvfb", "trayer")) or not UPRIGHT.exists(),
-                                reason="needs Xvfb, trayer and the installed `upright` (bash scripts/install.sh --test)")
+pytestmark = needs(all(shutil.which(tool) for tool in ("Xvfb", "trayer")) and UPRIGHT.exists(),
+                   "needs Xvfb, trayer and the installed `upright` (bash scripts/install.sh --test)")
 
 
 class Doctor:

@@ -20,6 +20,7 @@ import pytest
 pytest.importorskip("pywayland", reason="pywayland is not installed (pip install -e '.[test]')")
 
 from tests.test_wayland_e2e import ARTIFACTS, Agent, doctor_in, filled_button_centre, wait_for  # noqa: E402
+from tests.test_wayland_e2e import test_without_xwayland_run_says_so_and_exits_2 as exits_2  # noqa: E402
 from tests.wayland_session import KwinInput, running_kwin  # noqa: E402
 
 # The behaviour proved on sway, run against KWin: pytest gives these tests this module's `agent`.
@@ -52,6 +53,8 @@ def kwin():
 class KwinAgent(Agent):
     """`upright run` in the KWin session; clicks land where the break window's pixels say."""
 
+    SHOTS = "kwin_"  # the screenshots' prefix in tests/artifacts
+
     def _hands(self) -> KwinInput:
         return KwinInput(self.sway)
 
@@ -60,9 +63,10 @@ class KwinAgent(Agent):
         one table of extension events for every display a process opens, and XWayland's differ)."""
         [window_id] = wait_for(self.break_windows, 10, "the break window to shot", self)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"kwin_{name}"
+        path = ARTIFACTS / f"{self.SHOTS}{name}"
         done = subprocess.run([sys.executable, "-c", GRAB_WINDOW, self.env["DISPLAY"], window_id, str(path)],
-                              capture_output=True, text=True, timeout=30, check=True)
+                              env=self.env, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, f"reading the break window's pixels failed:\n{done.stderr}"
         self.window_origin = tuple(int(n) for n in done.stdout.split())
         return path
 
@@ -93,3 +97,7 @@ def test_doctor_reports_each_wayland_capability_on_kwin(kwin, tmp_path):
     assert "ext_idle_notifier_v1" in rows["wayland activity"]["detail"]
     assert rows["wayland full screen"]["status"] == "WARN"  # KWin lists no windows to other apps
     assert "upright pause" in rows["wayland full screen"]["fix"]
+
+
+def test_without_xwayland_run_says_so_and_exits_2_on_kwin(kwin, tmp_path):
+    exits_2(kwin, tmp_path)  # the session's clients get no DISPLAY: sensing could start, windows could not

@@ -24,12 +24,11 @@ from pathlib import Path
 import pytest
 from PIL import ImageChops
 
+from tests.ci import needs
 from tests.xvfb import display_env, running_xvfb
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("Xvfb", "trayer", "xdotool")),
-    reason="needs Xvfb, trayer and xdotool (Debian: apt-get install xvfb trayer xdotool)",
-)
+pytestmark = needs(all(shutil.which(tool) for tool in ("Xvfb", "trayer", "xdotool")),
+                   "needs Xvfb, trayer and xdotool (bash scripts/install.sh --test)")
 
 DISPLAY = os.environ.get("UPRIGHT_TRAY_TEST_DISPLAY") or None  # None: Xvfb picks a free number
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -21,6 +21,7 @@ import pytest
 
 from agent.live.window_process import PING_S, WindowProcess
 from agent.ui import protocol
+from tests.ci import needs
 from tests.xvfb import xvfb_display  # noqa: F401  (pytest finds it by name)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,7 +265,7 @@ def open_walkthrough(host, ignore_s: float) -> None:
     assert read_messages(host.stdout, "opened")[-1]["id"] == 4
 
 
-@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool (bash scripts/install.sh --test)")
+@needs(shutil.which("xdotool") is not None, "needs xdotool (bash scripts/install.sh --test)")
 def test_an_ignored_walkthrough_closes_itself_and_a_touched_one_stays(xvfb_display):
     host = subprocess.Popen(HOST, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT)
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -189,15 +190,19 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 
 
 @contextlib.contextmanager
-def running_mutter() -> Iterator[Session]:
+def running_mutter(xwayland: bool = False) -> Iterator[Session]:
     """A headless mutter (GNOME's compositor) on a private session bus both users may join.
 
     dbus-run-session would give a bus only its own user may use; the test process
     (root on CI) has to call Mutter too, so the bus is started here with a policy
     that lets every local user in. `session.env` carries DBUS_SESSION_BUS_ADDRESS.
+    With `xwayland`, mutter starts its XWayland as GNOME does: its display and the
+    cookie that lets a client in are in `session.extra` (DISPLAY, XAUTHORITY).
     """
     if shutil.which("mutter") is None or shutil.which("dbus-daemon") is None:
         missing("mutter or dbus-daemon is not installed (Debian: apt-get install mutter dbus-daemon)")
+    if xwayland and shutil.which("Xwayland") is None:
+        missing("needs Xwayland (Debian: apt-get install xwayland)")
     prefix, uid = _user()
     runtime = _runtime_dir(uid)
     config = os.path.join(runtime, "bus.conf")
@@ -210,20 +215,58 @@ def running_mutter() -> Iterator[Session]:
     env = {"PATH": "/usr/bin:/bin", "XDG_RUNTIME_DIR": runtime, "HOME": runtime, "DBUS_SESSION_BUS_ADDRESS": address}
     with open(log_path, "w") as log:
         process = subprocess.Popen([*prefix, "env", "-i", *(f"{k}={v}" for k, v in env.items()),
-                                    "mutter", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x800"],
+                                    "mutter", "--headless", "--wayland", *([] if xwayland else ["--no-x11"]),
+                                    "--virtual-monitor", "1280x800"],
                                    stdout=log, stderr=subprocess.STDOUT, cwd="/", start_new_session=True)
     try:
         _wait_for(os.path.join(runtime, "wayland-0"), process, log_path)
+        _wait_for_bus_names(address, MUTTER_NAMES, log_path)
         # XDG_CONFIG_HOME: the session user's settings (GSettings' dconf database), not this process's.
         yield Session(runtime, {"WAYLAND_DISPLAY": os.path.join(runtime, "wayland-0"), "XDG_RUNTIME_DIR": runtime,
                                 "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "GNOME",
                                 "DBUS_SESSION_BUS_ADDRESS": address,
-                                "XDG_CONFIG_HOME": os.path.join(runtime, ".config")}, process, log_path)
+                                "XDG_CONFIG_HOME": os.path.join(runtime, ".config")}, process, log_path,
+                      _mutter_xwayland(runtime, log_path) if xwayland else {})
     finally:
         _stop(process)
         with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), 15)
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+MUTTER_NAMES = ("org.gnome.Mutter.IdleMonitor", "org.gnome.Mutter.RemoteDesktop")
+
+
+def _wait_for_bus_names(address: str, names: tuple[str, ...], log_path: str) -> None:
+    """Until mutter owns its D-Bus names: its Wayland socket comes first, its services a moment later."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    bus = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    with open_dbus_connection(address) as connection:
+        while time.monotonic() < deadline:
+            owned = [connection.send_and_get_reply(new_method_call(bus, "NameHasOwner", "s", (name,)),
+                                                   timeout=5).body[0] for name in names]
+            if all(owned):
+                return
+            time.sleep(0.05)
+    with open(log_path, errors="replace") as handle:
+        raise RuntimeError(f"mutter did not offer {', '.join(names)} on its bus:\n{handle.read()[-3000:]}")
+
+
+def _mutter_xwayland(runtime: str, log_path: str) -> dict[str, str]:
+    """The X display mutter's XWayland took (its log names it) and the cookie file it wrote for clients."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        with open(log_path, errors="replace") as handle:
+            found = re.search(r"Using public X11 display (:\d+)", handle.read())
+        cookies = [name for name in os.listdir(runtime) if name.startswith(".mutter-Xwaylandauth.")]
+        if found and cookies:
+            return {"DISPLAY": found.group(1), "XAUTHORITY": os.path.join(runtime, cookies[0])}
+        time.sleep(0.05)
+    with open(log_path, errors="replace") as handle:
+        raise RuntimeError(f"mutter's XWayland did not start:\n{handle.read()[-3000:]}")
 
 
 @contextlib.contextmanager

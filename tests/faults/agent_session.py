@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import needs
 from tests.faults.helpers import ROOT
 from tests.xvfb import running_xvfb
 
@@ -20,7 +21,7 @@ from tests.xvfb import running_xvfb
 DISPLAY = os.environ.get("UPRIGHT_FAULT_DISPLAY") or os.environ.get("UPRIGHT_TEST_DISPLAY") or None
 CONFIG = "[checklists]\nfirst_run_walkthrough = false\n"
 
-needs_xvfb = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (bash scripts/install.sh --test)")
+needs_xvfb = needs(shutil.which("Xvfb") is not None, "needs Xvfb (bash scripts/install.sh --test)")
 
 
 class Agent:

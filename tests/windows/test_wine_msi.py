@@ -9,17 +9,18 @@ The tests run in file order on one prefix.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import time
 
 import pytest
 
+from tests.ci import needs
 from tests.windows.wine import DISPLAY, ROOT, Background, needs_wine, wait_for, wine_prefix, winpath
 from tests.xvfb import running_xvfb
 
-pytestmark = [needs_wine, pytest.mark.skipif(
-    subprocess.run(["sh", "-c", "command -v wixl"], capture_output=True).returncode != 0,
-    reason="needs wixl (bash scripts/install.sh --test installs it; CI does)")]
+pytestmark = [needs_wine, needs(shutil.which("wixl") is not None,
+                                "needs wixl (bash scripts/install.sh --test installs it; CI does)")]
 
 RUN_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Run"
 UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"

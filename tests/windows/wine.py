@@ -28,15 +28,16 @@ from typing import Iterator
 
 import pytest
 
+from tests.ci import needs
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PROGRAM = ROOT / "build" / "windows" / "Upright"
 DISPLAY = os.environ.get("UPRIGHT_WINE_DISPLAY") or None  # None: Xvfb picks a free one
 WINPUT = Path(__file__).with_name("winput.py")
 
-needs_wine = pytest.mark.skipif(
-    shutil.which("wine") is None or shutil.which("wineserver") is None,
-    reason="needs Wine (bash scripts/install.sh --test installs it; CI does)")
+needs_wine = needs(shutil.which("wine") is not None and shutil.which("wineserver") is not None,
+                   "needs Wine (bash scripts/install.sh --test installs it; CI does)")
 
 
 def winpath(path: Path | str) -> str:
