@@ -17,7 +17,10 @@ from agent.history import reader
 from agent.history.store import HistoryStore
 from agent.live.history_recorder import HistoryRecorder
 from agent.live.session_state import SessionStore
+from agent.settings.live_settings import LiveSettings
 from tests.test_app import MIN, Agent
+from tests.test_history_store import a_day
+from tests.test_layers import system_policy, user_settings
 
 
 class Recording:
@@ -119,6 +122,22 @@ def test_statistics_off_records_nothing_and_leaves_the_history_alone(tmp_path):
     off.app.stop()
     assert (tmp_path / "history.sqlite3").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite3"]
+
+
+@pytest.mark.parametrize("enforced", [True, False])
+def test_a_retention_the_organisation_enforces_is_kept_whatever_the_user_asks(tmp_path, enforced):
+    if enforced:
+        system_policy("[enforced.history]\nretention_days = 30\n")
+    user_settings("[history]\nretention_days = 365\n")
+    HistoryStore(tmp_path).write("older run", [a_day("2026-10-01"), a_day("2026-10-30")], [])
+    recording = Recording(tmp_path)
+    recording.sqlite = True
+    agent = Agent(live=LiveSettings(), history=recording)  # today is 2026-11-23
+    agent.work(5 * MIN)
+    agent.app.stop()
+    kept = [day.day for day in HistoryStore(tmp_path).days()]
+    # 30 days, today included, start on 2026-10-25; the user's 365 would keep both older days
+    assert kept == (["2026-10-30", "2026-11-23"] if enforced else ["2026-10-01", "2026-10-30", "2026-11-23"])
 
 
 def test_midnight_starts_a_new_row_and_a_new_today(tmp_path):

@@ -48,13 +48,14 @@ def chart_column(image: Image.Image, report, day: str, scale: int) -> int:
     return round(left + (right - left) / len(report.days) * (n + 0.5))
 
 
+@pytest.mark.parametrize("span", ["week", "month"])
 @pytest.mark.parametrize("scale", [1, 2])
-def test_the_chart_draws_each_day_where_it_belongs(scale):
-    report = summary.build("week", TODAY, week_rows())
+def test_the_chart_draws_each_day_where_it_belongs(scale, span):
+    report = summary.build(span, TODAY, week_rows())
     image = history_chart.draw(report, scale).convert("RGB")
     assert image.width == history_chart.WIDTH * scale
     ARTIFACTS.mkdir(exist_ok=True)
-    image.save(ARTIFACTS / f"report_week_{scale}x.png")
+    image.save(ARTIFACTS / f"report_{span}_{scale}x.png")
     warn = tuple(int(history_chart.WARN[i:i + 2], 16) for i in (1, 3, 5))
     accent = tuple(int(history_chart.ACCENT[i:i + 2], 16) for i in (1, 3, 5))
 
