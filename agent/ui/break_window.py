@@ -184,8 +184,8 @@ class BreakWindow(OwnWindow):
 
         self.rule = tk.Frame(self.frame, bg=theme.BORDER, height=1)
         self.rule.pack(fill="x", pady=(f.pad(1), 0))
-        theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT,
-                    wraplength=self._window_width() - 2 * f.pad(2)).pack(anchor="w", pady=(f.pad(0.5), 0))
+        theme.wrap_within(theme.label(self.frame, strings.NOT_MEDICAL_ADVICE, f.small, fg=theme.INK_SOFT),
+                          self._window_width() - 2 * f.pad(2)).pack(anchor="w", pady=(f.pad(0.5), 0))
 
     def _build_spasm_note(self, parent: tk.Frame) -> None:
         """During a spasm: why the break is gentle, the guide one click away, and "My back is better"."""
@@ -193,7 +193,7 @@ class BreakWindow(OwnWindow):
         wrap = self._column_widths()[0] - 2 * f.pad(0.75)
         self.spasm_note = note = tk.Frame(parent, bg=theme.ACCENT_TINT, padx=f.pad(0.75), pady=f.pad(0.375))
         note.pack(fill="x", pady=(f.pad(0.5), 0))
-        self.spasm_text = theme.label(note, strings.GENTLE_BREAK_NOTE, f.small, wraplength=wrap)
+        self.spasm_text = theme.wrap_within(theme.label(note, strings.GENTLE_BREAK_NOTE, f.small), wrap)
         self.spasm_guide_button = theme.button(note, strings.OPEN_SPASM_GUIDE, self._on_spasm_guide, f, "link")
         parts = [self.spasm_text, self.spasm_guide_button]
         self.end_spasm_button = None
@@ -295,16 +295,16 @@ class BreakWindow(OwnWindow):
             child.destroy()
         text_w, picture = self._column_widths()
         self._set_picture(picture)
-        self.countdown.configure(wraplength=picture)
+        theme.wrap_within(self.countdown, picture)
         self.progress.configure(width=picture)
-        self.break_clock.configure(wraplength=picture)
+        theme.wrap_within(self.break_clock, picture)
         if ex.hold_s:
             self.break_clock.pack(fill="x", pady=(f.pad(0.25), 0))
         else:
             self.break_clock.pack_forget()
 
         def line(text: str, font, fg: str = theme.INK, gap: float = 0.25) -> tk.Label:
-            lbl = theme.label(self.text, text, font, fg=fg, wraplength=text_w)
+            lbl = theme.wrap_within(theme.label(self.text, text, font, fg=fg), text_w)
             lbl.pack(anchor="w", fill="x", pady=(f.pad(gap), 0))
             return lbl
 
@@ -339,14 +339,11 @@ class BreakWindow(OwnWindow):
         table.pack(anchor="w", fill="x", pady=(f.pad(0.75), 0))
         numbers = [theme.label(table, f"{n}.", f.body, fg=theme.ACCENT, anchor="ne")
                    for n in range(1, len(steps) + 1)]
-        # The columns' real widths, the labels' own border and padding included,
-        # so the steps wrap inside `width` instead of being cut off.
+        # The number column's real width, so the steps wrap inside `width` instead of being cut off.
         number_w = max(number.winfo_reqwidth() for number in numbers) + f.pad(0.5)
         for n, (number, step) in enumerate(zip(numbers, steps), start=1):
             number.grid(row=n, column=0, sticky="ne", padx=(0, f.pad(0.5)), pady=(f.pad(0.25), 0))
-            text = theme.label(table, step, f.body)
-            chrome = 2 * (text.winfo_pixels(text.cget("borderwidth")) + text.winfo_pixels(text.cget("padx")))
-            text.configure(wraplength=max(1, width - number_w - chrome))
+            text = theme.wrap_within(theme.label(table, step, f.body), width - number_w)
             text.grid(row=n, column=1, sticky="nw", pady=(f.pad(0.25), 0))
 
     def _column_widths(self) -> tuple[int, int]:
@@ -422,7 +419,7 @@ class BreakWindow(OwnWindow):
         """Size the window to its content (within :func:`geometry.tallest`) and centre it:
         what does not fit scrolls, under the heading and over the buttons."""
         inner = self._window_width() - 2 * self.fonts.pad(2)
-        self.heading.configure(wraplength=inner)  # a long heading wraps at the largest sizes
+        theme.wrap_within(self.heading, inner)  # a long heading wraps at the largest sizes
         theme.flow(self.buttons, self._button_row, inner, self.fonts.pad(0.75))
         _flow_spread(self.head, self._head_row, inner, self.fonts.pad(1.5))
         if self.in_caution:
@@ -525,7 +522,7 @@ class BreakWindow(OwnWindow):
         self.exercise_view.pack_forget()
         wrap = self._window_width() - 2 * self.fonts.pad(2) - 2 * self.fonts.pad(1.5)
         for lbl in self._caution_labels:
-            lbl.configure(wraplength=wrap)
+            theme.wrap_within(lbl, wrap)
         self.caution_view.pack(fill="x", pady=(self.fonts.pad(1.25), 0), before=self.rule)
         self.red_flags_button.pack_forget()
         self._head_row = [self.heading]

@@ -132,6 +132,18 @@ def label(parent: tk.Misc, text: str, font: tkfont.Font, *, fg: str = INK, **opt
     return tk.Label(parent, text=text, font=font, fg=fg, **options)
 
 
+def wrap_within(widget: tk.Label, width: int) -> tk.Label:
+    """Wrap the label's text so that the whole label fits ``width`` px.
+
+    Tk's wraplength measures the text alone; the label's own border and padding
+    come on top, so a text that fills its lines would poke out of its column by
+    those few pixels (seen: a caution 4 px wider than the break window's steps).
+    """
+    chrome = 2 * (widget.winfo_pixels(widget.cget("borderwidth")) + widget.winfo_pixels(widget.cget("padx")))
+    widget.configure(wraplength=max(1, width - chrome))
+    return widget
+
+
 def button(
     parent: tk.Misc, text: str, command: Callable[[], None], fonts: Fonts, kind: str = "secondary"
 ) -> tk.Button:
