@@ -157,6 +157,7 @@ def test_esc_postpones_while_postpones_remain_then_does_nothing(root, agent):
     window = _next_prompt(root, agent)
     assert window.postpone_button is None
     assert "Postponed 3 times" in mapped_texts(window.top)
+    pump(root, 0.3)  # the figure is drawn just after the window is mapped: the screenshot shows it
     screenshot("break_keys_postponed_3_times", screen_rect(window.top))
     key(root, "Escape")
     status = agent.status()
