@@ -2,7 +2,7 @@
 # Mutation testing: mutmut changes the code of the modules listed under [tool.mutmut] in pyproject.toml
 # one small way at a time (a < for a <=, a constant, a call dropped) and runs their tests against each
 # change; a change no test notices is a "survivor". Prints the score per area and lists the survivors.
-#   bash scripts/mutation.sh                 a full run from scratch (about 15 min on 2 cores)
+#   bash scripts/mutation.sh                 a full run from scratch (about 30 min on 2 cores)
 #   bash scripts/mutation.sh --keep          reuse mutants/ from an earlier run (only changed code is re-tested)
 # Fails if agent/core or the atomic writer keep fewer than 90 % killed. CPU heavy: it runs niced.
 set -euo pipefail

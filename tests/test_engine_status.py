@@ -58,6 +58,7 @@ def test_totals_count_the_bout_in_progress_without_keeping_it():
 
 def test_status_of_a_fresh_engine_and_its_next_break():
     engine = Engine(default_rules())
+    assert engine.status(0.0).standing_s == 0.0  # before any input: nobody has stood yet
     engine.input(0.0)
     status = engine.status(0.0)
     assert (status.state, status.sitting_s, status.standing, status.paused_until, status.standing_s) == (
