@@ -241,7 +241,6 @@ def test_every_window_fits_a_laptop_screen_at_each_text_size(root, host, xft_dpi
         screenshot(f"hidpi_100_{kind}_normal", screen_rect(top))
 
 
-#: HiDPI screens, each a server of its own: its size, how it says its dpi, the text sizes tried.
 def _break_sets() -> list[list[str]]:
     """Each exercise of the library alone, and the three the rotation gave on 2026-12-05 (the most text)."""
     from agent.content.exercises import load_library
@@ -259,13 +258,15 @@ def test_each_exercise_fits_the_break_window(root, host, xft_dpi, text_size):
         window = open_kind(root, host, "break", text_size, exercises=exercises)
         top = window.top
         wait_until(root, lambda: clipped(top) == [], timeout=10)
-        if clipped(top) or top.winfo_height() > tallest(MONITOR):
-            problems["+".join(exercises)] = (clipped(top), top.winfo_height())
+        cut = clipped(top)
+        if cut or top.winfo_height() > tallest(MONITOR):
+            problems["+".join(exercises)] = (cut, top.winfo_height())
         window.destroy()
         pump(root, 0.02)
     assert problems == {}
 
 
+#: HiDPI screens, each a server of its own: its size, how it says its dpi, the text sizes tried.
 HIDPI = {
     # a 13-inch 2560x1600 laptop at 200 %: the X server's own dpi, no Xft.dpi
     "200": ("2560x1600x24", ("-dpi", "192"), None, ["normal", "larger", "largest"]),

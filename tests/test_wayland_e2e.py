@@ -56,7 +56,7 @@ class Agent:
         self.sway = sway
         self.env = sway.client_env()
         self.hands = self._hands()
-        self.env.update({key: sway.extra[key] for key in ("DISPLAY", "XAUTHORITY") if key in sway.extra})
+        self.env.update(sway.xwayland_env())
         self.env.update({"UPRIGHT_RUNTIME_DIR": str(tmp_path / "run"),
                          "UPRIGHT_DATA_DIR": str(tmp_path / "data"), "UPRIGHT_LOG_DIR": str(tmp_path / "logs")})
         self.env.pop("UPRIGHT_SENSING_BACKEND", None)
@@ -217,7 +217,7 @@ def doctor(env: dict) -> tuple[subprocess.CompletedProcess, dict]:
 def doctor_in(session, tmp_path: Path) -> tuple[dict, dict]:
     """The session's client environment with XWayland's display, and what the doctor says there."""
     env = session.client_env()
-    env.update({key: session.extra[key] for key in ("DISPLAY", "XAUTHORITY") if key in session.extra})
+    env.update(session.xwayland_env())
     env["UPRIGHT_RUNTIME_DIR"] = str(tmp_path)
     env.pop("UPRIGHT_SENSING_BACKEND", None)
     _done, rows = doctor(env)

@@ -23,13 +23,14 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import pytest
 
 from tests.ci import IN_CI
 
 TEST_USER = "uprightwl"
+T = TypeVar("T")
 START_TIMEOUT_S = 15.0
 SWAY_ENV = {"WLR_BACKENDS": "headless", "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1"}
 
@@ -61,6 +62,10 @@ class Session:
         env.update(self.env)
         return env
 
+    def xwayland_env(self) -> dict[str, str]:
+        """What an X11 client needs to reach this session's XWayland: its display, and its cookie if it has one."""
+        return {key: self.extra[key] for key in ("DISPLAY", "XAUTHORITY") if key in self.extra}
+
 
 def _user() -> tuple[list[str], int]:
     """The command prefix that runs a program as the compositor's user, and that user's uid."""
@@ -82,13 +87,20 @@ def _runtime_dir(uid: int) -> str:
     return path
 
 
-def _wait_for(path: str, process: subprocess.Popen, log_path: str) -> None:
+def _until(check: Callable[[], T], log_path: str, failure: str, process: subprocess.Popen | None = None) -> T:
+    """`check()`'s first truthy value, asked every 50 ms; else (the time is up, or `process`
+    died first) RuntimeError with `failure` and the end of the compositor's log."""
     deadline = time.monotonic() + START_TIMEOUT_S
-    while not os.path.exists(path):
-        if process.poll() is not None or time.monotonic() > deadline:
+    while not (found := check()):
+        if time.monotonic() > deadline or (process is not None and process.poll() is not None):
             with open(log_path, errors="replace") as handle:
-                raise RuntimeError(f"the compositor did not start:\n{handle.read()[-3000:]}")
+                raise RuntimeError(f"{failure}:\n{handle.read()[-3000:]}")
         time.sleep(0.05)
+    return found
+
+
+def _wait_for(path: str, process: subprocess.Popen, log_path: str) -> None:
+    _until(lambda: os.path.exists(path), log_path, "the compositor did not start", process)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -148,13 +160,10 @@ XWAYLAND_CONFIG = f"xwayland force\nexec sh -c '{XWAYLAND_MARKER}'\n"
 def _xwayland_display(session: Session) -> str:
     """The display the compositor's XWayland took, once the program it started wrote it down."""
     marker = os.path.join(session.runtime_dir, "x-display")
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not (os.path.exists(marker) and open(marker).read().strip()):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"XWayland did not start:\n{session.log()[-3000:]}")
-        time.sleep(0.05)
+    display = _until(lambda: os.path.exists(marker) and open(marker).read().strip(), session.log_path,
+                     "XWayland did not start")
     time.sleep(0.3)  # xhost ran before the file was written; give the server a moment
-    return open(marker).read().strip()
+    return display
 
 
 @contextlib.contextmanager
@@ -243,30 +252,22 @@ def _wait_for_bus_names(address: str, names: tuple[str, ...], log_path: str) -> 
     from jeepney.io.blocking import open_dbus_connection
 
     bus = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus")
-    deadline = time.monotonic() + START_TIMEOUT_S
     with open_dbus_connection(address) as connection:
-        while time.monotonic() < deadline:
-            owned = [connection.send_and_get_reply(new_method_call(bus, "NameHasOwner", "s", (name,)),
-                                                   timeout=5).body[0] for name in names]
-            if all(owned):
-                return
-            time.sleep(0.05)
-    with open(log_path, errors="replace") as handle:
-        raise RuntimeError(f"mutter did not offer {', '.join(names)} on its bus:\n{handle.read()[-3000:]}")
+        _until(lambda: all(connection.send_and_get_reply(new_method_call(bus, "NameHasOwner", "s", (name,)),
+                                                         timeout=5).body[0] for name in names),
+               log_path, f"mutter did not offer {', '.join(names)} on its bus")
 
 
 def _mutter_xwayland(runtime: str, log_path: str) -> dict[str, str]:
     """The X display mutter's XWayland took (its log names it) and the cookie file it wrote for clients."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
+    def found() -> dict[str, str] | None:
         with open(log_path, errors="replace") as handle:
-            found = re.search(r"Using public X11 display (:\d+)", handle.read())
+            display = re.search(r"Using public X11 display (:\d+)", handle.read())
         cookies = [name for name in os.listdir(runtime) if name.startswith(".mutter-Xwaylandauth.")]
-        if found and cookies:
-            return {"DISPLAY": found.group(1), "XAUTHORITY": os.path.join(runtime, cookies[0])}
-        time.sleep(0.05)
-    with open(log_path, errors="replace") as handle:
-        raise RuntimeError(f"mutter's XWayland did not start:\n{handle.read()[-3000:]}")
+        return {"DISPLAY": display.group(1), "XAUTHORITY": os.path.join(runtime, cookies[0])} \
+            if display and cookies else None
+
+    return _until(found, log_path, "mutter's XWayland did not start")
 
 
 @contextlib.contextmanager
